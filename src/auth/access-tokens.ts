@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT, decodeProtectedHeader } from 'jose';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
+
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export interface AccessTokenSubject {
+  clientId: string;
+  /** null for a platform client. */
+  organizationId: string | null;
+  scopes: readonly string[];
+}
+
+export interface VerifiedAccessToken extends AccessTokenSubject {
+  tokenId: string;
+  expiresAt: Date;
+}
+
+/**
+ * RFC 9068 JWT access tokens for OAuth clients: `typ: at+jwt`, issuer, audience, `sub` and
+ * `client_id` (the client), `org_id` (its organization), `scope`, `exp`, `iat`, `jti`.
+ */
+export class AccessTokens {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly config: Pick<Config, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtlSeconds'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(subject: AccessTokenSubject): Promise<{ token: string; expiresIn: number }> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const { kid, privateKey } = this.keys.current;
+    const claims: Record<string, unknown> = { client_id: subject.clientId, scope: subject.scopes.join(' ') };
+    if (subject.organizationId) claims.org_id = subject.organizationId;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid })
+      .setIssuer(this.config.tokenIssuer)
+      .setAudience(this.config.tokenAudience)
+      .setSubject(subject.clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.config.accessTokenTtlSeconds)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    return { token, expiresIn: this.config.accessTokenTtlSeconds };
+  }
+
+  /** Returns the token's subject, or undefined for anything not issued by us and still valid. */
+  async verify(token: string): Promise<VerifiedAccessToken | undefined> {
+    try {
+      const header = decodeProtectedHeader(token);
+      const key = await this.keys.verificationKey(header.kid);
+      if (!key) return undefined;
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [SIGNING_ALGORITHM],
+        typ: ACCESS_TOKEN_TYPE,
+        issuer: this.config.tokenIssuer,
+        audience: this.config.tokenAudience,
+        currentDate: this.clock.now(),
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+      });
+      if (typeof payload.client_id !== 'string' || payload.client_id !== payload.sub) return undefined;
+      return {
+        clientId: payload.client_id,
+        organizationId: typeof payload.org_id === 'string' ? payload.org_id : null,
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        tokenId: String(payload.jti),
+        expiresAt: new Date((payload.exp ?? 0) * 1000),
+      };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * Slow hashes for client secrets and passwords (scrypt from node:crypto), and fast SHA-256 digests
+ * for high-entropy random tokens (invitation links, sessions), which need no stretching.
+ */
+const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32 } as const;
+
+function scrypt(secret: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scryptCallback(secret.normalize('NFKC'), salt, keyLength, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(secret, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [algorithm, n, r, p, salt, key] = stored.split('$');
+  if (algorithm !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+/** A hash of a random secret nobody knows: verifying against it costs what a real check costs. */
+let decoyHash: Promise<string> | undefined;
+
+/** Spends the time of a real verification, so that an unknown user or client is not faster to refuse. */
+export async function verifyAgainstDecoy(secret: string): Promise<false> {
+  decoyHash ??= hashSecret(randomBytes(16).toString('hex'));
+  await verifySecret(secret, await decoyHash);
+  return false;
+}
+
+/** 32 bytes from the CSPRNG, base64url, with an optional readable prefix. */
+export function randomToken(prefix = '', bytes = 32): string {
+  return prefix + randomBytes(bytes).toString('base64url');
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}

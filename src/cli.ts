@@ -1,0 +1,138 @@
+import { Command, Option } from 'commander';
+import { systemClock } from './clock.js';
+import { loadConfig, type Config } from './config.js';
+import { createDb } from './db/create-db.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { ServiceDeps } from './deps.js';
+import { isAppError } from './http/errors.js';
+import { passwordPolicyProblem } from './auth/password-policy.js';
+import { createClient } from './modules/clients/client.service.js';
+import { createOrganization } from './modules/organizations/organization.service.js';
+import { exitOnConfigError, serve } from './server.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    exitOnConfigError(error);
+  }
+}
+
+/** Opens the configured database, migrated, for one command, and closes it afterwards. */
+async function withDatabase<T>(run: (deps: ServiceDeps, appliedMigrations: string[]) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const handle = createDb(cfg.database);
+  try {
+    const applied = await migrateToLatest(handle.db);
+    return await run({ db: handle.db, dialect: handle.dialect, clock: systemClock, config: cfg }, applied);
+  } finally {
+    await handle.close();
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function print(json: boolean, value: unknown, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`tessera: ${message}\n`);
+  process.exit(1);
+}
+
+const program = new Command()
+  .name('tessera')
+  .description('Tessera: invitations into organizations, as a self-hosted service.')
+  .showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the HTTP API (and, on SQLite, the email worker) until SIGINT or SIGTERM')
+  .action(async () => serve(config()));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .option('--json', 'print the result as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const applied = await withDatabase(async (_deps, appliedMigrations) => appliedMigrations);
+    print(Boolean(options.json), { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
+  });
+
+const org = program.command('org').description('manage organizations');
+org
+  .command('create')
+  .description('create an organization with its built-in roles, its owner and an API client')
+  .requiredOption('--name <name>', 'organization name')
+  .requiredOption('--owner-email <email>', "the owner's (MAIN user's) email")
+  .option('--owner-password <password>', "the owner's password, if their account is new")
+  .option('--slug <slug>', 'URL-friendly identifier (derived from the name by default)')
+  .option('--json', 'print JSON')
+  .action(async (options: { name: string; ownerEmail: string; ownerPassword?: string; slug?: string; json?: boolean }) => {
+    const problem = options.ownerPassword === undefined ? undefined : passwordPolicyProblem(options.ownerPassword);
+    if (problem) fail(`--owner-password ${problem}`);
+    const result = await withDatabase(async (deps) => {
+      const created = await createOrganization(deps, {
+        name: options.name,
+        slug: options.slug,
+        owner: { email: options.ownerEmail, password: options.ownerPassword },
+      });
+      const client = await createClient(deps, { organizationId: created.organization.id });
+      return { created, client };
+    });
+    const { organization, owner, roles } = result.created;
+    const output = {
+      organization: { id: organization.id, numericId: organization.numericId, name: organization.name, slug: organization.slug },
+      owner: owner && { id: owner.id, email: owner.email },
+      roles: roles.map((role) => ({ id: role.id, name: role.name })),
+      client: { clientId: result.client.clientId, clientSecret: result.client.clientSecret },
+    };
+    print(
+      Boolean(options.json),
+      output,
+      [
+        `organization  ${organization.id} (${organization.slug})`,
+        `owner         ${owner?.email}`,
+        `roles         ${roles.map((role) => `${role.name}=${role.id}`).join(' ')}`,
+        `client id     ${result.client.clientId}`,
+        `client secret ${result.client.clientSecret}   (shown once)`,
+      ].join('\n'),
+    );
+  });
+
+const client = program.command('client').description('manage API clients');
+client
+  .command('create')
+  .description('create an API client for one organization, or a platform client for all of them')
+  .addOption(new Option('--org <id>', 'the organization the client belongs to').conflicts('platform'))
+  .addOption(new Option('--platform', 'a platform client: may create and manage every organization'))
+  .option('--name <name>', 'a name to recognize the client by')
+  .option('--json', 'print JSON')
+  .action(async (options: { org?: string; platform?: boolean; name?: string; json?: boolean }) => {
+    if (!options.org && !options.platform) fail('say --org <id> or --platform');
+    if (options.org && !UUID.test(options.org)) fail('--org must be an organization id (a UUID)');
+    const created = await withDatabase((deps) =>
+      createClient(deps, { organizationId: options.platform ? null : (options.org ?? null), name: options.name }),
+    );
+    const output = {
+      clientId: created.clientId,
+      clientSecret: created.clientSecret,
+      name: created.name,
+      organizationId: created.organizationId,
+      platform: created.organizationId === null,
+      scopes: created.scopes,
+    };
+    print(
+      Boolean(options.json),
+      output,
+      `client id     ${created.clientId}\nclient secret ${created.clientSecret}   (shown once)`,
+    );
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isAppError(error)) fail(error.detail ?? error.title);
+  throw error;
+}

@@ -1,0 +1,157 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every setting Tessera reads from its environment. Each one is validated once, at start; a bad
+ * value stops the process with a message that names the variable, rather than failing later.
+ */
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$' })),
+  DATABASE_URL: Type.String({
+    pattern: '^(sqlite:.+|postgres(ql)?://.+)$',
+    default: 'sqlite:./data/tessera.db',
+  }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://.+' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Tessera <no-reply@localhost>' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  INVITATION_EXPIRY_DAYS: Type.Integer({ minimum: 1, maximum: 30, default: 7 }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
+  SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
+  TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  TOKEN_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  SIGNING_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  SEED_DEMO: Type.Boolean({ default: true }),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; url: string; filename: string }
+  | { dialect: 'postgres'; url: string; poolSize: number };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: DatabaseConfig;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  invitationExpiryDays: number;
+  accessTokenTtlSeconds: number;
+  sessionTtlHours: number;
+  tokenIssuer: string;
+  tokenAudience: string;
+  /** A private JWK (JSON) to sign access tokens with, instead of the key Tessera generates. */
+  signingKey: string | undefined;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET_VARIABLES = new Set(['SMTP_URL', 'SIGNING_KEY', 'DATABASE_URL']);
+
+function describe(variable: string, value: unknown): string {
+  // Never echo a value that may hold a password or a key.
+  return SECRET_VARIABLES.has(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+  }
+  const withDefaults = Value.Default(EnvSchema, raw);
+  const converted = Value.Convert(EnvSchema, withDefaults) as Record<string, unknown>;
+
+  const problems: string[] = [];
+  for (const error of Value.Errors(EnvSchema, converted)) {
+    const variable = error.path.replace(/^\//, '').split('/')[0] ?? '';
+    if (problems.some((problem) => problem.startsWith(`${variable} `))) continue;
+    problems.push(`${variable} ${explain(error.schema)}${describe(variable, raw[variable])}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const parsed = converted as Env;
+  const database = parseDatabaseUrl(parsed.DATABASE_URL, parsed.DATABASE_POOL_SIZE);
+  const publicUrl = (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError([`PUBLIC_URL must be an absolute http(s) URL${describe('PUBLIC_URL', publicUrl)}`]);
+  }
+  if (parsed.SIGNING_KEY !== undefined) assertPrivateJwk(parsed.SIGNING_KEY);
+
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    publicUrl,
+    database: Object.freeze(database),
+    dataDir: parsed.DATA_DIR,
+    smtpUrl: parsed.SMTP_URL,
+    mailFrom: parsed.MAIL_FROM,
+    logLevel: parsed.LOG_LEVEL,
+    invitationExpiryDays: parsed.INVITATION_EXPIRY_DAYS,
+    accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
+    sessionTtlHours: parsed.SESSION_TTL_HOURS,
+    tokenIssuer: parsed.TOKEN_ISSUER ?? publicUrl,
+    tokenAudience: parsed.TOKEN_AUDIENCE ?? publicUrl,
+    signingKey: parsed.SIGNING_KEY,
+    seedDemo: parsed.SEED_DEMO,
+  });
+}
+
+function explain(schema: Record<string, unknown>): string {
+  if (schema.type === 'integer') {
+    return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
+  }
+  if (schema.type === 'boolean') return 'must be true or false';
+  if (Array.isArray(schema.anyOf)) {
+    return `must be one of ${schema.anyOf.map((option: { const: string }) => option.const).join(', ')}`;
+  }
+  if (schema.pattern === '^https?://[^\\s?#]+$') return 'must be an absolute http(s) URL without query';
+  if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^(sqlite')) {
+    return 'must be sqlite:<path> or postgres://user@host:port/database';
+  }
+  if (schema.pattern === '^smtps?://.+') return 'must be an smtp:// or smtps:// URL';
+  return 'must not be empty';
+}
+
+export function parseDatabaseUrl(url: string, poolSize = 10): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    return { dialect: 'sqlite', url, filename: url.slice('sqlite:'.length) };
+  }
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError(['DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database']);
+  }
+  return { dialect: 'postgres', url, poolSize };
+}
+
+function assertPrivateJwk(value: string): void {
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(value);
+  } catch {
+    throw new ConfigError(['SIGNING_KEY must be a private JWK in JSON']);
+  }
+  const key = jwk as Record<string, unknown>;
+  if (key.kty !== 'EC' || key.crv !== 'P-256' || typeof key.d !== 'string') {
+    throw new ConfigError(['SIGNING_KEY must be a private EC P-256 JWK (ES256) with "d"']);
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Database } from './database.js';
+import type { DialectName } from './dialect.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+const TIMESTAMPTZ_OID = 1184;
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+
+/**
+ * pg returns `timestamptz` as a Date and `bigint` (count(*)) as a string. Tessera reads both
+ * dialects the same way: timestamps as ISO-8601 strings, counts as numbers.
+ */
+function pgTypes(): pg.CustomTypesConfig {
+  const parseDate = pg.types.getTypeParser(TIMESTAMPTZ_OID) as (value: string) => Date;
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) {
+        return (value: string) => parseDate(value).toISOString();
+      }
+      if (oid === INT8_OID) return (value: string) => Number(value);
+      return pg.types.getTypeParser(oid, format);
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+export function createDb(config: DatabaseConfig): DatabaseHandle {
+  if (config.dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, types: pgTypes() });
+    // An idle client can lose its server (restart, failover); log-and-drop instead of crashing.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+
+  const inMemory = config.filename === ':memory:';
+  if (!inMemory) mkdirSync(dirname(config.filename), { recursive: true });
+  const sqlite = new SqliteDatabase(config.filename);
+  if (!inMemory) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // The CLI and a running server may share the file; wait for a lock rather than fail.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

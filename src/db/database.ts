@@ -1,0 +1,30 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { SigningKeyTable } from '../auth/signing-key.table.js';
+import type { ApiClientTable } from '../modules/clients/client.table.js';
+import type { InvitationTable } from '../modules/invitations/invitation.table.js';
+import type { MembershipTable } from '../modules/memberships/membership.table.js';
+import type { OrganizationTable } from '../modules/organizations/organization.table.js';
+import type { OutboxTable } from '../modules/outbox/outbox.table.js';
+import type { RoleTable } from '../modules/roles/role.table.js';
+import type { SessionTable } from '../modules/sessions/session.table.js';
+import type { UserTable } from '../modules/users/user.table.js';
+
+/**
+ * Timestamps are ISO-8601 UTC strings with milliseconds on both dialects (`timestamptz` on
+ * PostgreSQL, read back as the same ISO string; fixed-width text on SQLite), so they compare and
+ * sort the same way everywhere. JSON columns are text on both.
+ */
+export interface Database {
+  organizations: OrganizationTable;
+  roles: RoleTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  api_clients: ApiClientTable;
+  sessions: SessionTable;
+  invitations: InvitationTable;
+  outbox: OutboxTable;
+  signing_keys: SigningKeyTable;
+}
+
+/** What a repository takes: the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, fieldFromPointer, isAppError, type FieldError } from './errors.js';
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+}
+
+function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
+  return validation.map((error) => {
+    const field =
+      fieldFromPointer(error.instancePath, error.params?.missingProperty ?? error.params?.additionalProperty) ||
+      context ||
+      'body';
+    const message = error.params?.additionalProperty ? 'is not a known field' : (error.message ?? 'is invalid');
+    return { field, message };
+  });
+}
+
+/**
+ * Any error, as the catalogue knows it: AppErrors as they are, Fastify's own errors (schema
+ * validation, unreadable bodies, wrong content types) mapped to their codes, and everything else
+ * an INTERNAL_ERROR whose cause stays in the logs, never in the response.
+ */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const fastifyError = error as Partial<FastifyError> & { validation?: AjvError[] };
+  if (Array.isArray(fastifyError.validation)) {
+    const fields = fieldErrors(fastifyError.validation, fastifyError.validationContext);
+    const detail = fields.map((field) => `${field.field} ${field.message}`).join('; ');
+    return new AppError('VALIDATION_FAILED', detail, { fields });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('MALFORMED_REQUEST', 'The body is empty; send a JSON object.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('MALFORMED_REQUEST', 'The body is not valid JSON.');
+    default:
+      break;
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (error instanceof SyntaxError || (status === 400 && fastifyError.name === 'SyntaxError')) {
+    return new AppError('MALFORMED_REQUEST', 'The body is not valid JSON.');
+  }
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (status === 404) return new AppError('NOT_FOUND');
+  if (status === 429) return new AppError('RATE_LIMITED');
+  if (status >= 400 && status < 500) return new AppError('MALFORMED_REQUEST', 'The request could not be read.');
+  return new AppError('INTERNAL_ERROR');
+}
+
+/** Logs what went wrong at the level it deserves: a 5xx is ours, a 4xx is the caller's. */
+export function logError(request: FastifyRequest, error: unknown, appError: AppError): void {
+  if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.debug({ code: appError.code }, 'request refused');
+}
+
+function problemType(code: string): string {
+  return `urn:tessera:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** Renders an error as RFC 9457 problem details: the native API's format. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  const body = {
+    type: problemType(error.code),
+    title: error.title,
+    status: error.status,
+    // A 5xx says nothing about its cause: no stack, no SQL, no driver message.
+    detail: error.status >= 500 ? `${error.title}. Quote request id ${request.id} when reporting it.` : error.detail,
+    code: error.code,
+    requestId: request.id,
+    ...(error.fields && error.fields.length > 0 ? { errors: error.fields } : {}),
+  };
+  return reply.status(error.status).type('application/problem+json').send(body);
+}
+
+export function problemErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(error);
+  logError(request, error, appError);
+  return sendProblem(request, reply, appError);
+}

@@ -1,0 +1,38 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { MembershipTable } from './membership.table.js';
+
+export type MembershipRow = Selectable<MembershipTable>;
+
+/** The live (not removed) membership of a user in an organization, with its role's permissions. */
+export function findLiveMembership(db: Executor, organizationId: string, userId: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('roles', 'roles.id', 'memberships.role_id')
+    .selectAll('memberships')
+    .select(['roles.name as role_name', 'roles.permissions as role_permissions', 'roles.builtin as role_builtin'])
+    .where('memberships.organization_id', '=', organizationId)
+    .where('memberships.user_id', '=', userId)
+    .where('memberships.deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Creates the membership, or revives and updates a removed one (one row per user and organization). */
+export async function upsertMembership(db: Executor, membership: Insertable<MembershipTable>): Promise<MembershipRow> {
+  return db
+    .insertInto('memberships')
+    .values(membership)
+    .onConflict((conflict) =>
+      conflict.columns(['organization_id', 'user_id']).doUpdateSet({
+        role_id: membership.role_id,
+        scope: membership.scope ?? 1,
+        permissions: membership.permissions,
+        metadata: membership.metadata ?? null,
+        status: membership.status,
+        updated_at: membership.updated_at,
+        deleted_at: null,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,34 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { OrganizationTable } from './organization.table.js';
+
+export type OrganizationRow = Selectable<OrganizationTable>;
+
+export function findOrganizationById(db: Executor, id: string): Promise<OrganizationRow | undefined> {
+  return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function slugExists(db: Executor, slug: string): Promise<boolean> {
+  const row = await db.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst();
+  return row !== undefined;
+}
+
+export function insertOrganization(db: Executor, organization: Insertable<OrganizationTable>): Promise<OrganizationRow> {
+  return db.insertInto('organizations').values(organization).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateOrganization(
+  db: Executor,
+  id: string,
+  changes: Updateable<OrganizationTable>,
+): Promise<OrganizationRow | undefined> {
+  return db.updateTable('organizations').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function countOrganizations(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('organizations')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

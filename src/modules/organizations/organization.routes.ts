@@ -1,0 +1,82 @@
+import { principalOf, type AppContext } from '../../app-context.js';
+import { authorizeOrganization, requirePlatformClient } from '../../auth/authorize.js';
+import { passwordPolicyProblem } from '../../auth/password-policy.js';
+import { NATIVE_SECURITY, OrganizationParams, problemResponses } from '../../http/common.schemas.js';
+import { AppError } from '../../http/errors.js';
+import type { App } from '../../http/fastify-types.js';
+import {
+  CreatedOrganizationResponse,
+  CreateOrganizationBody,
+  OrganizationResponse,
+  OwnerBody,
+} from './organization.schemas.js';
+import { assignOwner, createOrganization, getOrganization, type OwnerInput } from './organization.service.js';
+
+function checkOwnerPassword(owner: OwnerInput | undefined, field: string): void {
+  const problem = owner?.password === undefined ? undefined : passwordPolicyProblem(owner.password);
+  if (problem) throw new AppError('VALIDATION_FAILED', `${field} ${problem}`, { fields: [{ field, message: problem }] });
+}
+
+export function organizationRoutes(app: App, { deps }: AppContext): void {
+  app.post(
+    '/v1/organizations',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Organizations'],
+        summary: 'Create an organization (platform client)',
+        description: 'Creates the organization with its built-in roles and, when given, its owner (the MAIN user).',
+        security: NATIVE_SECURITY,
+        body: CreateOrganizationBody,
+        response: { 201: CreatedOrganizationResponse, ...problemResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      requirePlatformClient(principalOf(request));
+      checkOwnerPassword(request.body.owner, 'owner.password');
+      return reply.status(201).send(await createOrganization(deps, request.body));
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:orgId',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Organizations'],
+        summary: 'Get an organization',
+        security: NATIVE_SECURITY,
+        params: OrganizationParams,
+        response: { 200: OrganizationResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'organization:read');
+      return getOrganization(deps, request.params.orgId);
+    },
+  );
+
+  app.put(
+    '/v1/organizations/:orgId/owner',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Organizations'],
+        summary: 'Assign or change the owner (MAIN user)',
+        description:
+          'The user with this email (created when unknown) becomes an active Owner and the MAIN user. ' +
+          'A previous owner stays a member with the role they had.',
+        security: NATIVE_SECURITY,
+        params: OrganizationParams,
+        body: OwnerBody,
+        response: { 200: OrganizationResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'organization:manage');
+      checkOwnerPassword(request.body, 'password');
+      return assignOwner(deps, request.params.orgId, request.body);
+    },
+  );
+}
+

@@ -1,0 +1,165 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashSecret } from '../../auth/secrets.js';
+import type { Executor } from '../../db/database.js';
+import { asUniqueViolation } from '../../db/dialect.js';
+import type { ServiceDeps } from '../../deps.js';
+import { AppError } from '../../http/errors.js';
+import { upsertMembership } from '../memberships/membership.repository.js';
+import { findBuiltinRole } from '../roles/role.repository.js';
+import { createBuiltinRoles, toRole, type Role } from '../roles/role.service.js';
+import { findUserById, type UserRow } from '../users/user.repository.js';
+import { findOrCreateUser, toPublicUser, type PublicUser } from '../users/user.service.js';
+import {
+  findOrganizationById,
+  insertOrganization,
+  slugExists,
+  updateOrganization,
+  type OrganizationRow,
+} from './organization.repository.js';
+
+export interface Organization {
+  id: string;
+  numericId: number;
+  name: string;
+  slug: string;
+  owner: PublicUser | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OwnerInput {
+  email: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  /** Used only when the owner's account is created here. */
+  password?: string | undefined;
+}
+
+export interface CreateOrganizationInput {
+  name: string;
+  /** Derived from the name when absent. */
+  slug?: string | undefined;
+  owner?: OwnerInput | undefined;
+}
+
+export interface CreatedOrganization {
+  organization: Organization;
+  owner: PublicUser | null;
+  roles: Role[];
+}
+
+export function toOrganization(row: OrganizationRow, owner: UserRow | undefined | null): Organization {
+  return {
+    id: row.id,
+    numericId: row.numeric_id,
+    name: row.name,
+    slug: row.slug,
+    owner: owner ? toPublicUser(owner) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/, '');
+  return slug || 'organization';
+}
+
+/** Creates the organization, its built-in roles and, when given, its MAIN owner, in one transaction. */
+export async function createOrganization(deps: ServiceDeps, input: CreateOrganizationInput): Promise<CreatedOrganization> {
+  const name = input.name.trim();
+  if (!name) {
+    throw new AppError('VALIDATION_FAILED', 'The organization name must not be blank.', {
+      fields: [{ field: 'name', message: 'must not be blank' }],
+    });
+  }
+  const passwordHash = input.owner?.password ? await hashSecret(input.owner.password) : null;
+
+  // A derived slug that is taken gets a random suffix; a chosen one that is taken is refused.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.db.transaction().execute(async (trx) => {
+        const slug = await pickSlug(trx, input.slug, name, attempt);
+        const now = deps.clock.now().toISOString();
+        let organization = await insertOrganization(trx, {
+          id: randomUUID(),
+          name,
+          slug,
+          main_user_id: null,
+          created_at: now,
+          updated_at: now,
+        });
+        const roles = await createBuiltinRoles(trx, organization.id, now);
+        let owner: UserRow | null = null;
+        if (input.owner) {
+          owner = await findOrCreateUser(trx, deps.clock, { ...input.owner, passwordHash });
+          organization = await makeOwner(trx, organization, owner, now);
+        }
+        return {
+          organization: toOrganization(organization, owner),
+          owner: owner ? toPublicUser(owner) : null,
+          roles: roles.map(toRole),
+        };
+      });
+    } catch (error) {
+      const violation = asUniqueViolation(error);
+      if (!violation || !/slug/.test(violation.constraint)) throw error;
+      if (input.slug !== undefined) throw new AppError('SLUG_TAKEN', `The slug "${input.slug}" is taken.`);
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function pickSlug(db: Executor, chosen: string | undefined, name: string, attempt: number): Promise<string> {
+  if (chosen !== undefined) return chosen;
+  const base = slugify(name);
+  if (attempt === 0 && !(await slugExists(db, base))) return base;
+  return `${base}-${randomBytes(3).toString('hex')}`;
+}
+
+/** An ACTIVE Owner membership for the user, and the user as the organization's MAIN user. */
+async function makeOwner(db: Executor, organization: OrganizationRow, user: UserRow, now: string) {
+  const ownerRole = await findBuiltinRole(db, organization.id, 'OWNER');
+  if (!ownerRole) throw new Error(`organization ${organization.id} has no Owner role`);
+  await upsertMembership(db, {
+    id: randomUUID(),
+    organization_id: organization.id,
+    user_id: user.id,
+    role_id: ownerRole.id,
+    scope: 1,
+    permissions: JSON.stringify({ group: 0, read: [], manage: [] }),
+    metadata: null,
+    status: 'ACTIVE',
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+  });
+  const updated = await updateOrganization(db, organization.id, { main_user_id: user.id, updated_at: now });
+  return updated ?? organization;
+}
+
+export async function getOrganization(deps: ServiceDeps, organizationId: string): Promise<Organization> {
+  const row = await findOrganizationById(deps.db, organizationId);
+  if (!row) throw new AppError('ORGANIZATION_NOT_FOUND');
+  const owner = row.main_user_id ? await findUserById(deps.db, row.main_user_id) : null;
+  return toOrganization(row, owner);
+}
+
+/** Assigns or changes the MAIN user. The previous owner stays a member with the role they had. */
+export async function assignOwner(deps: ServiceDeps, organizationId: string, input: OwnerInput): Promise<Organization> {
+  const passwordHash = input.password ? await hashSecret(input.password) : null;
+  return deps.db.transaction().execute(async (trx) => {
+    const organization = await findOrganizationById(trx, organizationId);
+    if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
+    const now = deps.clock.now().toISOString();
+    const owner = await findOrCreateUser(trx, deps.clock, { ...input, passwordHash });
+    return toOrganization(await makeOwner(trx, organization, owner, now), owner);
+  });
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { BUILTIN_ROLES, type OrganizationPermission } from '../../auth/permissions.js';
+import type { Executor } from '../../db/database.js';
+import { asUniqueViolation } from '../../db/dialect.js';
+import type { ServiceDeps } from '../../deps.js';
+import { AppError } from '../../http/errors.js';
+import { insertRoles, listRoles, type RoleRow } from './role.repository.js';
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  permissions: OrganizationPermission[];
+  builtin: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toRole(row: RoleRow): Role {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    permissions: JSON.parse(row.permissions) as OrganizationPermission[],
+    builtin: row.builtin !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Owner, Administrator, Member and Viewer: every organization starts with these. */
+export function createBuiltinRoles(db: Executor, organizationId: string, now: string): Promise<RoleRow[]> {
+  return insertRoles(
+    db,
+    BUILTIN_ROLES.map((role) => ({
+      id: randomUUID(),
+      organization_id: organizationId,
+      name: role.name,
+      name_canonical: role.name.toLowerCase(),
+      description: role.description,
+      permissions: JSON.stringify(role.permissions),
+      builtin: role.builtin,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+}
+
+export async function listOrganizationRoles(deps: ServiceDeps, organizationId: string): Promise<Role[]> {
+  return (await listRoles(deps.db, organizationId)).map(toRole);
+}
+
+export interface CreateRoleInput {
+  name: string;
+  description?: string | undefined;
+  permissions?: OrganizationPermission[] | undefined;
+}
+
+export async function createRole(deps: ServiceDeps, organizationId: string, input: CreateRoleInput): Promise<Role> {
+  const name = input.name.trim();
+  if (!name) {
+    throw new AppError('VALIDATION_FAILED', 'The role name must not be blank.', {
+      fields: [{ field: 'name', message: 'must not be blank' }],
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  try {
+    const [row] = await insertRoles(deps.db, [
+      {
+        id: randomUUID(),
+        organization_id: organizationId,
+        name,
+        name_canonical: name.toLowerCase(),
+        description: input.description?.trim() ?? '',
+        permissions: JSON.stringify([...new Set(input.permissions ?? [])]),
+        builtin: null,
+        created_at: now,
+        updated_at: now,
+      },
+    ]);
+    return toRole(row!);
+  } catch (error) {
+    if (asUniqueViolation(error)) throw new AppError('ROLE_NAME_TAKEN', `A role named "${name}" already exists.`);
+    throw error;
+  }
+}

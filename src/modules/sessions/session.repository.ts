@@ -1,0 +1,28 @@
+import type { Insertable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { SessionTable } from './session.table.js';
+
+export function insertSession(db: Executor, session: Insertable<SessionTable>) {
+  return db.insertInto('sessions').values(session).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A session that is neither revoked nor expired at `now`, with its user. */
+export function findLiveSession(db: Executor, tokenHash: string, now: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as session_id', 'sessions.expires_at', 'users.id as user_id', 'users.email'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function revokeSession(db: Executor, sessionId: string, now: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

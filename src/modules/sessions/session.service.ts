@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { randomToken, sha256, verifyAgainstDecoy, verifySecret } from '../../auth/secrets.js';
+import { addSeconds } from '../../clock.js';
+import type { Executor } from '../../db/database.js';
+import type { ServiceDeps } from '../../deps.js';
+import { AppError } from '../../http/errors.js';
+import { checkEmail, isEmailProblem } from '../users/email.js';
+import { findUserByCanonicalEmail, type UserRow } from '../users/user.repository.js';
+import { toPublicUser, type PublicUser } from '../users/user.service.js';
+import { findLiveSession, insertSession } from './session.repository.js';
+
+export const SESSION_TOKEN_PREFIX = 'ses_';
+
+export interface NewSession {
+  /** Shown once; only its SHA-256 is stored. */
+  token: string;
+  expiresAt: string;
+  user: PublicUser;
+}
+
+/** Opens a session for a user already known to be who they say (password checked, or invitation accepted). */
+export async function openSession(db: Executor, deps: Pick<ServiceDeps, 'clock' | 'config'>, user: UserRow): Promise<NewSession> {
+  const token = randomToken(SESSION_TOKEN_PREFIX);
+  const now = deps.clock.now();
+  const expiresAt = addSeconds(now, deps.config.sessionTtlHours * 3600).toISOString();
+  await insertSession(db, {
+    id: randomUUID(),
+    token_hash: sha256(token),
+    user_id: user.id,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    revoked_at: null,
+  });
+  return { token, expiresAt, user: toPublicUser(user) };
+}
+
+/** Email and password sign-in. Every failure looks the same and takes the same time. */
+export async function signIn(deps: ServiceDeps, email: string, password: string): Promise<NewSession> {
+  const checked = checkEmail(email);
+  const user = isEmailProblem(checked) ? undefined : await findUserByCanonicalEmail(deps.db, checked.canonical);
+  const valid = user?.password_hash ? await verifySecret(password, user.password_hash) : await verifyAgainstDecoy(password);
+  if (!user || !valid) throw new AppError('INVALID_CREDENTIALS');
+  return openSession(deps.db, deps, user);
+}
+
+export interface SessionPrincipal {
+  sessionId: string;
+  userId: string;
+  email: string;
+}
+
+export async function resolveSession(deps: ServiceDeps, token: string): Promise<SessionPrincipal | undefined> {
+  if (!token.startsWith(SESSION_TOKEN_PREFIX)) return undefined;
+  const row = await findLiveSession(deps.db, sha256(token), deps.clock.now().toISOString());
+  return row ? { sessionId: row.session_id, userId: row.user_id, email: row.email } : undefined;
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Executor } from '../../db/database.js';
+import { AppError } from '../../http/errors.js';
+import { checkEmail, isEmailProblem } from './email.js';
+import { findUserByCanonicalEmail, insertUser, type UserRow } from './user.repository.js';
+
+export interface UserProfile {
+  email: string;
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+  /** Hashed before the transaction opens (scrypt is slow); used only when the user is created. */
+  passwordHash?: string | null | undefined;
+}
+
+/** Finds the user with this address (compared canonically) or creates one. */
+export async function findOrCreateUser(db: Executor, clock: Clock, profile: UserProfile): Promise<UserRow> {
+  const checked = checkEmail(profile.email);
+  if (isEmailProblem(checked)) {
+    throw new AppError('VALIDATION_FAILED', 'The email address is not valid.', {
+      fields: [{ field: 'email', message: 'Invalid email format' }],
+    });
+  }
+  const existing = await findUserByCanonicalEmail(db, checked.canonical);
+  if (existing) return existing;
+  const now = clock.now().toISOString();
+  return insertUser(db, {
+    id: randomUUID(),
+    email: checked.email,
+    email_canonical: checked.canonical,
+    first_name: profile.firstName ?? null,
+    last_name: profile.lastName ?? null,
+    password_hash: profile.passwordHash ?? null,
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+export interface PublicUser {
+  id: string;
+  numericId: number;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+export function toPublicUser(row: UserRow): PublicUser {
+  return { id: row.id, numericId: row.numeric_id, email: row.email, firstName: row.first_name, lastName: row.last_name };
+}
