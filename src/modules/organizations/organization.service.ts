@@ -8,6 +8,7 @@ import { upsertMembership } from '../memberships/membership.repository.js';
 import { findBuiltinRole } from '../roles/role.repository.js';
 import { createBuiltinRoles, toRole, type Role } from '../roles/role.service.js';
 import { findUserById, type UserRow } from '../users/user.repository.js';
+import { requireEmail } from '../users/email.js';
 import { findOrCreateUser, toPublicUser, type PublicUser } from '../users/user.service.js';
 import {
   findOrganizationById,
@@ -80,6 +81,7 @@ export async function createOrganization(deps: ServiceDeps, input: CreateOrganiz
       fields: [{ field: 'name', message: 'must not be blank' }],
     });
   }
+  if (input.owner) requireEmail(input.owner.email, 'owner.email');
   const passwordHash = input.owner?.password ? await hashSecret(input.owner.password) : null;
 
   // A derived slug that is taken gets a random suffix; a chosen one that is taken is refused.
@@ -154,6 +156,7 @@ export async function getOrganization(deps: ServiceDeps, organizationId: string)
 
 /** Assigns or changes the MAIN user. The previous owner stays a member with the role they had. */
 export async function assignOwner(deps: ServiceDeps, organizationId: string, input: OwnerInput): Promise<Organization> {
+  requireEmail(input.email);
   const passwordHash = input.password ? await hashSecret(input.password) : null;
   return deps.db.transaction().execute(async (trx) => {
     const organization = await findOrganizationById(trx, organizationId);

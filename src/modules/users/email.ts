@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { AppError } from '../../http/errors.js';
 
 /**
  * Email rules shared by every surface. The pattern is the one published by the
@@ -39,4 +40,12 @@ export function checkEmail(input: string, maxLength = EMAIL_MAX_LENGTH): Checked
 
 export function isEmailProblem(result: CheckedEmail | EmailProblem): result is EmailProblem {
   return typeof result === 'string';
+}
+
+/** The checked address, or a VALIDATION_FAILED error naming the request field it came from. */
+export function requireEmail(input: string, field = 'email', maxLength = EMAIL_MAX_LENGTH): CheckedEmail {
+  const checked = checkEmail(input, maxLength);
+  if (!isEmailProblem(checked)) return checked;
+  const message = checked === 'EMAIL_TOO_LONG' ? 'Email address is too long' : 'Invalid email format';
+  throw new AppError('VALIDATION_FAILED', `${field}: ${message}.`, { fields: [{ field, message }] });
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
-import { AppError } from '../../http/errors.js';
-import { checkEmail, isEmailProblem } from './email.js';
+import { requireEmail } from './email.js';
 import { findUserByCanonicalEmail, insertUser, type UserRow } from './user.repository.js';
 
 export interface UserProfile {
@@ -15,12 +14,7 @@ export interface UserProfile {
 
 /** Finds the user with this address (compared canonically) or creates one. */
 export async function findOrCreateUser(db: Executor, clock: Clock, profile: UserProfile): Promise<UserRow> {
-  const checked = checkEmail(profile.email);
-  if (isEmailProblem(checked)) {
-    throw new AppError('VALIDATION_FAILED', 'The email address is not valid.', {
-      fields: [{ field: 'email', message: 'Invalid email format' }],
-    });
-  }
+  const checked = requireEmail(profile.email);
   const existing = await findUserByCanonicalEmail(db, checked.canonical);
   if (existing) return existing;
   const now = clock.now().toISOString();

@@ -1,0 +1,106 @@
+import { Writable } from 'node:stream';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { DialectName } from '../../src/db/dialect.js';
+import type { ServiceDeps } from '../../src/deps.js';
+import type { App } from '../../src/http/fastify-types.js';
+import { loggerOptions } from '../../src/http/logging.js';
+import { createClient } from '../../src/modules/clients/client.service.js';
+import { createOrganization, type CreatedOrganization } from '../../src/modules/organizations/organization.service.js';
+import { TestClock } from './test-clock.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+export interface TestApp {
+  app: App;
+  deps: ServiceDeps;
+  config: Config;
+  clock: TestClock;
+  database: TestDatabase;
+  /** Every log line the app wrote, as written. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh, migrated database of the given dialect, with its logs captured. */
+export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect);
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'debug', SEED_DEMO: 'false', ...env });
+  const clock = new TestClock();
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await buildApp({
+    config,
+    database: database.handle,
+    clock,
+    logger: loggerOptions(config.logLevel, stream),
+  });
+  await app.ready();
+  const deps: ServiceDeps = { db: database.handle.db, dialect, clock, config };
+  return {
+    app,
+    deps,
+    config,
+    clock,
+    database,
+    logs,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface TestOrganization extends CreatedOrganization {
+  clientId: string;
+  clientSecret: string;
+  token: string;
+  ownerPassword: string;
+}
+
+let counter = 0;
+
+/** An organization with an owner (who has a password) and an organization client with a token. */
+export async function createTestOrganization(t: TestApp, name = `Org ${++counter}`): Promise<TestOrganization> {
+  const ownerPassword = 'Owner-Passw0rd!';
+  const created = await createOrganization(t.deps, {
+    name,
+    owner: { email: `owner-${counter}-${Date.now()}@example.com`, password: ownerPassword },
+  });
+  const client = await createClient(t.deps, { organizationId: created.organization.id });
+  return {
+    ...created,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    token: await tokenFor(t, client.clientId, client.clientSecret),
+    ownerPassword,
+  };
+}
+
+export async function platformToken(t: TestApp): Promise<string> {
+  const client = await createClient(t.deps, { organizationId: null });
+  return tokenFor(t, client.clientId, client.clientSecret);
+}
+
+export async function tokenFor(t: TestApp, clientId: string, clientSecret: string): Promise<string> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+  });
+  if (response.statusCode !== 200) throw new Error(`token request failed: ${response.body}`);
+  return response.json().access_token as string;
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+export function problem(response: LightMyRequestResponse): { status: number; code: string; detail?: string } {
+  return response.json();
+}

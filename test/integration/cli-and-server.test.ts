@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { createEmptyDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function runCli(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+interface RunningServer {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  base: string;
+}
+
+async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    const ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The banner is written right after listen; give it a moment to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { child, stdout: () => stdout, base };
+}
+
+async function stop(server: RunningServer): Promise<number | null> {
+  server.child.kill('SIGTERM');
+  const [code] = await once(server.child, 'exit');
+  return code as number | null;
+}
+
+function bannerValue(banner: string, label: string): string {
+  const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, "m").exec(banner);
+  assert.ok(match, `the banner shows the ${label}:\n${banner}`);
+  return match[1]!;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`tessera CLI [${dialect}]`, () => {
+    let database: TestDatabase;
+
+    before(async () => {
+      database = await createEmptyDatabase(dialect);
+    });
+    after(() => database.drop());
+
+    test('--help lists the commands', () => {
+      const { status, stdout } = runCli(['--help'], {});
+      assert.equal(status, 0);
+      for (const command of ['serve', 'migrate', 'org', 'client']) {
+        assert.match(stdout, new RegExp(`\\b${command}\\b`));
+      }
+    });
+
+    test('migrate, org create and client create print what scripts read', async () => {
+      const env = { DATABASE_URL: database.url };
+      const migrated = runCli(['migrate', '--json'], env);
+      assert.equal(migrated.status, 0, migrated.stderr);
+      assert.ok(JSON.parse(migrated.stdout).applied.length >= 1);
+      assert.deepEqual(JSON.parse(runCli(['migrate', '--json'], env).stdout), { applied: [] });
+
+      const created = runCli(
+        ['org', 'create', '--name', 'Acme', '--owner-email', 'Boss@Acme.example', '--owner-password', 'Boss-Passw0rd!', '--json'],
+        env,
+      );
+      assert.equal(created.status, 0, created.stderr);
+      const result = JSON.parse(created.stdout);
+      assert.deepEqual(Object.keys(result).sort(), ['client', 'organization', 'owner', 'roles']);
+      assert.deepEqual(Object.keys(result.organization).sort(), ['id', 'name', 'numericId', 'slug']);
+      assert.equal(result.organization.name, 'Acme');
+      assert.equal(result.organization.slug, 'acme');
+      assert.ok(Number.isInteger(result.organization.numericId));
+      assert.equal(result.owner.email, 'Boss@Acme.example');
+      assert.deepEqual(result.roles.map((role: { name: string }) => role.name).sort(), ['Administrator', 'Member', 'Owner', 'Viewer']);
+      assert.match(result.client.clientId, /^cli_/);
+      assert.match(result.client.clientSecret, /^sec_/);
+
+      const client = runCli(['client', 'create', '--org', result.organization.id, '--json'], env);
+      assert.equal(client.status, 0, client.stderr);
+      assert.equal(JSON.parse(client.stdout).organizationId, result.organization.id);
+      const platform = runCli(['client', 'create', '--platform', '--json'], env);
+      assert.equal(platform.status, 0, platform.stderr);
+      assert.equal(JSON.parse(platform.stdout).platform, true);
+
+      const neither = runCli(['client', 'create', '--json'], env);
+      assert.notEqual(neither.status, 0);
+      assert.match(neither.stderr, /--org <id> or --platform/);
+      const weak = runCli(['org', 'create', '--name', 'W', '--owner-email', 'w@example.com', '--owner-password', 'weak'], env);
+      assert.notEqual(weak.status, 0);
+      assert.match(weak.stderr, /--owner-password must be at least 8 characters/);
+
+      // The printed credentials work against a server on the same database.
+      const server = await startServer({ DATABASE_URL: database.url, SEED_DEMO: 'false' });
+      try {
+        const token = await fetch(`${server.base}/oauth/token`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${result.client.clientId}:${result.client.clientSecret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: 'grant_type=client_credentials',
+        });
+        assert.equal(token.status, 200);
+        const organization = await fetch(`${server.base}/v1/organizations/${result.organization.id}`, {
+          headers: { authorization: `Bearer ${(await token.json()).access_token}` },
+        });
+        assert.equal(organization.status, 200);
+        assert.equal((await organization.json()).owner.email, 'Boss@Acme.example');
+      } finally {
+        assert.equal(await stop(server), 0);
+      }
+    });
+  });
+
+  describe(`first start [${dialect}]`, () => {
+    let database: TestDatabase;
+
+    before(async () => {
+      database = await createEmptyDatabase(dialect);
+    });
+    after(() => database.drop());
+
+    test('an empty database gets a demo organization whose printed curl works; a restart keeps keys and adds nothing', async () => {
+      // Issuer and audience come from PUBLIC_URL; keep it across the restart (the port changes).
+      const env = { DATABASE_URL: database.url, PUBLIC_URL: 'http://localhost:3000' };
+      const first = await startServer(env);
+      let accessToken: string;
+      try {
+        const banner = first.stdout();
+        const clientId = bannerValue(banner, 'client id');
+        const clientSecret = bannerValue(banner, 'client secret');
+        const organizationId = bannerValue(banner, 'organization');
+        assert.match(banner, /owner sign-in\s+owner@demo\.example \/ \S+/);
+        const curl = /curl -s -X POST (\S+) \\\n\s+-u '([^']+)' \\\n\s+-d grant_type=client_credentials/.exec(banner);
+        assert.ok(curl, banner);
+        assert.equal(curl[2], `${clientId}:${clientSecret}`);
+
+        assert.equal(curl[1], 'http://localhost:3000/oauth/token');
+        const token = await fetch(`${first.base}/oauth/token`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(curl[2]!).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: 'grant_type=client_credentials',
+        });
+        assert.equal(token.status, 200);
+        accessToken = (await token.json()).access_token;
+        const organization = await fetch(`${first.base}/v1/organizations/${organizationId}`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+        assert.equal((await organization.json()).slug, 'demo');
+      } finally {
+        assert.equal(await stop(first), 0, 'SIGTERM shuts down cleanly');
+      }
+
+      const second = await startServer(env);
+      try {
+        assert.doesNotMatch(second.stdout(), /demo organization was created/);
+        // The signing key was stored on first start: a token from the first run still verifies.
+        const organizations = await fetch(`${second.base}/.well-known/jwks.json`);
+        assert.equal((await organizations.json()).keys.length, 1);
+        const reused = await fetch(`${second.base}/v1/organizations/${bannerValue(first.stdout(), 'organization')}`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+        assert.equal(reused.status, 200);
+      } finally {
+        await stop(second);
+      }
+    });
+
+    test('a bad configuration value stops the start with a message naming the variable', () => {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: database.url, PORT: 'eighty', LOG_LEVEL: 'chatty' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 78);
+      assert.match(result.stderr, /PORT must be an integer from 0 to 65535/);
+      assert.match(result.stderr, /LOG_LEVEL must be one of/);
+    });
+  });
+}
