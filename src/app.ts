@@ -1,15 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { AppContext } from './app-context.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { authenticateToken, bearerToken } from './auth/principal.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { tokenRoutes } from './auth/token.routes.js';
-import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Database } from './db/database.js';
-import type { DialectName } from './db/dialect.js';
 import type { ServiceDeps } from './deps.js';
 import { ProblemDetails } from './http/common.schemas.js';
 import { problemErrorHandler, sendProblem } from './http/error-handler.js';
@@ -20,6 +15,9 @@ import { registerOpenApi } from './http/openapi.js';
 import { organizationRoutes } from './modules/organizations/organization.routes.js';
 import { RoleResponse } from './modules/roles/role.schemas.js';
 import { roleRoutes } from './modules/roles/role.routes.js';
+import { invitationRoutes } from './modules/invitations/invitation.routes.js';
+import { InvitationResponse, Permissions } from './modules/invitations/invitation.schemas.js';
+import { membershipRoutes } from './modules/memberships/membership.routes.js';
 import { sessionRoutes } from './modules/sessions/session.routes.js';
 import { UserResponse } from './modules/users/user.schemas.js';
 import { OrganizationResponse } from './modules/organizations/organization.schemas.js';
@@ -29,27 +27,25 @@ import { opsRoutes } from './ops/ops.routes.js';
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface AppDeps {
-  config: Config;
-  database: { db: Kysely<Database>; dialect: DialectName };
-  clock?: Clock;
+  deps: ServiceDeps;
   /** Pino options, `false` for none; defaults to JSON logs at the configured level. */
   logger?: FastifyServerOptions['logger'];
 }
 
 /** Builds the whole HTTP application on a migrated database. It never listens: server.ts does. */
 export async function buildApp(input: AppDeps): Promise<App> {
-  const clock = input.clock ?? systemClock;
-  const deps: ServiceDeps = { db: input.database.db, dialect: input.database.dialect, clock, config: input.config };
-  const signingKeys = await SigningKeys.load(deps.db, clock, input.config.signingKey);
+  const { deps } = input;
+  const config = deps.config;
+  const signingKeys = await SigningKeys.load(deps.db, deps.clock, config.signingKey);
   const context: AppContext = {
     deps,
     signingKeys,
-    accessTokens: new AccessTokens(signingKeys, input.config, clock),
+    accessTokens: new AccessTokens(signingKeys, config, deps.clock),
     metrics: new Metrics(),
   };
 
   const app = Fastify({
-    logger: input.logger ?? loggerOptions(input.config.logLevel),
+    logger: input.logger ?? loggerOptions(config.logLevel),
     genReqId: requestIdFor,
     // Probes and scrapes every few seconds would drown the request log.
     logController: new LogController({
@@ -85,14 +81,18 @@ export async function buildApp(input: AppDeps): Promise<App> {
     sendProblem(request, reply, new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
   );
 
-  for (const schema of [ProblemDetails, UserResponse, RoleResponse, OrganizationResponse]) app.addSchema(schema);
-  await registerOpenApi(app, input.config);
+  for (const schema of [ProblemDetails, UserResponse, RoleResponse, OrganizationResponse, Permissions, InvitationResponse]) {
+    app.addSchema(schema);
+  }
+  await registerOpenApi(app, config);
 
   opsRoutes(app, context);
   await tokenRoutes(app, context);
   sessionRoutes(app, context);
   organizationRoutes(app, context);
   roleRoutes(app, context);
+  invitationRoutes(app, context);
+  membershipRoutes(app, context);
 
   return app;
 }

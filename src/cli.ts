@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
-import { systemClock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { createDb } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
-import type { ServiceDeps } from './deps.js';
+import { createServiceDeps, type ServiceDeps } from './deps.js';
 import { isAppError } from './http/errors.js';
 import { passwordPolicyProblem } from './auth/password-policy.js';
 import { createClient } from './modules/clients/client.service.js';
@@ -24,7 +23,7 @@ async function withDatabase<T>(run: (deps: ServiceDeps, appliedMigrations: strin
   const handle = createDb(cfg.database);
   try {
     const applied = await migrateToLatest(handle.db);
-    return await run({ db: handle.db, dialect: handle.dialect, clock: systemClock, config: cfg }, applied);
+    return await run(await createServiceDeps(cfg, handle), applied);
   } finally {
     await handle.close();
   }

@@ -27,7 +27,18 @@ const EnvSchema = Type.Object({
   TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   TOKEN_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   SIGNING_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  SECRET_KEY: Type.Optional(Type.String({ minLength: 32 })),
   SEED_DEMO: Type.Boolean({ default: true }),
+  ALLOWED_REDIRECT_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 50, default: 5 }),
+  OUTBOX_WORKER: Type.Boolean({ default: true }),
+  OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  OUTBOX_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  OUTBOX_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  OUTBOX_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 8 }),
+  OUTBOX_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 5000 }),
+  OUTBOX_RETRY_MAX_MS: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 3_600_000 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -52,7 +63,25 @@ export interface Config {
   tokenAudience: string;
   /** A private JWK (JSON) to sign access tokens with, instead of the key Tessera generates. */
   signingKey: string | undefined;
+  /** Root secret for sealing outbox tokens and signing cursors; generated and stored when absent. */
+  secretKey: string | undefined;
   seedDemo: boolean;
+  /** Origins an invitation's `redirectUrl` may point to. */
+  allowedRedirectOrigins: readonly string[];
+  smtpPoolSize: number;
+  outbox: OutboxConfig;
+}
+
+export interface OutboxConfig {
+  /** Run a worker inside `serve` (always wanted on SQLite; optional on PostgreSQL). */
+  inlineWorker: boolean;
+  pollMs: number;
+  batchSize: number;
+  concurrency: number;
+  leaseSeconds: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -62,7 +91,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(['SMTP_URL', 'SIGNING_KEY', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['SMTP_URL', 'SIGNING_KEY', 'DATABASE_URL', 'SECRET_KEY']);
 
 function describe(variable: string, value: unknown): string {
   // Never echo a value that may hold a password or a key.
@@ -95,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([`PUBLIC_URL must be an absolute http(s) URL${describe('PUBLIC_URL', publicUrl)}`]);
   }
   if (parsed.SIGNING_KEY !== undefined) assertPrivateJwk(parsed.SIGNING_KEY);
+  const allowedRedirectOrigins = parseOrigins(parsed.ALLOWED_REDIRECT_ORIGINS, publicUrl);
 
   return Object.freeze({
     port: parsed.PORT,
@@ -111,7 +141,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenIssuer: parsed.TOKEN_ISSUER ?? publicUrl,
     tokenAudience: parsed.TOKEN_AUDIENCE ?? publicUrl,
     signingKey: parsed.SIGNING_KEY,
+    secretKey: parsed.SECRET_KEY,
     seedDemo: parsed.SEED_DEMO,
+    allowedRedirectOrigins,
+    smtpPoolSize: parsed.SMTP_POOL_SIZE,
+    outbox: Object.freeze({
+      inlineWorker: parsed.OUTBOX_WORKER,
+      pollMs: parsed.OUTBOX_POLL_MS,
+      batchSize: parsed.OUTBOX_BATCH_SIZE,
+      concurrency: parsed.OUTBOX_CONCURRENCY,
+      leaseSeconds: parsed.OUTBOX_LEASE_SECONDS,
+      maxAttempts: parsed.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: parsed.OUTBOX_RETRY_BASE_MS,
+      retryMaxMs: parsed.OUTBOX_RETRY_MAX_MS,
+    }),
   });
 }
 
@@ -120,6 +163,7 @@ function explain(schema: Record<string, unknown>): string {
     return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
   }
   if (schema.type === 'boolean') return 'must be true or false';
+  if (schema.minLength === 32) return 'must be at least 32 characters';
   if (Array.isArray(schema.anyOf)) {
     return `must be one of ${schema.anyOf.map((option: { const: string }) => option.const).join(', ')}`;
   }
@@ -141,6 +185,23 @@ export function parseDatabaseUrl(url: string, poolSize = 10): DatabaseConfig {
     throw new ConfigError(['DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database']);
   }
   return { dialect: 'postgres', url, poolSize };
+}
+
+/** Comma-separated origins; the public URL's own origin is always allowed. */
+function parseOrigins(value: string | undefined, publicUrl: string): string[] {
+  const origins = new Set([new URL(publicUrl).origin]);
+  for (const entry of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    let origin: string;
+    try {
+      const url = new URL(entry);
+      if (!/^https?:$/.test(url.protocol)) throw new Error('not http');
+      origin = url.origin;
+    } catch {
+      throw new ConfigError([`ALLOWED_REDIRECT_ORIGINS must be comma-separated http(s) origins (got ${JSON.stringify(entry)})`]);
+    }
+    origins.add(origin);
+  }
+  return [...origins];
 }
 
 function assertPrivateJwk(value: string): void {

@@ -1,8 +1,13 @@
+import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
-import type { Clock } from './clock.js';
+import { AppSecrets } from './auth/app-secrets.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DialectName } from './db/dialect.js';
+
+/** In-process signals: `outbox` fires after a transaction queued mail, so a local worker wakes at once. */
+export type ServiceEvents = EventEmitter<{ outbox: [] }>;
 
 /** What services need from the outside world, passed in rather than imported (tests swap them). */
 export interface ServiceDeps {
@@ -10,4 +15,15 @@ export interface ServiceDeps {
   dialect: DialectName;
   clock: Clock;
   config: Config;
+  secrets: AppSecrets;
+  events: ServiceEvents;
+}
+
+export async function createServiceDeps(
+  config: Config,
+  database: { db: Kysely<Database>; dialect: DialectName },
+  clock: Clock = systemClock,
+): Promise<ServiceDeps> {
+  const secrets = await AppSecrets.load(database.db, clock, config.secretKey);
+  return { db: database.db, dialect: database.dialect, clock, config, secrets, events: new EventEmitter() };
 }

@@ -1,7 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { systemClock } from './clock.js';
+import { createServiceDeps } from './deps.js';
+import { createMailer } from './email/mailer.js';
+import { OutboxWorker } from './modules/outbox/outbox.worker.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -14,19 +16,25 @@ import { demoBanner, seedDemoOrganization } from './demo.js';
 export async function serve(config: Config): Promise<void> {
   const database = createDb(config.database);
   await migrateToLatest(database.db);
-  const deps = { db: database.db, dialect: database.dialect, clock: systemClock, config };
+  const deps = await createServiceDeps(config, database);
   const demo = config.seedDemo ? await seedDemoOrganization(deps) : undefined;
 
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ deps });
+  const worker = config.outbox.inlineWorker
+    ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
+    : undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await worker?.stop();
+    await worker?.mailer.close();
     await database.close();
   });
 
   await app.listen({ port: config.port, host: config.host });
+  worker?.start();
   if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl)}\n`);
 }
 

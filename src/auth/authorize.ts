@@ -9,6 +9,13 @@ function insufficientScope(permission: string): AppError {
   return new AppError('FORBIDDEN', `This requires the "${permission}" permission.`);
 }
 
+/** What a caller may do in one organization: its permissions there (a client's scopes, a user's role). */
+export interface OrganizationAccess {
+  organization: OrganizationRow;
+  principal: Principal;
+  permissions: ReadonlySet<string>;
+}
+
 /**
  * The organization, if the caller may act on it with this permission. An organization the caller
  * cannot see answers exactly like one that does not exist; one they can see but not change is 403.
@@ -18,22 +25,29 @@ export async function authorizeOrganization(
   principal: Principal,
   organizationId: string,
   permission: OrganizationPermission,
-): Promise<OrganizationRow> {
+): Promise<OrganizationAccess> {
   if (principal.kind === 'client') {
     const platform = principal.organizationId === null;
     if (!platform && principal.organizationId !== organizationId) throw new AppError('ORGANIZATION_NOT_FOUND');
     const organization = await findOrganizationById(deps.db, organizationId);
     if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
     if (!principal.scopes.has(permission)) throw insufficientScope(permission);
-    return organization;
+    return { organization, principal, permissions: principal.scopes };
   }
   const membership = await findLiveMembership(deps.db, organizationId, principal.userId);
   if (!membership || membership.status !== 'ACTIVE') throw new AppError('ORGANIZATION_NOT_FOUND');
-  const permissions = JSON.parse(membership.role_permissions) as string[];
-  if (!permissions.includes(permission)) throw insufficientScope(permission);
+  const permissions = new Set(JSON.parse(membership.role_permissions) as string[]);
+  if (!permissions.has(permission)) throw insufficientScope(permission);
   const organization = await findOrganizationById(deps.db, organizationId);
   if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
-  return organization;
+  return { organization, principal, permissions };
+}
+
+/** A caller may grant a role only if it holds every permission the role carries. */
+export function assertRoleAssignable(access: OrganizationAccess, rolePermissions: readonly string[]): void {
+  if (!rolePermissions.every((permission) => access.permissions.has(permission))) {
+    throw new AppError('ROLE_NOT_ASSIGNABLE');
+  }
 }
 
 /** Only platform clients may create organizations. */

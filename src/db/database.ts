@@ -8,6 +8,7 @@ import type { OutboxTable } from '../modules/outbox/outbox.table.js';
 import type { RoleTable } from '../modules/roles/role.table.js';
 import type { SessionTable } from '../modules/sessions/session.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
+import type { AppSecretTable, IdempotencyKeyTable } from './support.table.js';
 
 /**
  * Timestamps are ISO-8601 UTC strings with milliseconds on both dialects (`timestamptz` on
@@ -24,6 +25,8 @@ export interface Database {
   invitations: InvitationTable;
   outbox: OutboxTable;
   signing_keys: SigningKeyTable;
+  idempotency_keys: IdempotencyKeyTable;
+  app_secrets: AppSecretTable;
 }
 
 /** What a repository takes: the database or an open transaction. */

@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DialectName } from '../../src/db/dialect.js';
-import type { ServiceDeps } from '../../src/deps.js';
+import { createServiceDeps, type ServiceDeps } from '../../src/deps.js';
 import type { App } from '../../src/http/fastify-types.js';
 import { loggerOptions } from '../../src/http/logging.js';
 import { createClient } from '../../src/modules/clients/client.service.js';
@@ -34,14 +34,9 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
       done();
     },
   });
-  const app = await buildApp({
-    config,
-    database: database.handle,
-    clock,
-    logger: loggerOptions(config.logLevel, stream),
-  });
+  const deps = await createServiceDeps(config, database.handle, clock);
+  const app = await buildApp({ deps, logger: loggerOptions(config.logLevel, stream) });
   await app.ready();
-  const deps: ServiceDeps = { db: database.handle.db, dialect, clock, config };
   return {
     app,
     deps,

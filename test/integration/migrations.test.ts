@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { createOrganization } from '../../src/modules/organizations/organization.service.js';
 import { loadConfig } from '../../src/config.js';
+import { createServiceDeps } from '../../src/deps.js';
 import { TestClock } from '../helpers/test-clock.js';
 import { createEmptyDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.js';
 
@@ -41,10 +42,8 @@ for (const dialect of DIALECTS) {
     test('the database holds one PENDING invitation per organization and canonical email', async () => {
       const db = database.handle.db;
       const config = loadConfig({ DATABASE_URL: database.url });
-      const { organization, roles } = await createOrganization(
-        { db, dialect, clock: new TestClock(), config },
-        { name: 'Constraint Check' },
-      );
+      const deps = await createServiceDeps(config, database.handle, new TestClock());
+      const { organization, roles } = await createOrganization(deps, { name: 'Constraint Check' });
       const now = new Date().toISOString();
       const invitation = (email: string, status: 'PENDING' | 'REVOKED') => ({
         id: randomUUID(),

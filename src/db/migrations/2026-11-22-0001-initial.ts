@@ -152,7 +152,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('invitation_id', uuid, (col) => col.references('invitations.id').onDelete('set null'))
     .addColumn('kind', 'text', (col) => col.notNull())
     .addColumn('payload', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('PENDING', 'SENT', 'DEAD')`))
+    .addColumn('status', 'text', (col) =>
+      col.notNull().check(sql`status in ('PENDING', 'SENT', 'DEAD', 'CANCELLED')`),
+    )
+    .addColumn('secret', 'text')
     .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('max_attempts', 'integer', (col) => col.notNull())
     .addColumn('run_at', timestamp, (col) => col.notNull())
@@ -164,6 +167,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', timestamp)
     .execute();
   await db.schema.createIndex('outbox_status_run_at_idx').on('outbox').columns(['status', 'run_at']).execute();
+
+  await db.schema
+    .createTable('idempotency_keys')
+    .addColumn('scope', 'text', (col) => col.notNull())
+    .addColumn('key', 'text', (col) => col.notNull())
+    .addColumn('request_hash', 'text', (col) => col.notNull())
+    .addColumn('status_code', 'integer')
+    .addColumn('response_body', 'text')
+    .addColumn('created_at', timestamp, (col) => col.notNull())
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+    .execute();
+
+  await db.schema
+    .createTable('app_secrets')
+    .addColumn('name', 'text', (col) => col.primaryKey())
+    .addColumn('value', 'text', (col) => col.notNull())
+    .addColumn('created_at', timestamp, (col) => col.notNull())
+    .execute();
 
   await db.schema
     .createTable('signing_keys')
@@ -179,6 +200,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'signing_keys',
+    'app_secrets',
+    'idempotency_keys',
     'outbox',
     'invitations',
     'sessions',

@@ -1,4 +1,5 @@
-export type OutboxStatus = 'PENDING' | 'SENT' | 'DEAD';
+/** CANCELLED: there was nothing left to deliver (the invitation was revoked, answered or re-sent). */
+export type OutboxStatus = 'PENDING' | 'SENT' | 'DEAD' | 'CANCELLED';
 
 export interface OutboxTable {
   id: string;
@@ -7,6 +8,8 @@ export interface OutboxTable {
   kind: string;
   /** JSON; what the worker needs to deliver the message. */
   payload: string;
+  /** Sealed (AES-256-GCM) data needed only until delivery, such as the link token; cleared once sent. */
+  secret: string | null;
   status: OutboxStatus;
   attempts: number;
   max_attempts: number;

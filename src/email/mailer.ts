@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+
+export interface OutgoingMail {
+  /** Stable per outbox message, so a repeated delivery is recognizably the same message. */
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Logged by the development mailbox, which has no other way to hand the link over. */
+  link?: string;
+}
+
+/** A delivery failure: permanent (a 5xx reply) or worth retrying (a 4xx reply, a lost connection). */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+export interface Mailer {
+  readonly kind: 'smtp' | 'mailbox';
+  send(mail: OutgoingMail): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Header values come from people (organization and inviter names): no control character survives. */
+export function headerSafe(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
+function classify(error: unknown): DeliveryError {
+  const { responseCode, response, code, message } = error as {
+    responseCode?: number;
+    response?: string;
+    code?: string;
+    message?: string;
+  };
+  if (typeof responseCode === 'number') {
+    return new DeliveryError(`${response ?? responseCode}`.slice(0, 500), responseCode >= 500);
+  }
+  return new DeliveryError(`${code ?? 'ERROR'}: ${message ?? String(error)}`.slice(0, 500), false);
+}
+
+/** Pooled SMTP: a few long-lived connections carry every message. */
+export class SmtpMailer implements Mailer {
+  readonly kind = 'smtp' as const;
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+    poolSize: number,
+  ) {
+    const url = new URL(smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(poolSize));
+    if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', '1000');
+    this.transport = nodemailer.createTransport(url.toString());
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    try {
+      await this.transport.sendMail({
+        from: this.from,
+        to: mail.to,
+        subject: headerSafe(mail.subject),
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+      });
+    } catch (error) {
+      throw classify(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
+
+/**
+ * Without SMTP_URL: each message becomes an .eml file under DATA_DIR/mailbox, and its link is
+ * logged, so a developer can follow an invitation without a mail server.
+ */
+export class DevelopmentMailbox implements Mailer {
+  readonly kind = 'mailbox' as const;
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  readonly directory: string;
+
+  constructor(
+    dataDir: string,
+    private readonly from: string,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.directory = join(dataDir, 'mailbox');
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: mail.to,
+      subject: headerSafe(mail.subject),
+      text: mail.text,
+      html: mail.html,
+      messageId: mail.messageId,
+    });
+    await mkdir(this.directory, { recursive: true });
+    const file = join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[<>@]/g, '_')}.eml`);
+    await writeFile(file, info.message as Buffer);
+    this.log.info({ to: mail.to, file, link: mail.link }, 'development mailbox: message written');
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
+  return config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, config.mailFrom, config.smtpPoolSize)
+    : new DevelopmentMailbox(config.dataDir, config.mailFrom, log);
+}

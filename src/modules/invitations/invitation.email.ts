@@ -1,0 +1,99 @@
+import type { Insertable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sha256 } from '../../auth/secrets.js';
+import type { ServiceDeps } from '../../deps.js';
+import type { OutgoingMail } from '../../email/mailer.js';
+import { renderInvitationEmail } from '../../email/templates/invitation.js';
+import type { OutboxRow } from '../outbox/outbox.repository.js';
+import type { OutboxTable } from '../outbox/outbox.table.js';
+
+export const INVITATION_EMAIL = 'invitation_email';
+
+/** What the worker needs to write the email, captured when the invitation is made. */
+export interface InvitationEmailPayload {
+  invitationId: string;
+  to: string;
+  recipientName: string | null;
+  inviterName: string;
+  organizationName: string;
+  roleName: string;
+  expiresAt: string;
+}
+
+export function invitationLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/invite/${token}`;
+}
+
+/** The outbox row for an invitation's email; its link token travels sealed and is erased once sent. */
+export function invitationEmailMessage(
+  deps: Pick<ServiceDeps, 'secrets' | 'config'>,
+  payload: InvitationEmailPayload & { organizationId: string },
+  token: string,
+  now: string,
+): Insertable<OutboxTable> {
+  const { organizationId, ...data } = payload;
+  return {
+    id: randomUUID(),
+    organization_id: organizationId,
+    invitation_id: payload.invitationId,
+    kind: INVITATION_EMAIL,
+    payload: JSON.stringify(data),
+    secret: deps.secrets.seal('outbox-seal', token),
+    status: 'PENDING',
+    attempts: 0,
+    max_attempts: deps.config.outbox.maxAttempts,
+    run_at: now,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    sent_at: null,
+  };
+}
+
+export type PreparedMessage = { mail: OutgoingMail; invitationId: string } | { cancel: string };
+
+/**
+ * Turns leased outbox rows into emails. A message whose invitation is no longer PENDING, or whose
+ * link was replaced by a resend, has nothing left to deliver and is cancelled instead.
+ */
+export async function prepareInvitationEmails(deps: ServiceDeps, rows: OutboxRow[]): Promise<Map<string, PreparedMessage>> {
+  const prepared = new Map<string, PreparedMessage>();
+  const ids = rows.map((row) => row.invitation_id).filter((id): id is string => id !== null);
+  const invitations = ids.length
+    ? await deps.db
+        .selectFrom('invitations')
+        .select(['id', 'status', 'expires_at', 'token_hash'])
+        .where('id', 'in', ids)
+        .execute()
+    : [];
+  const byId = new Map(invitations.map((invitation) => [invitation.id, invitation]));
+  const now = deps.clock.now().toISOString();
+  const host = new URL(deps.config.publicUrl).hostname;
+
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as InvitationEmailPayload;
+    const token = row.secret ? deps.secrets.open('outbox-seal', row.secret) : undefined;
+    const invitation = byId.get(payload.invitationId);
+    if (!token) {
+      prepared.set(row.id, { cancel: 'the sealed link token cannot be opened (was SECRET_KEY changed?)' });
+    } else if (!invitation || invitation.status !== 'PENDING' || invitation.expires_at <= now) {
+      prepared.set(row.id, { cancel: 'the invitation is no longer pending' });
+    } else if (invitation.token_hash !== sha256(token)) {
+      prepared.set(row.id, { cancel: 'superseded by a newer link (the invitation was re-sent)' });
+    } else {
+      const link = invitationLink(deps.config.publicUrl, token);
+      prepared.set(row.id, {
+        invitationId: invitation.id,
+        mail: {
+          messageId: `<${row.id}@${host}>`,
+          to: payload.to,
+          link,
+          ...renderInvitationEmail({ ...payload, link }),
+        },
+      });
+    }
+  }
+  return prepared;
+}

@@ -1,0 +1,162 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { InvitationTable } from './invitation.table.js';
+import type { InvitationStatus } from './invitation.status.js';
+
+export type InvitationRow = Selectable<InvitationTable>;
+
+/** SQLite allows 32,766 bound parameters a statement; 500 rows of ~26 columns stay well inside. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Inserts invitations, skipping any whose (organization, email) already has a PENDING one: the
+ * partial unique index decides, so concurrent requests cannot both win. Returns the rows written.
+ */
+export async function insertPendingInvitations(
+  db: Executor,
+  rows: Insertable<InvitationTable>[],
+): Promise<InvitationRow[]> {
+  const inserted: InvitationRow[] = [];
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    inserted.push(
+      ...(await db
+        .insertInto('invitations')
+        .values(rows.slice(start, start + INSERT_CHUNK))
+        .onConflict((conflict) =>
+          // The predicate must be a literal for the database to match it to the partial index.
+          conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
+        )
+        .returningAll()
+        .execute()),
+    );
+  }
+  return inserted;
+}
+
+/** A PENDING row past its expiry still holds its slot in the unique index; give the slot back. */
+export async function expireStalePending(db: Executor, organizationId: string, emails: string[], now: string): Promise<void> {
+  for (let start = 0; start < emails.length; start += INSERT_CHUNK) {
+    await db
+      .updateTable('invitations')
+      .set({ status: 'EXPIRED', updated_at: now })
+      .where('organization_id', '=', organizationId)
+      .where('email_canonical', 'in', emails.slice(start, start + INSERT_CHUNK))
+      .where('status', '=', 'PENDING')
+      .where('expires_at', '<=', now)
+      .execute();
+  }
+}
+
+export async function findPendingEmails(db: Executor, organizationId: string, emails: string[], now: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < emails.length; start += INSERT_CHUNK) {
+    const rows = await db
+      .selectFrom('invitations')
+      .select('email_canonical')
+      .where('organization_id', '=', organizationId)
+      .where('email_canonical', 'in', emails.slice(start, start + INSERT_CHUNK))
+      .where('status', '=', 'PENDING')
+      .where('expires_at', '>', now)
+      .execute();
+    for (const row of rows) found.add(row.email_canonical);
+  }
+  return found;
+}
+
+export function findInvitation(db: Executor, organizationId: string, id: string): Promise<InvitationRow | undefined> {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The invitation a link token opens, if it is still PENDING and unexpired. */
+export function findOpenInvitationByTokenHash(db: Executor, tokenHash: string, now: string): Promise<InvitationRow | undefined> {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('status', '=', 'PENDING')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/**
+ * The one guarded statement every transition out of PENDING goes through: it changes the row only
+ * if it is still PENDING and unexpired, so of two concurrent transitions exactly one wins.
+ */
+export function transitionPending(
+  db: Executor,
+  where: { id: string; organizationId?: string; tokenHash?: string },
+  now: string,
+  changes: Updateable<InvitationTable>,
+): Promise<InvitationRow | undefined> {
+  let query = db
+    .updateTable('invitations')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', where.id)
+    .where('status', '=', 'PENDING')
+    .where('expires_at', '>', now);
+  if (where.organizationId) query = query.where('organization_id', '=', where.organizationId);
+  if (where.tokenHash) query = query.where('token_hash', '=', where.tokenHash);
+  return query.returningAll().executeTakeFirst();
+}
+
+export interface InvitationPageQuery {
+  organizationId: string;
+  status?: InvitationStatus | undefined;
+  roleId?: string | undefined;
+  emailCanonical?: string | undefined;
+  order: 'asc' | 'desc';
+  limit: number;
+  after?: { createdAt: string; id: string } | undefined;
+  now: string;
+}
+
+/**
+ * One page in (created_at, id) order, starting after a keyset position: every page is an index
+ * range scan that costs the same at any depth. Fetches one row more than asked to tell if another
+ * page follows. EXPIRED and PENDING are derived from `expires_at` as of `now`.
+ */
+export function listInvitationPage(db: Executor, query: InvitationPageQuery): Promise<InvitationRow[]> {
+  let select = db.selectFrom('invitations').selectAll().where('organization_id', '=', query.organizationId);
+  switch (query.status) {
+    case undefined:
+      break;
+    case 'PENDING':
+      select = select.where('status', '=', 'PENDING').where('expires_at', '>', query.now);
+      break;
+    case 'EXPIRED':
+      select = select
+        .where('status', 'in', ['PENDING', 'EXPIRED'])
+        .where((eb) => eb.or([eb('status', '=', 'EXPIRED'), eb('expires_at', '<=', query.now)]));
+      break;
+    default:
+      select = select.where('status', '=', query.status);
+  }
+  if (query.roleId) select = select.where('role_id', '=', query.roleId);
+  if (query.emailCanonical) select = select.where('email_canonical', '=', query.emailCanonical);
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    select = select.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), query.order === 'desc' ? '<' : '>', eb.tuple(createdAt, id)),
+    );
+  }
+  return select
+    .orderBy('created_at', query.order)
+    .orderBy('id', query.order)
+    .limit(query.limit + 1)
+    .execute();
+}
+
+/** Counts one more delivery on each invitation whose email went out. */
+export async function recordInvitationsSent(db: Executor, ids: string[], now: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('invitations')
+    .set((eb) => ({ send_count: eb('send_count', '+', 1), last_sent_at: now }))
+    .where('id', 'in', ids)
+    .execute();
+}

@@ -1,0 +1,260 @@
+import { principalOf, type AppContext } from '../../app-context.js';
+import { authorizeOrganization } from '../../auth/authorize.js';
+import { authenticateToken, bearerToken } from '../../auth/principal.js';
+import { NATIVE_SECURITY, OrganizationParams, problemResponses } from '../../http/common.schemas.js';
+import type { App } from '../../http/fastify-types.js';
+import { idempotent } from '../../http/idempotency.js';
+import {
+  AcceptBody,
+  AcceptResponse,
+  BulkInvitationBody,
+  BulkInvitationResponse,
+  CreatedInvitationResponse,
+  CreateInvitationBody,
+  InvitationListResponse,
+  InvitationParams,
+  InvitationResponse,
+  ListInvitationsQuery,
+  LookupResponse,
+  ResendBody,
+  TokenBody,
+} from './invitation.schemas.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  declineInvitation,
+  getInvitation,
+  inviteMany,
+  listInvitations,
+  lookupInvitation,
+  resendInvitation,
+  revokeInvitation,
+} from './invitation.service.js';
+
+const IDEMPOTENCY_HEADER = {
+  type: 'object',
+  properties: {
+    'idempotency-key': { type: 'string', description: 'Retry-safe writes: the same key and body get the same response.' },
+  },
+} as const;
+
+export function invitationRoutes(app: App, context: AppContext): void {
+  const { deps } = context;
+
+  app.post(
+    '/v1/organizations/:orgId/invitations',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Invitations'],
+        summary: 'Invite someone into the organization',
+        description:
+          'Creates a PENDING invitation and queues its email. `roleId` or `roleName` (default Member). ' +
+          'An address with a pending invitation, or of an active member, is refused (409).',
+        security: NATIVE_SECURITY,
+        params: OrganizationParams,
+        headers: IDEMPOTENCY_HEADER,
+        body: CreateInvitationBody,
+        response: { 201: CreatedInvitationResponse, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const access = await authorizeOrganization(deps, principal, request.params.orgId, 'invitations:manage');
+      const { inviterUserId, ...invitation } = request.body;
+      return idempotent(deps, request, reply, `invite:${access.organization.id}`, principal, async () => {
+        const created = await createInvitation(deps, access, invitation, { inviterUserId });
+        return { status: 201, body: { ...created.invitation, acceptUrl: created.acceptUrl } };
+      });
+    },
+  );
+
+  app.post(
+    '/v1/organizations/:orgId/invitations/bulk',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Invitations'],
+        summary: 'Invite up to 1,000 people in one request',
+        description:
+          'Each item stands alone: the response has one result per item, in order, with the status it ' +
+          'would have had as a single request. Items that succeed are written even if others fail.',
+        security: NATIVE_SECURITY,
+        params: OrganizationParams,
+        headers: IDEMPOTENCY_HEADER,
+        body: BulkInvitationBody,
+        response: { 200: BulkInvitationResponse, ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const access = await authorizeOrganization(deps, principal, request.params.orgId, 'invitations:manage');
+      return idempotent(deps, request, reply, `invite-bulk:${access.organization.id}`, principal, async () => {
+        const results = await inviteMany(deps, access, request.body.invitations, {
+          atomic: false,
+          inviterUserId: request.body.inviterUserId,
+        });
+        const created = results.filter((result) => result.ok).length;
+        return {
+          status: 200,
+          body: {
+            summary: { requested: results.length, created, failed: results.length - created },
+            results: results.map((result, index) =>
+              result.ok
+                ? { index, status: 201, invitation: result.invitation, acceptUrl: result.acceptUrl }
+                : {
+                    index,
+                    status: result.error.status,
+                    error: {
+                      code: result.error.code,
+                      title: result.error.title,
+                      detail: result.error.detail,
+                      errors: result.error.fields,
+                    },
+                  },
+            ),
+          },
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:orgId/invitations',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Invitations'],
+        summary: 'List invitations',
+        description:
+          'Newest first by default. Filters: `status` (EXPIRED is derived from `expiresAt`), `roleId`, `email`. ' +
+          'Keyset pagination: pass `nextCursor` back as `cursor`; walking every page returns each invitation once.',
+        security: NATIVE_SECURITY,
+        params: OrganizationParams,
+        querystring: ListInvitationsQuery,
+        response: { 200: InvitationListResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'invitations:read');
+      return listInvitations(deps, access.organization.id, request.query);
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:orgId/invitations/:invitationId',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Invitations'],
+        summary: 'Get an invitation',
+        security: NATIVE_SECURITY,
+        params: InvitationParams,
+        response: { 200: InvitationResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'invitations:read');
+      return getInvitation(deps, access.organization.id, request.params.invitationId);
+    },
+  );
+
+  app.post(
+    '/v1/organizations/:orgId/invitations/:invitationId/revoke',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Invitations'],
+        summary: 'Revoke a pending invitation',
+        description: 'Its link stops working at once. A non-PENDING invitation answers 409.',
+        security: NATIVE_SECURITY,
+        params: InvitationParams,
+        response: { 200: InvitationResponse, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'invitations:manage');
+      return revokeInvitation(deps, access.organization.id, request.params.invitationId);
+    },
+  );
+
+  app.post(
+    '/v1/organizations/:orgId/invitations/:invitationId/resend',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['Invitations'],
+        summary: 'Send a pending invitation again',
+        description:
+          'Emails a new link (the previous one stops working); `expiresInDays` sets a new expiry from now. ' +
+          'A non-PENDING invitation answers 409.',
+        security: NATIVE_SECURITY,
+        params: InvitationParams,
+        body: ResendBody,
+        response: { 200: InvitationResponse, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'invitations:manage');
+      return resendInvitation(deps, access.organization.id, request.params.invitationId, request.body ?? {});
+    },
+  );
+
+  app.post(
+    '/v1/invitations/lookup',
+    {
+      schema: {
+        tags: ['Invitee'],
+        summary: 'What an invitation link is for',
+        description: 'The token from the link is the credential. Unknown, expired, revoked and used links all answer 404.',
+        body: TokenBody,
+        response: { 200: LookupResponse, ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return lookupInvitation(deps, request.body.token);
+    },
+  );
+
+  app.post(
+    '/v1/invitations/accept',
+    {
+      schema: {
+        tags: ['Invitee'],
+        summary: 'Accept an invitation',
+        description:
+          'Creates the account if needed (with the preset password or `password`), or signs in to the existing ' +
+          'one (`password`, or a session as Bearer, which must be the invited address), activates the membership ' +
+          'and returns a session.',
+        body: AcceptBody,
+        response: { 200: AcceptResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const token = bearerToken(request.headers.authorization);
+      const principal = token ? await authenticateToken(deps, context.accessTokens, token) : undefined;
+      const result = await acceptInvitation(deps, {
+        ...request.body,
+        signedInUserId: principal?.kind === 'user' ? principal.userId : undefined,
+      });
+      return reply.header('cache-control', 'no-store').send(result);
+    },
+  );
+
+  app.post(
+    '/v1/invitations/decline',
+    {
+      schema: {
+        tags: ['Invitee'],
+        summary: 'Decline an invitation',
+        body: TokenBody,
+        response: { 204: { type: 'null' }, ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      await declineInvitation(deps, request.body.token);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,674 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
+import { passwordPolicyProblem } from '../../auth/password-policy.js';
+import { hashSecret, randomToken, sha256, verifySecret } from '../../auth/secrets.js';
+import { addSeconds } from '../../clock.js';
+import type { Executor } from '../../db/database.js';
+import { asUniqueViolation } from '../../db/dialect.js';
+import type { ServiceDeps } from '../../deps.js';
+import { decodeCursor, encodeCursor } from '../../http/cursor.js';
+import { AppError, type ErrorCode } from '../../http/errors.js';
+import { findLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
+import type { OutboxTable } from '../outbox/outbox.table.js';
+import { insertOutboxMessages } from '../outbox/outbox.repository.js';
+import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
+import { listRoles, type RoleRow } from '../roles/role.repository.js';
+import { openSession, type NewSession } from '../sessions/session.service.js';
+import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js';
+import { findUserByCanonicalEmail, findUserById, insertUser, type UserRow } from '../users/user.repository.js';
+import { invitationEmailMessage, invitationLink } from './invitation.email.js';
+import {
+  expireStalePending,
+  findInvitation,
+  findOpenInvitationByTokenHash,
+  findPendingEmails,
+  insertPendingInvitations,
+  listInvitationPage,
+  transitionPending,
+  type InvitationRow,
+} from './invitation.repository.js';
+import type { InvitationTable } from './invitation.table.js';
+import { effectiveStatus, type InvitationStatus } from './invitation.status.js';
+import { toInvitation, type Invitation, type MembershipPermissions } from './invitation.views.js';
+
+export const METADATA_MAX_BYTES = 4096;
+const DEFAULT_PERMISSIONS: MembershipPermissions = { group: 0, read: [], manage: [] };
+
+export interface InvitationRequest {
+  email: string;
+  /** One of roleId or roleName; neither means Member. */
+  roleId?: string | undefined;
+  roleName?: string | undefined;
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+  permissions?: Partial<MembershipPermissions> | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+  expiresInDays?: number | undefined;
+  redirectUrl?: string | null | undefined;
+  /** Default true. False: no email; the response carries the accept URL, once. */
+  sendEmail?: boolean | undefined;
+  /** A password chosen by the inviter, already hashed; it becomes the new account's password. */
+  passwordHash?: string | null | undefined;
+}
+
+export interface InviteOptions {
+  /** All or nothing: one refused item and nothing is written. Otherwise each item stands alone. */
+  atomic: boolean;
+  /** For API clients: the member to name as the inviter (default: the organization's MAIN user). */
+  inviterUserId?: string | undefined;
+  /** Some documents allow 250 characters instead of 254. */
+  emailMaxLength?: number | undefined;
+  /** Runs inside the same transaction, after the invitations are written (surfaces that add rows). */
+  alsoInTransaction?: (trx: Executor, written: InvitationRow[], now: string) => Promise<void>;
+}
+
+export type InviteResult =
+  | { ok: true; invitation: Invitation; acceptUrl?: string | undefined }
+  | { ok: false; error: AppError };
+
+interface PreparedItem {
+  index: number;
+  canonical: string;
+  row: Insertable<InvitationTable>;
+  token: string;
+  sendEmail: boolean;
+  roleName: string;
+  recipientName: string | null;
+}
+
+class Rollback extends Error {}
+
+function fieldError(code: ErrorCode, field: string, message: string): AppError {
+  return new AppError(code, message, { fields: [{ field, message }] });
+}
+
+function displayName(user: Pick<UserRow, 'first_name' | 'last_name' | 'email'>): string {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(' ').trim();
+  return name || user.email;
+}
+
+/** Invitation links may only send people back to origins the operator allowed. */
+export function checkRedirectUrl(deps: Pick<ServiceDeps, 'config'>, value: string): AppError | undefined {
+  try {
+    const url = new URL(value);
+    if (/^https?:$/.test(url.protocol) && deps.config.allowedRedirectOrigins.includes(url.origin)) return undefined;
+  } catch {
+    // not a URL at all: refused below
+  }
+  return fieldError('REDIRECT_URL_NOT_ALLOWED', 'redirectUrl', `The redirect URL must be on one of: ${deps.config.allowedRedirectOrigins.join(', ')}.`);
+}
+
+function resolveRole(roles: RoleRow[], request: InvitationRequest): RoleRow | AppError {
+  if (request.roleId !== undefined) {
+    return roles.find((role) => role.id === request.roleId) ?? fieldError('UNKNOWN_ROLE', 'roleId', 'No role with this id in the organization.');
+  }
+  const name = (request.roleName ?? 'Member').trim().toLowerCase();
+  return (
+    roles.find((role) => role.name_canonical === name) ??
+    fieldError('UNKNOWN_ROLE', 'roleName', `No role named "${request.roleName}" in the organization.`)
+  );
+}
+
+/** Who the email names as the inviter, and who is recorded as such. */
+async function resolveInviter(
+  deps: ServiceDeps,
+  access: OrganizationAccess,
+  inviterUserId: string | undefined,
+): Promise<{ userId: string | null; clientId: string | null; name: string }> {
+  const { principal, organization } = access;
+  if (principal.kind === 'user') {
+    const user = await findUserById(deps.db, principal.userId);
+    return { userId: principal.userId, clientId: null, name: user ? displayName(user) : organization.name };
+  }
+  const userId = inviterUserId ?? organization.main_user_id;
+  if (inviterUserId !== undefined) {
+    const membership = await findLiveMembership(deps.db, organization.id, inviterUserId);
+    if (!membership || membership.status !== 'ACTIVE') {
+      throw fieldError('UNKNOWN_INVITER', 'inviterUserId', 'The inviter must be an active member of the organization.');
+    }
+  }
+  const user = userId ? await findUserById(deps.db, userId) : undefined;
+  return { userId: user?.id ?? null, clientId: principal.clientId, name: user ? displayName(user) : organization.name };
+}
+
+/**
+ * Creates invitations: one or a thousand, in one transaction, each with its email queued in the
+ * outbox. Validates every item, refuses duplicates within the request, active members and
+ * addresses with a PENDING invitation, and lets the database's unique index settle races.
+ */
+export async function inviteMany(
+  deps: ServiceDeps,
+  access: OrganizationAccess,
+  requests: InvitationRequest[],
+  options: InviteOptions,
+): Promise<InviteResult[]> {
+  const { organization } = access;
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const results: InviteResult[] = new Array(requests.length);
+  const roles = await listRoles(deps.db, organization.id);
+  const inviter = await resolveInviter(deps, access, options.inviterUserId);
+  const seen = new Map<string, number>();
+  const prepared: PreparedItem[] = [];
+
+  requests.forEach((request, index) => {
+    const checked = checkEmail(request.email, options.emailMaxLength ?? EMAIL_MAX_LENGTH);
+    if (isEmailProblem(checked)) {
+      const message = checked === 'EMAIL_TOO_LONG' ? 'Email address is too long' : 'Invalid email format';
+      results[index] = { ok: false, error: fieldError('VALIDATION_FAILED', 'email', message) };
+      return;
+    }
+    if (seen.has(checked.canonical)) {
+      results[index] = {
+        ok: false,
+        error: fieldError('DUPLICATE_EMAIL', 'email', `${checked.email} appears more than once in the request.`),
+      };
+      return;
+    }
+    seen.set(checked.canonical, index);
+    const role = resolveRole(roles, request);
+    if (role instanceof AppError) {
+      results[index] = { ok: false, error: role };
+      return;
+    }
+    try {
+      assertRoleAssignable(access, JSON.parse(role.permissions) as string[]);
+    } catch (error) {
+      results[index] = { ok: false, error: error as AppError };
+      return;
+    }
+    const metadata = request.metadata ? JSON.stringify(request.metadata) : null;
+    if (metadata && Buffer.byteLength(metadata) > METADATA_MAX_BYTES) {
+      results[index] = { ok: false, error: fieldError('VALIDATION_FAILED', 'metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`) };
+      return;
+    }
+    const redirectProblem = request.redirectUrl ? checkRedirectUrl(deps, request.redirectUrl) : undefined;
+    if (redirectProblem) {
+      results[index] = { ok: false, error: redirectProblem };
+      return;
+    }
+    const days = request.expiresInDays ?? deps.config.invitationExpiryDays;
+    const token = randomToken();
+    const permissions = request.permissions ? { ...DEFAULT_PERMISSIONS, ...request.permissions } : null;
+    prepared.push({
+      index,
+      canonical: checked.canonical,
+      token,
+      sendEmail: request.sendEmail ?? true,
+      roleName: role.name,
+      recipientName: [request.firstName, request.lastName].filter(Boolean).join(' ') || null,
+      row: {
+        id: randomUUID(),
+        organization_id: organization.id,
+        email: checked.email,
+        email_canonical: checked.canonical,
+        role_id: role.id,
+        status: 'PENDING',
+        token_hash: sha256(token),
+        inviter_user_id: inviter.userId,
+        inviter_client_id: inviter.clientId,
+        first_name: request.firstName ?? null,
+        last_name: request.lastName ?? null,
+        permissions: permissions ? JSON.stringify(permissions) : null,
+        metadata,
+        password_hash: request.passwordHash ?? null,
+        redirect_url: request.redirectUrl ?? null,
+        expires_at: addSeconds(now, days * 86_400).toISOString(),
+        created_at: nowIso,
+        updated_at: nowIso,
+        send_count: 0,
+      },
+    });
+  });
+
+  const refuseAll = () => options.atomic && results.some((result) => result && !result.ok);
+  if (refuseAll() || prepared.length === 0) return fillSkipped(results);
+
+  let queuedMail = false;
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const emails = prepared.map((item) => item.canonical);
+      await expireStalePending(trx, organization.id, emails, nowIso);
+      const members = await findActiveMemberEmails(trx, organization.id, emails);
+      const pending = await findPendingEmails(trx, organization.id, emails, nowIso);
+      const writable = prepared.filter((item) => {
+        if (members.has(item.canonical)) {
+          results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };
+          return false;
+        }
+        if (pending.has(item.canonical)) {
+          results[item.index] = {
+            ok: false,
+            error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
+          };
+          return false;
+        }
+        return true;
+      });
+      if (refuseAll()) throw new Rollback();
+
+      const written = await insertPendingInvitations(trx, writable.map((item) => item.row));
+      const writtenIds = new Set(written.map((row) => row.id));
+      for (const item of writable) {
+        if (!writtenIds.has(item.row.id)) {
+          // A concurrent request invited the same address between our check and our insert.
+          results[item.index] = {
+            ok: false,
+            error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
+          };
+        }
+      }
+      if (refuseAll()) throw new Rollback();
+
+      const messages: Insertable<OutboxTable>[] = [];
+      const itemsById = new Map(writable.map((item) => [item.row.id as string, item]));
+      for (const row of written) {
+        const item = itemsById.get(row.id)!;
+        results[item.index] = {
+          ok: true,
+          invitation: toInvitation(row, item.roleName, nowIso),
+          acceptUrl: item.sendEmail ? undefined : invitationLink(deps.config.publicUrl, item.token),
+        };
+        if (item.sendEmail) {
+          messages.push(
+            invitationEmailMessage(
+              deps,
+              {
+                organizationId: organization.id,
+                invitationId: row.id,
+                to: row.email,
+                recipientName: item.recipientName,
+                inviterName: inviter.name,
+                organizationName: organization.name,
+                roleName: item.roleName,
+                expiresAt: row.expires_at,
+              },
+              item.token,
+              nowIso,
+            ),
+          );
+        }
+      }
+      await insertOutboxMessages(trx, messages);
+      queuedMail = messages.length > 0;
+      await options.alsoInTransaction?.(trx, written, nowIso);
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+    return fillSkipped(results);
+  }
+  if (queuedMail) deps.events.emit('outbox');
+  return results;
+}
+
+/** In an all-or-nothing request that was refused, the items that were fine are reported as not written. */
+function fillSkipped(results: InviteResult[]): InviteResult[] {
+  for (let index = 0; index < results.length; index++) {
+    if (!results[index] || results[index]!.ok) {
+      results[index] = { ok: false, error: new AppError('VALIDATION_FAILED', 'Not written: another item in the request was refused.') };
+    }
+  }
+  return results;
+}
+
+async function findActiveMemberEmails(db: Executor, organizationId: string, emails: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < emails.length; start += 500) {
+    const rows = await db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select('users.email_canonical')
+      .where('memberships.organization_id', '=', organizationId)
+      .where('memberships.status', '=', 'ACTIVE')
+      .where('memberships.deleted_at', 'is', null)
+      .where('users.email_canonical', 'in', emails.slice(start, start + 500))
+      .execute();
+    for (const row of rows) found.add(row.email_canonical);
+  }
+  return found;
+}
+
+/** One invitation; its error, if refused, is thrown. */
+export async function createInvitation(
+  deps: ServiceDeps,
+  access: OrganizationAccess,
+  request: InvitationRequest,
+  options: Omit<InviteOptions, 'atomic'> = {},
+): Promise<{ invitation: Invitation; acceptUrl?: string | undefined }> {
+  const [result] = await inviteMany(deps, access, [request], { ...options, atomic: true });
+  if (!result!.ok) throw result!.error;
+  return result!;
+}
+
+async function roleNameOf(db: Executor, organizationId: string, roleId: string): Promise<string> {
+  const role = await db
+    .selectFrom('roles')
+    .select('name')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', roleId)
+    .executeTakeFirst();
+  return role?.name ?? '';
+}
+
+export async function getInvitation(deps: ServiceDeps, organizationId: string, id: string): Promise<Invitation> {
+  const row = await findInvitation(deps.db, organizationId, id);
+  if (!row) throw new AppError('INVITATION_NOT_FOUND');
+  return toInvitation(row, await roleNameOf(deps.db, organizationId, row.role_id), deps.clock.now().toISOString());
+}
+
+async function notPending(deps: ServiceDeps, organizationId: string, id: string): Promise<AppError> {
+  const row = await findInvitation(deps.db, organizationId, id);
+  if (!row) return new AppError('INVITATION_NOT_FOUND');
+  const status = effectiveStatus(row, deps.clock.now().toISOString());
+  return new AppError('INVITATION_NOT_PENDING', `The invitation is ${status}.`);
+}
+
+/** Withdraws a PENDING invitation: its link stops working, and an email not yet sent is not sent. */
+export async function revokeInvitation(deps: ServiceDeps, organizationId: string, id: string): Promise<Invitation> {
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const revoked = await transitionPending(trx, { id, organizationId }, now, { status: 'REVOKED', revoked_at: now });
+    if (revoked) await dropInvitedMembership(trx, revoked, now);
+    return revoked;
+  });
+  if (!row) throw await notPending(deps, organizationId, id);
+  return toInvitation(row, await roleNameOf(deps.db, organizationId, row.role_id), now);
+}
+
+/**
+ * Sends the invitation again with a new link (the old one stops working), optionally with a new
+ * expiry counted from now.
+ */
+export async function resendInvitation(
+  deps: ServiceDeps,
+  organizationId: string,
+  id: string,
+  options: { expiresInDays?: number | undefined } = {},
+): Promise<Invitation> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const token = randomToken();
+  const organization = await findOrganizationById(deps.db, organizationId);
+  if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const current = await findInvitation(trx, organizationId, id);
+    const changes = {
+      token_hash: sha256(token),
+      ...(options.expiresInDays ? { expires_at: addSeconds(now, options.expiresInDays * 86_400).toISOString() } : {}),
+    };
+    const updated = current && (await transitionPending(trx, { id, organizationId }, nowIso, changes));
+    if (!updated) return undefined;
+    const inviter = updated.inviter_user_id ? await findUserById(trx, updated.inviter_user_id) : undefined;
+    await insertOutboxMessages(trx, [
+      invitationEmailMessage(
+        deps,
+        {
+          organizationId,
+          invitationId: updated.id,
+          to: updated.email,
+          recipientName: [updated.first_name, updated.last_name].filter(Boolean).join(' ') || null,
+          inviterName: inviter ? displayName(inviter) : organization.name,
+          organizationName: organization.name,
+          roleName: await roleNameOf(trx, organizationId, updated.role_id),
+          expiresAt: updated.expires_at,
+        },
+        token,
+        nowIso,
+      ),
+    ]);
+    return updated;
+  });
+  if (!row) throw await notPending(deps, organizationId, id);
+  deps.events.emit('outbox');
+  return toInvitation(row, await roleNameOf(deps.db, organizationId, row.role_id), nowIso);
+}
+
+export interface ListInvitationsInput {
+  status?: InvitationStatus | undefined;
+  roleId?: string | undefined;
+  email?: string | undefined;
+  limit: number;
+  order?: 'asc' | 'desc' | undefined;
+  cursor?: string | undefined;
+  /** The name the cursor parameter has on the calling surface, for error messages. */
+  cursorField?: string | undefined;
+}
+
+/**
+ * A page of invitations, newest first by default, and an opaque cursor for the next one (absent on
+ * the last page). The cursor is signed and bound to the organization and the filters: changed,
+ * truncated or used with another query, it is refused.
+ */
+export async function listInvitations(
+  deps: ServiceDeps,
+  organizationId: string,
+  input: ListInvitationsInput,
+): Promise<{ data: Invitation[]; nextCursor?: string | undefined }> {
+  const order = input.order ?? 'desc';
+  let emailCanonical: string | undefined;
+  if (input.email !== undefined) {
+    const checked = checkEmail(input.email);
+    // An address that cannot exist matches nothing; its canonical form still filters exactly.
+    emailCanonical = isEmailProblem(checked) ? input.email.trim().toLowerCase() : checked.canonical;
+  }
+  const binding = {
+    organizationId,
+    filters: ['invitations', input.status ?? null, input.roleId ?? null, emailCanonical ?? null, order],
+  };
+  const after = input.cursor === undefined ? undefined : decodeCursor(deps.secrets, binding, input.cursor, input.cursorField);
+  const now = deps.clock.now().toISOString();
+  const rows = await listInvitationPage(deps.db, {
+    organizationId,
+    status: input.status,
+    roleId: input.roleId,
+    emailCanonical,
+    order,
+    limit: input.limit,
+    after,
+    now,
+  });
+  const page = rows.slice(0, input.limit);
+  const roles = new Map((await listRoles(deps.db, organizationId)).map((role) => [role.id, role.name]));
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > input.limit && last ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id }) : undefined;
+  return { data: page.map((row) => toInvitation(row, roles.get(row.role_id) ?? '', now)), nextCursor };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The invitee's side: the link token is the credential.
+
+export interface InvitationLookup {
+  email: string;
+  organization: { id: string; name: string };
+  role: { id: string; name: string };
+  inviter: { name: string };
+  firstName: string | null;
+  lastName: string | null;
+  expiresAt: string;
+  /** An account with this email already has a password: the invitee signs in to accept. */
+  signInRequired: boolean;
+  /** No account password yet and none preset by the inviter: accepting sets one. */
+  passwordRequired: boolean;
+}
+
+async function openInvitation(deps: ServiceDeps, token: string): Promise<InvitationRow> {
+  const row = token ? await findOpenInvitationByTokenHash(deps.db, sha256(token), deps.clock.now().toISOString()) : undefined;
+  // Unknown, expired, revoked and used links all get this same answer.
+  if (!row) throw new AppError('INVITATION_LINK_INVALID');
+  return row;
+}
+
+export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationLookup> {
+  const row = await openInvitation(deps, token);
+  const organization = (await findOrganizationById(deps.db, row.organization_id))!;
+  const inviter = row.inviter_user_id ? await findUserById(deps.db, row.inviter_user_id) : undefined;
+  const user = await findUserByCanonicalEmail(deps.db, row.email_canonical);
+  const hasPassword = Boolean(user?.password_hash);
+  return {
+    email: row.email,
+    organization: { id: organization.id, name: organization.name },
+    role: { id: row.role_id, name: await roleNameOf(deps.db, row.organization_id, row.role_id) },
+    inviter: { name: inviter ? displayName(inviter) : organization.name },
+    firstName: row.first_name ?? user?.first_name ?? null,
+    lastName: row.last_name ?? user?.last_name ?? null,
+    expiresAt: row.expires_at,
+    signInRequired: hasPassword,
+    passwordRequired: !hasPassword && row.password_hash === null,
+  };
+}
+
+export interface AcceptInput {
+  token: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  /** A new account's password, or the existing account's password to sign in with. */
+  password?: string | undefined;
+  /** A signed-in user accepting: must be the invited address. */
+  signedInUserId?: string | undefined;
+}
+
+export interface AcceptResult {
+  session: NewSession;
+  organization: { id: string; name: string };
+  role: { id: string; name: string };
+  redirectUrl: string | null;
+}
+
+/**
+ * Accepts an invitation: binds it to the invited address, creates the account if needed (with the
+ * preset password, or the one given), activates the membership with the invitation's role,
+ * permissions and metadata, and opens a session. The status change is one guarded statement, so
+ * of any number of concurrent accepts exactly one succeeds.
+ */
+export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): Promise<AcceptResult> {
+  const invitation = await openInvitation(deps, input.token);
+  const existing = await findUserByCanonicalEmail(deps.db, invitation.email_canonical);
+
+  if (input.signedInUserId !== undefined) {
+    const signedIn = await findUserById(deps.db, input.signedInUserId);
+    if (!signedIn || signedIn.email_canonical !== invitation.email_canonical) throw new AppError('EMAIL_MISMATCH');
+  }
+  let newPasswordHash: string | null = null;
+  if (existing?.password_hash) {
+    if (input.signedInUserId === undefined) {
+      if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
+      if (!(await verifySecret(input.password, existing.password_hash))) throw new AppError('INVALID_CREDENTIALS');
+    }
+  } else if (invitation.password_hash) {
+    newPasswordHash = invitation.password_hash;
+  } else {
+    if (input.password === undefined) {
+      throw new AppError('PASSWORD_REQUIRED', 'Choose a password for the new account.', {
+        fields: [{ field: 'password', message: 'is required' }],
+      });
+    }
+    const problem = passwordPolicyProblem(input.password);
+    if (problem) throw new AppError('PASSWORD_POLICY', `password ${problem}`, { fields: [{ field: 'password', message: problem }] });
+    newPasswordHash = await hashSecret(input.password);
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.db.transaction().execute(async (trx) => {
+        const now = deps.clock.now().toISOString();
+        const accepted = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
+          status: 'ACCEPTED',
+          accepted_at: now,
+        });
+        if (!accepted) throw new AppError('INVITATION_LINK_INVALID');
+        const user = await activateUser(trx, accepted, input, newPasswordHash, now);
+        await trx.updateTable('invitations').set({ accepted_user_id: user.id }).where('id', '=', accepted.id).execute();
+        await upsertMembership(trx, {
+          id: randomUUID(),
+          organization_id: accepted.organization_id,
+          user_id: user.id,
+          role_id: accepted.role_id,
+          scope: 1,
+          permissions: accepted.permissions ?? JSON.stringify(DEFAULT_PERMISSIONS),
+          metadata: accepted.metadata,
+          status: 'ACTIVE',
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        });
+        const organization = (await findOrganizationById(trx, accepted.organization_id)) as OrganizationRow;
+        return {
+          session: await openSession(trx, deps, user),
+          organization: { id: organization.id, name: organization.name },
+          role: { id: accepted.role_id, name: await roleNameOf(trx, accepted.organization_id, accepted.role_id) },
+          redirectUrl: accepted.redirect_url,
+        };
+      });
+    } catch (error) {
+      // Two invitations for one new address accepted at once: the second finds the account on retry.
+      if (attempt === 0 && asUniqueViolation(error)) continue;
+      throw error;
+    }
+  }
+}
+
+async function activateUser(
+  trx: Executor,
+  invitation: InvitationRow,
+  input: AcceptInput,
+  passwordHash: string | null,
+  now: string,
+): Promise<UserRow> {
+  const firstName = input.firstName?.trim() || invitation.first_name;
+  const lastName = input.lastName?.trim() || invitation.last_name;
+  const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
+  if (!user) {
+    return insertUser(trx, {
+      id: randomUUID(),
+      email: invitation.email,
+      email_canonical: invitation.email_canonical,
+      first_name: firstName,
+      last_name: lastName,
+      password_hash: passwordHash,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+  if (!passwordHash && (user.first_name || !firstName) && (user.last_name || !lastName)) return user;
+  return trx
+    .updateTable('users')
+    .set({
+      first_name: user.first_name ?? firstName,
+      last_name: user.last_name ?? lastName,
+      ...(passwordHash && !user.password_hash ? { password_hash: passwordHash } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', user.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function declineInvitation(deps: ServiceDeps, token: string): Promise<void> {
+  const invitation = await openInvitation(deps, token);
+  const now = deps.clock.now().toISOString();
+  const declined = await deps.db.transaction().execute(async (trx) => {
+    const row = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
+      status: 'DECLINED',
+      declined_at: now,
+    });
+    if (row) await dropInvitedMembership(trx, row, now);
+    return row;
+  });
+  if (!declined) throw new AppError('INVITATION_LINK_INVALID');
+}
+
+/** A membership created in status INVITED alongside the invitation ends with it. */
+async function dropInvitedMembership(trx: Executor, invitation: InvitationRow, now: string): Promise<void> {
+  const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
+  if (!user) return;
+  await trx
+    .updateTable('memberships')
+    .set({ deleted_at: now, updated_at: now })
+    .where('organization_id', '=', invitation.organization_id)
+    .where('user_id', '=', user.id)
+    .where('status', '=', 'INVITED')
+    .where('deleted_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,122 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { DialectName } from '../../db/dialect.js';
+import type { OutboxStatus, OutboxTable } from './outbox.table.js';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+export async function insertOutboxMessages(db: Executor, rows: Insertable<OutboxTable>[]): Promise<void> {
+  // SQLite caps bound parameters per statement; 16 columns x 500 rows stays well below it.
+  for (let start = 0; start < rows.length; start += 500) {
+    await db.insertInto('outbox').values(rows.slice(start, start + 500)).execute();
+  }
+}
+
+/**
+ * Leases up to `limit` due messages to one worker. PostgreSQL skips rows other workers hold
+ * (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, so the statement is atomic anyway.
+ * A lease that ran out (its worker died) makes the row claimable again. Claiming counts an attempt.
+ */
+export function claimDueMessages(
+  db: Executor,
+  dialect: DialectName,
+  input: { workerId: string; now: string; leaseUntil: string; limit: number },
+): Promise<OutboxRow[]> {
+  return db
+    .updateTable('outbox')
+    .set({
+      locked_by: input.workerId,
+      locked_until: input.leaseUntil,
+      attempts: sql<number>`attempts + 1`,
+      updated_at: input.now,
+    })
+    .where('id', 'in', (eb) => {
+      const due = eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .where('run_at', '<=', input.now)
+        .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', input.now)]))
+        .orderBy('run_at')
+        .limit(input.limit);
+      return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    })
+    .returningAll()
+    .execute();
+}
+
+/** Delivered: done for good, and the sealed secret (the link token) is erased. */
+export async function markSent(db: Executor, workerId: string, ids: string[], now: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ status: 'SENT', sent_at: now, updated_at: now, secret: null, locked_by: null, locked_until: null })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+export async function markFinished(
+  db: Executor,
+  workerId: string,
+  id: string,
+  outcome: { status: Extract<OutboxStatus, 'DEAD' | 'CANCELLED'>; error: string; now: string },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      status: outcome.status,
+      last_error: outcome.error,
+      updated_at: outcome.now,
+      locked_by: null,
+      locked_until: null,
+      ...(outcome.status === 'CANCELLED' ? { secret: null } : {}),
+    })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+export async function reschedule(
+  db: Executor,
+  workerId: string,
+  id: string,
+  input: { runAt: string; error: string; now: string },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ run_at: input.runAt, last_error: input.error, updated_at: input.now, locked_by: null, locked_until: null })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** On shutdown: give back what was claimed but not tried, without counting the attempt. */
+export async function releaseLeases(db: Executor, workerId: string, ids: string[], now: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ locked_by: null, locked_until: null, attempts: sql<number>`attempts - 1`, updated_at: now })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'PENDING')
+    .execute();
+}
+
+export function listOutbox(db: Executor, input: { status?: OutboxStatus | undefined; limit: number }): Promise<OutboxRow[]> {
+  let query = db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.limit);
+  if (input.status) query = query.where('status', '=', input.status);
+  return query.execute();
+}
+
+/** Dead messages back into the queue, due now, with a fresh set of attempts. */
+export async function retryDeadMessages(db: Executor, input: { ids?: string[] | undefined; now: string }): Promise<number> {
+  if (input.ids?.length === 0) return 0;
+  let query = db
+    .updateTable('outbox')
+    .set({ status: 'PENDING', attempts: 0, run_at: input.now, updated_at: input.now, locked_by: null, locked_until: null })
+    .where('status', '=', 'DEAD');
+  if (input.ids) query = query.where('id', 'in', input.ids);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

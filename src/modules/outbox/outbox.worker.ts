@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceDeps } from '../../deps.js';
+import { DeliveryError, type Mailer } from '../../email/mailer.js';
+import { INVITATION_EMAIL, prepareInvitationEmails, type PreparedMessage } from '../invitations/invitation.email.js';
+import { recordInvitationsSent } from '../invitations/invitation.repository.js';
+import {
+  claimDueMessages,
+  markFinished,
+  markSent,
+  releaseLeases,
+  reschedule,
+  type OutboxRow,
+} from './outbox.repository.js';
+
+/** Capped exponential backoff with jitter: between half and all of min(max, base * 2^(attempt-1)). */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export interface BatchOutcome {
+  sent: number;
+  retried: number;
+  dead: number;
+  cancelled: number;
+}
+
+/**
+ * Delivers the outbox: leases due messages in batches, sends them through the mailer a few at a
+ * time, and records each outcome. Delivery is at least once: a worker that dies mid-batch leaves
+ * its lease to run out, and another worker sends that batch again (same Message-ID).
+ */
+export class OutboxWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly nudge = () => this.wake?.();
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    readonly mailer: Mailer,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.deps.events.on('outbox', this.nudge);
+    this.loop = this.run();
+    this.log.info({ workerId: this.id, mailer: this.mailer.kind }, 'outbox worker started');
+  }
+
+  /** Stops claiming, lets the messages in flight finish, and gives back the leases not yet tried. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.deps.events.off('outbox', this.nudge);
+    this.nudge();
+    await this.loop;
+    this.log.info({ workerId: this.id }, 'outbox worker stopped');
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = (await this.runOnce()).claimed;
+      } catch (error) {
+        this.log.error({ err: error, workerId: this.id }, 'outbox batch failed; retrying after the poll interval');
+      }
+      if (claimed === 0 && this.running) await this.idle(this.deps.config.outbox.pollMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Claims one batch and delivers it. Exposed for tests and for `tessera outbox` tooling. */
+  async runOnce(): Promise<BatchOutcome & { claimed: number }> {
+    const { db, dialect, clock, config } = this.deps;
+    const now = clock.now();
+    const rows = await claimDueMessages(db, dialect, {
+      workerId: this.id,
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + config.outbox.leaseSeconds * 1000).toISOString(),
+      limit: config.outbox.batchSize,
+    });
+    if (rows.length === 0) return { claimed: 0, sent: 0, retried: 0, dead: 0, cancelled: 0 };
+
+    const prepared = await this.prepare(rows);
+    const outcome: BatchOutcome = { sent: 0, retried: 0, dead: 0, cancelled: 0 };
+    const sentIds: string[] = [];
+    const sentInvitations: string[] = [];
+    const untried: string[] = [];
+
+    let next = 0;
+    const sendNext = async (): Promise<void> => {
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        if (!this.running) {
+          untried.push(row.id);
+          continue;
+        }
+        const message = prepared.get(row.id)!;
+        if ('cancel' in message) {
+          await markFinished(db, this.id, row.id, { status: 'CANCELLED', error: message.cancel, now: clock.now().toISOString() });
+          outcome.cancelled++;
+          continue;
+        }
+        try {
+          await this.mailer.send(message.mail);
+          sentIds.push(row.id);
+          sentInvitations.push(message.invitationId);
+          outcome.sent++;
+        } catch (error) {
+          await this.recordFailure(row, error, outcome);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.outbox.concurrency, rows.length) }, sendNext));
+
+    const finishedAt = clock.now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      await markSent(trx, this.id, sentIds, finishedAt);
+      await recordInvitationsSent(trx, sentInvitations, finishedAt);
+    });
+    await releaseLeases(db, this.id, untried, finishedAt);
+    if (outcome.retried + outcome.dead > 0) this.log.warn({ workerId: this.id, ...outcome }, 'outbox batch had failures');
+    else this.log.debug({ workerId: this.id, ...outcome }, 'outbox batch delivered');
+    return { claimed: rows.length, ...outcome };
+  }
+
+  private async prepare(rows: OutboxRow[]): Promise<Map<string, PreparedMessage>> {
+    const known = rows.filter((row) => row.kind === INVITATION_EMAIL);
+    const prepared = await prepareInvitationEmails(this.deps, known);
+    for (const row of rows) {
+      if (!prepared.has(row.id)) prepared.set(row.id, { cancel: `unknown message kind ${JSON.stringify(row.kind)}` });
+    }
+    return prepared;
+  }
+
+  private async recordFailure(row: OutboxRow, error: unknown, outcome: BatchOutcome): Promise<void> {
+    const { db, clock, config } = this.deps;
+    const now = clock.now();
+    const failure = error instanceof DeliveryError ? error : new DeliveryError(String(error), false);
+    if (failure.permanent || row.attempts >= row.max_attempts) {
+      await markFinished(db, this.id, row.id, { status: 'DEAD', error: failure.message, now: now.toISOString() });
+      outcome.dead++;
+      this.log.error({ outboxId: row.id, attempts: row.attempts, error: failure.message }, 'outbox message is dead');
+      return;
+    }
+    const delay = retryDelayMs(row.attempts, config.outbox.retryBaseMs, config.outbox.retryMaxMs);
+    await reschedule(db, this.id, row.id, {
+      runAt: new Date(now.getTime() + delay).toISOString(),
+      error: failure.message,
+      now: now.toISOString(),
+    });
+    outcome.retried++;
+    this.log.warn({ outboxId: row.id, attempts: row.attempts, retryInMs: delay, error: failure.message }, 'outbox delivery failed; will retry');
+  }
+}
