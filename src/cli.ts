@@ -7,7 +7,9 @@ import { isAppError } from './http/errors.js';
 import { passwordPolicyProblem } from './auth/password-policy.js';
 import { createClient } from './modules/clients/client.service.js';
 import { createOrganization } from './modules/organizations/organization.service.js';
-import { exitOnConfigError, serve } from './server.js';
+import { listOutbox, retryDeadMessages } from './modules/outbox/outbox.repository.js';
+import type { OutboxStatus } from './modules/outbox/outbox.table.js';
+import { exitOnConfigError, runWorker, serve } from './server.js';
 
 function config(): Config {
   try {
@@ -49,6 +51,11 @@ program
   .command('serve', { isDefault: true })
   .description('run the HTTP API (and, on SQLite, the email worker) until SIGINT or SIGTERM')
   .action(async () => serve(config()));
+
+program
+  .command('worker')
+  .description('deliver the outbox (invitation emails) until SIGINT or SIGTERM; run as many as you like on PostgreSQL')
+  .action(async () => runWorker(config()));
 
 program
   .command('migrate')
@@ -127,6 +134,51 @@ client
       output,
       `client id     ${created.clientId}\nclient secret ${created.clientSecret}   (shown once)`,
     );
+  });
+
+const outbox = program.command('outbox').description('inspect and retry queued email');
+outbox
+  .command('list')
+  .description('list outbox messages, newest first')
+  .addOption(new Option('--status <status>', 'only this status').choices(['PENDING', 'SENT', 'DEAD', 'CANCELLED']))
+  .option('--limit <n>', 'how many', (value) => Number.parseInt(value, 10), 50)
+  .option('--json', 'print JSON')
+  .action(async (options: { status?: OutboxStatus; limit: number; json?: boolean }) => {
+    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000) fail('--limit must be 1 to 10000');
+    const rows = await withDatabase((deps) => listOutbox(deps.db, { status: options.status, limit: options.limit }));
+    const messages = rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      to: (JSON.parse(row.payload) as { to?: string }).to ?? null,
+      attempts: row.attempts,
+      maxAttempts: row.max_attempts,
+      runAt: row.run_at,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+      sentAt: row.sent_at,
+    }));
+    print(
+      Boolean(options.json),
+      { messages },
+      messages.length === 0
+        ? 'no messages'
+        : messages
+            .map((m) => `${m.id}  ${m.status.padEnd(9)} ${String(m.attempts).padStart(2)}/${m.maxAttempts}  ${m.to ?? ''}${m.lastError ? `  (${m.lastError})` : ''}`)
+            .join('\n'),
+    );
+  });
+outbox
+  .command('retry')
+  .description('put dead messages back in the queue (all of them, or those named)')
+  .argument('[ids...]', 'outbox message ids (default: every dead message)')
+  .option('--json', 'print JSON')
+  .action(async (ids: string[], options: { json?: boolean }) => {
+    if (ids.some((id) => !UUID.test(id))) fail('message ids are UUIDs');
+    const retried = await withDatabase((deps) =>
+      retryDeadMessages(deps.db, { ids: ids.length ? ids : undefined, now: deps.clock.now().toISOString() }),
+    );
+    print(Boolean(options.json), { retried }, `${retried} message(s) queued again`);
   });
 
 try {

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
+import { loggerOptions } from './http/logging.js';
 import { buildApp } from './app.js';
 import { createServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
@@ -36,6 +38,23 @@ export async function serve(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
   if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl)}\n`);
+}
+
+/** A worker process on its own (`tessera worker`): no HTTP, only outbox delivery. */
+export async function runWorker(config: Config): Promise<void> {
+  const database = createDb(config.database);
+  await migrateToLatest(database.db);
+  const deps = await createServiceDeps(config, database);
+  const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ component: 'outbox' });
+  const worker = new OutboxWorker(deps, createMailer(config, log), log);
+  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after an error');
+    else log.info({ signal }, 'shutting down');
+    await worker.stop();
+    await worker.mailer.close();
+    await database.close();
+  });
+  worker.start();
 }
 
 export function exitOnConfigError(error: unknown): never {

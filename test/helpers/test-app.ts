@@ -8,11 +8,17 @@ import type { App } from '../../src/http/fastify-types.js';
 import { loggerOptions } from '../../src/http/logging.js';
 import { createClient } from '../../src/modules/clients/client.service.js';
 import { createOrganization, type CreatedOrganization } from '../../src/modules/organizations/organization.service.js';
+import { createMailer } from '../../src/email/mailer.js';
+import { OutboxWorker } from '../../src/modules/outbox/outbox.worker.js';
+import { SmtpSink } from './smtp-sink.js';
 import { TestClock } from './test-clock.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 export interface TestApp {
   app: App;
+  /** Delivers through the SMTP sink when the app was started with one. */
+  worker?: OutboxWorker;
+  smtp?: SmtpSink;
   deps: ServiceDeps;
   config: Config;
   clock: TestClock;
@@ -22,10 +28,27 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a fresh, migrated database of the given dialect, with its logs captured. */
-export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The real app on a fresh, migrated database of the given dialect, with its logs captured. With
+ * `smtp`, a real SMTP server receives the mail that a real outbox worker delivers.
+ */
+export async function startTestApp(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  options: { smtp?: boolean } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'debug', SEED_DEMO: 'false', ...env });
+  const smtp = options.smtp ? await new SmtpSink().start() : undefined;
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'debug',
+    SEED_DEMO: 'false',
+    OUTBOX_POLL_MS: '50',
+    OUTBOX_RETRY_BASE_MS: '50',
+    OUTBOX_RETRY_MAX_MS: '200',
+    ...(smtp ? { SMTP_URL: smtp.url } : {}),
+    ...env,
+  });
   const clock = new TestClock();
   const logs: string[] = [];
   const stream = new Writable({
@@ -37,14 +60,21 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
   const deps = await createServiceDeps(config, database.handle, clock);
   const app = await buildApp({ deps, logger: loggerOptions(config.logLevel, stream) });
   await app.ready();
+  const worker = smtp ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' })) : undefined;
+  worker?.start();
   return {
     app,
+    worker,
+    smtp,
     deps,
     config,
     clock,
     database,
     logs,
     close: async () => {
+      await worker?.stop();
+      await worker?.mailer.close();
+      await smtp?.stop();
       await app.close();
       await database.drop();
     },

@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { DIALECTS } from '../helpers/test-db.js';
+import { bearer, createTestOrganization, platformToken, startTestApp, tokenFor, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+
+for (const dialect of DIALECTS) {
+  describe(`invitation lifecycle, through real email [${dialect}]`, () => {
+    let t: TestApp;
+    let org: TestOrganization;
+    let base: string;
+
+    before(async () => {
+      t = await startTestApp(dialect, {}, { smtp: true });
+      org = await createTestOrganization(t, 'Lifecycle & Sons');
+      base = `/v1/organizations/${org.organization.id}`;
+    });
+    after(() => t.close());
+
+    async function invite(payload: Record<string, unknown>) {
+      return t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload });
+    }
+
+    async function mailTo(address: string, count = 1) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const mails = t.smtp!.received.filter((mail) => mail.to.toLowerCase() === address.toLowerCase());
+        if (mails.length >= count) return mails;
+        if (Date.now() > deadline) throw new Error(`no mail for ${address}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    test('invite, receive the email, look up, accept: the invitee is an active member with a session', async () => {
+      const created = await invite({
+        email: 'Grace.Hopper@Example.com',
+        roleName: 'administrator',
+        firstName: 'Grace',
+        metadata: { team: 'compilers' },
+        permissions: { group: 2, read: [1, 2] },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const invitation = created.json();
+      assert.equal(invitation.status, 'PENDING');
+      assert.equal(invitation.role.name, 'Administrator');
+      assert.equal(invitation.acceptUrl, undefined);
+      const days = (Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)) / 86_400_000;
+      assert.equal(days, 7);
+
+      const [mail] = await mailTo('Grace.Hopper@Example.com');
+      // The local part is kept as entered; the mail library lower-cases the (case-insensitive) domain.
+      assert.equal(mail!.to, 'Grace.Hopper@example.com');
+      assert.equal(mail!.subject, `${org.owner!.email} invited you to join Lifecycle & Sons`);
+      assert.match(mail!.text, /as Administrator\./);
+      assert.match(mail!.text, /expires on \w+day, /);
+      assert.match(mail!.html, /Lifecycle &amp; Sons/);
+      assert.ok(mail!.html.includes(SmtpSink.link(mail!).replace(/&/g, '&amp;')));
+      const link = SmtpSink.link(mail!);
+      assert.ok(link.startsWith(`${t.config.publicUrl}/invite/`));
+      const token = SmtpSink.token(mail!);
+
+      const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
+      assert.equal(lookup.statusCode, 200, lookup.body);
+      assert.deepEqual(
+        { ...lookup.json(), expiresAt: undefined },
+        {
+          email: 'Grace.Hopper@Example.com',
+          organization: { id: org.organization.id, name: 'Lifecycle & Sons' },
+          role: { id: invitation.role.id, name: 'Administrator' },
+          inviter: { name: org.owner!.email },
+          firstName: 'Grace',
+          lastName: null,
+          expiresAt: undefined,
+          signInRequired: false,
+          passwordRequired: true,
+        },
+      );
+
+      const missingPassword = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
+      assert.equal(missingPassword.statusCode, 400);
+      assert.equal(missingPassword.json().code, 'PASSWORD_REQUIRED');
+
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, lastName: 'Hopper', password: 'Cobol-1959!' },
+      });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const result = accepted.json();
+      assert.equal(result.organization.id, org.organization.id);
+      assert.equal(result.role.name, 'Administrator');
+      assert.equal(result.session.user.email, 'Grace.Hopper@Example.com');
+      assert.equal(result.session.user.firstName, 'Grace');
+      assert.equal(result.session.user.lastName, 'Hopper');
+
+      // The session works, and the new member manages invitations as an Administrator.
+      const asGrace = await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(result.session.token) });
+      assert.equal(asGrace.statusCode, 200);
+
+      const member = await t.app.inject({ url: `${base}/members/${result.session.user.id}`, headers: bearer(org.token) });
+      assert.equal(member.statusCode, 200, member.body);
+      assert.equal(member.json().status, 'ACTIVE');
+      assert.equal(member.json().role.name, 'Administrator');
+      assert.deepEqual(member.json().metadata, { team: 'compilers' });
+      assert.deepEqual(member.json().permissions, { group: 2, read: [1, 2], manage: [] });
+
+      const after = await t.app.inject({ url: `${base}/invitations/${invitation.id}`, headers: bearer(org.token) });
+      assert.equal(after.json().status, 'ACCEPTED');
+      assert.equal(after.json().sendCount, 1);
+      assert.ok(after.json().acceptedAt);
+
+      // A used link answers exactly like an unknown one.
+      const again = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
+      const unknown = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: 'x'.repeat(43) } });
+      assert.equal(again.statusCode, 404);
+      assert.deepEqual({ ...again.json(), requestId: null }, { ...unknown.json(), requestId: null });
+
+      // The member can sign in with the password chosen on accepting.
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'grace.hopper@example.com', password: 'Cobol-1959!' },
+      });
+      assert.equal(signIn.statusCode, 201);
+
+      // Inviting an active member is refused.
+      const memberAgain = await invite({ email: 'GRACE.HOPPER@example.com' });
+      assert.equal(memberAgain.statusCode, 409);
+      assert.equal(memberAgain.json().code, 'ALREADY_A_MEMBER');
+    });
+
+    test('decline: the invitation is DECLINED and its link is dead', async () => {
+      const created = (await invite({ email: 'decliner@example.com' })).json();
+      const token = SmtpSink.token((await mailTo('decliner@example.com'))[0]!);
+      const declined = await t.app.inject({ method: 'POST', url: '/v1/invitations/decline', payload: { token } });
+      assert.equal(declined.statusCode, 204);
+      const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
+      assert.equal(read.json().status, 'DECLINED');
+      const accept = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: 'Decline-d1d!' },
+      });
+      assert.equal(accept.statusCode, 404);
+      assert.equal(accept.json().code, 'INVITATION_LINK_INVALID');
+    });
+
+    test('revoke: the link is dead; revoking again is 409', async () => {
+      const created = (await invite({ email: 'revoked@example.com' })).json();
+      const token = SmtpSink.token((await mailTo('revoked@example.com'))[0]!);
+      const revoked = await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/revoke`, headers: bearer(org.token) });
+      assert.equal(revoked.statusCode, 200);
+      assert.equal(revoked.json().status, 'REVOKED');
+      assert.ok(revoked.json().revokedAt);
+      const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
+      assert.equal(lookup.statusCode, 404);
+      const twice = await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/revoke`, headers: bearer(org.token) });
+      assert.equal(twice.statusCode, 409);
+      assert.equal(twice.json().code, 'INVITATION_NOT_PENDING');
+      // The address may be invited again.
+      assert.equal((await invite({ email: 'Revoked@Example.com' })).statusCode, 201);
+    });
+
+    test('resend: a new email with a new link; the old link stops working; the expiry may move', async () => {
+      const created = (await invite({ email: 'resend@example.com', expiresInDays: 2 })).json();
+      const first = SmtpSink.token((await mailTo('resend@example.com'))[0]!);
+      const resent = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/${created.id}/resend`,
+        headers: bearer(org.token),
+        payload: { expiresInDays: 10 },
+      });
+      assert.equal(resent.statusCode, 200, resent.body);
+      assert.ok(Date.parse(resent.json().expiresAt) > Date.parse(created.expiresAt) + 7 * 86_400_000);
+      const mails = await mailTo('resend@example.com', 2);
+      const second = SmtpSink.token(mails[1]!);
+      assert.notEqual(first, second);
+      assert.notEqual(mails[0]!.messageId, mails[1]!.messageId);
+      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: first } })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: second } })).statusCode, 200);
+      const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
+      assert.equal(read.json().sendCount, 2);
+    });
+
+    test('expiry is derived: past expiresAt it reads EXPIRED at once, and the address can be invited again', async () => {
+      const created = (await invite({ email: 'late@example.com', expiresInDays: 1 })).json();
+      const link = SmtpSink.token((await mailTo('late@example.com'))[0]!);
+      t.clock.advance(86_400 + 1);
+      try {
+        // The organization's access token expired too; the client gets a new one.
+        const token = await tokenFor(t, org.clientId, org.clientSecret);
+        const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(token) });
+        assert.equal(read.json().status, 'EXPIRED');
+        const expired = await t.app.inject({ url: `${base}/invitations?status=EXPIRED&email=late@example.com`, headers: bearer(token) });
+        assert.deepEqual(expired.json().data.map((row: { id: string }) => row.id), [created.id]);
+        const pending = await t.app.inject({ url: `${base}/invitations?status=PENDING&email=late@example.com`, headers: bearer(token) });
+        assert.deepEqual(pending.json().data, []);
+        const accept = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: link, password: 'Too-late-1!' } });
+        assert.equal(accept.statusCode, 404);
+        const resend = await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/resend`, headers: bearer(token), payload: {} });
+        assert.equal(resend.statusCode, 409);
+        const again = await t.app.inject({
+          method: 'POST',
+          url: `${base}/invitations`,
+          headers: bearer(token),
+          payload: { email: 'late@example.com' },
+        });
+        assert.equal(again.statusCode, 201, again.body);
+        const old = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(token) });
+        assert.equal(old.json().status, 'EXPIRED');
+      } finally {
+        t.clock.advance(-(86_400 + 1));
+      }
+    });
+
+    test('an existing account signs in to accept; a user signed in with another email is refused', async () => {
+      const created = (await invite({ email: 'existing@example.com' })).json();
+      assert.equal(created.status, 'PENDING');
+      const token = SmtpSink.token((await mailTo('existing@example.com'))[0]!);
+      // The invitee already has an account with a password (made elsewhere).
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/organizations',
+        headers: bearer(await platformToken(t)),
+        payload: { name: 'Elsewhere', owner: { email: 'existing@example.com', password: 'Existing-1!' } },
+      });
+      const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
+      assert.equal(lookup.signInRequired, true);
+      assert.equal(lookup.passwordRequired, false);
+      const noPassword = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
+      assert.equal(noPassword.statusCode, 401);
+      assert.equal(noPassword.json().code, 'SIGN_IN_REQUIRED');
+      const wrong = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Wrong-pass1!' } });
+      assert.equal(wrong.statusCode, 401);
+      assert.equal(wrong.json().code, 'INVALID_CREDENTIALS');
+
+      // Signed in as someone else: refused, whatever the password.
+      const stranger = (
+        await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: org.owner!.email, password: org.ownerPassword } })
+      ).json();
+      const mismatch = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        headers: bearer(stranger.token),
+        payload: { token },
+      });
+      assert.equal(mismatch.statusCode, 403);
+      assert.equal(mismatch.json().code, 'EMAIL_MISMATCH');
+
+      const ok = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Existing-1!' } });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(ok.json().session.user.email, 'existing@example.com');
+    });
+
+    test('sendEmail: false returns the accept URL once and sends nothing', async () => {
+      const before = t.smtp!.received.length;
+      const created = await invite({ email: 'quiet@example.com', sendEmail: false, redirectUrl: `${t.config.publicUrl}/welcome` });
+      assert.equal(created.statusCode, 201, created.body);
+      const { acceptUrl, id } = created.json();
+      assert.match(acceptUrl, new RegExp(`^${t.config.publicUrl}/invite/[A-Za-z0-9_-]{43}$`));
+      const read = await t.app.inject({ url: `${base}/invitations/${id}`, headers: bearer(org.token) });
+      assert.equal(read.json().acceptUrl, undefined);
+      const token = acceptUrl.split('/invite/')[1];
+      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Quiet-pass1!' } });
+      assert.equal(accepted.statusCode, 200);
+      assert.equal(accepted.json().redirectUrl, `${t.config.publicUrl}/welcome`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(t.smtp!.received.filter((mail) => mail.to === 'quiet@example.com').length, 0);
+      assert.equal(t.smtp!.received.length >= before, true);
+    });
+
+    test('a redirect URL off the allowed origins is refused', async () => {
+      const refused = await invite({ email: 'phish@example.com', redirectUrl: 'https://evil.example/steal' });
+      assert.equal(refused.statusCode, 400);
+      assert.equal(refused.json().code, 'REDIRECT_URL_NOT_ALLOWED');
+      assert.equal(refused.json().errors[0].field, 'redirectUrl');
+    });
+
+    test('a revoked invitation whose email was not sent yet is not sent', async () => {
+      await t.worker!.stop();
+      try {
+        const created = (await invite({ email: 'never-sent@example.com' })).json();
+        await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/revoke`, headers: bearer(org.token) });
+      } finally {
+        t.worker!.start();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(t.smtp!.received.filter((mail) => mail.to === 'never-sent@example.com').length, 0);
+      const cancelled = await t.deps.db.selectFrom('outbox').selectAll().where('status', '=', 'CANCELLED').execute();
+      assert.ok(cancelled.some((row) => row.last_error === 'the invitation is no longer pending' && row.secret === null));
+    });
+  });
+}
