@@ -24,6 +24,8 @@ export class SmtpSink {
   behaviour: SinkBehaviour = () => undefined;
   /** Milliseconds to wait before answering DATA: keeps a batch in flight. */
   delayMs = 0;
+  /** Messages whose DATA arrived, answered or not yet. */
+  arrived = 0;
   private readonly attempts = new Map<string, number>();
   private readonly server: SMTPServer;
   port = 0;
@@ -50,6 +52,7 @@ export class SmtpSink {
               headers: parsed.headerLines,
               raw,
             };
+            this.arrived++;
             const attempt = (this.attempts.get(mail.messageId) ?? 0) + 1;
             this.attempts.set(mail.messageId, attempt);
             if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
