@@ -12,6 +12,7 @@ import { AppError } from './http/errors.js';
 import type { App } from './http/fastify-types.js';
 import { loggerOptions, requestIdFor } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
+import { buildValidator } from './http/validation.js';
 import { organizationRoutes } from './modules/organizations/organization.routes.js';
 import { RoleResponse } from './modules/roles/role.schemas.js';
 import { roleRoutes } from './modules/roles/role.routes.js';
@@ -52,13 +53,12 @@ export async function buildApp(input: AppDeps): Promise<App> {
       requestIdLogLabel: 'requestId',
       disableRequestLogging: (request) => QUIET_ROUTES.has(request.url),
     }),
-    ajv: {
-      // Unknown fields are refused, not silently dropped; query strings are coerced to their types.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
-    },
+    schemaController: { compilersFactory: { buildValidator } },
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON (and /oauth/token, in its own scope, forms): any other body is a 415.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   app.decorate('authenticate', async (request) => {
     request.principal = await authenticateToken(deps, context.accessTokens, bearerToken(request.headers.authorization));

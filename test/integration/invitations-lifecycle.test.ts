@@ -62,7 +62,7 @@ for (const dialect of DIALECTS) {
       const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
       assert.equal(lookup.statusCode, 200, lookup.body);
       assert.deepEqual(
-        { ...lookup.json(), expiresAt: undefined },
+        { ...(lookup.json() as Record<string, unknown>), expiresAt: undefined },
         {
           email: 'Grace.Hopper@Example.com',
           organization: { id: org.organization.id, name: 'Lifecycle & Sons' },
@@ -113,7 +113,7 @@ for (const dialect of DIALECTS) {
       const again = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
       const unknown = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: 'x'.repeat(43) } });
       assert.equal(again.statusCode, 404);
-      assert.deepEqual({ ...again.json(), requestId: null }, { ...unknown.json(), requestId: null });
+      assert.deepEqual({ ...(again.json() as object), requestId: null }, { ...(unknown.json() as object), requestId: null });
 
       // The member can sign in with the password chosen on accepting.
       const signIn = await t.app.inject({

@@ -123,7 +123,7 @@ for (const dialect of DIALECTS) {
     test('a worker killed in the middle of a batch: another worker delivers every email after the lease', async () => {
       await t.worker!.stop();
       const emails = Array.from({ length: 12 }, (_, i) => `killed-${i}@example.com`);
-      const invitations = [];
+      const invitations: Array<{ id: string }> = [];
       for (const email of emails) invitations.push(await invite(email));
 
       t.smtp!.delayMs = 1500;
@@ -166,7 +166,7 @@ for (const dialect of DIALECTS) {
 
     test('on shutdown, a worker finishes the message in flight and gives back the leases it has not tried', async () => {
       await t.worker!.stop();
-      const invitations = [];
+      const invitations: Array<{ id: string }> = [];
       for (const email of ['release-1@example.com', 'release-2@example.com', 'release-3@example.com']) {
         invitations.push(await invite(email));
       }
