@@ -85,7 +85,7 @@ for (const dialect of DIALECTS) {
     test('--help lists the commands', () => {
       const { status, stdout } = runCli(['--help'], {});
       assert.equal(status, 0);
-      for (const command of ['serve', 'migrate', 'org', 'client']) {
+      for (const command of ['serve', 'worker', 'migrate', 'org', 'client', 'outbox']) {
         assert.match(stdout, new RegExp(`\\b${command}\\b`));
       }
     });

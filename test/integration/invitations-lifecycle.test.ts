@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { authorizeOrganization } from '../../src/auth/authorize.js';
+import { ORGANIZATION_CLIENT_SCOPES } from '../../src/auth/permissions.js';
+import { hashSecret } from '../../src/auth/secrets.js';
+import { inviteMany } from '../../src/modules/invitations/invitation.service.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { bearer, createTestOrganization, platformToken, startTestApp, tokenFor, type TestApp, type TestOrganization } from '../helpers/test-app.js';
@@ -250,6 +254,33 @@ for (const dialect of DIALECTS) {
       const ok = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Existing-1!' } });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.equal(ok.json().session.user.email, 'existing@example.com');
+    });
+
+    test('a password preset by the inviter becomes the account password; the invitee is not asked for one', async () => {
+      const access = await authorizeOrganization(
+        t.deps,
+        { kind: 'client', clientId: org.clientId, organizationId: org.organization.id, scopes: new Set(ORGANIZATION_CLIENT_SCOPES) },
+        org.organization.id,
+        'invitations:manage',
+      );
+      const [result] = await inviteMany(
+        t.deps,
+        access,
+        [{ email: 'preset@example.com', passwordHash: await hashSecret('Preset-pass1!') }],
+        { atomic: true },
+      );
+      assert.ok(result?.ok);
+      assert.equal(result.invitation.passwordPreset, true);
+      const mail = (await mailTo('preset@example.com'))[0]!;
+      assert.doesNotMatch(mail.text, /Preset-pass1!/);
+      const token = SmtpSink.token(mail);
+      const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
+      assert.equal(lookup.passwordRequired, false);
+      assert.equal(lookup.signInRequired, false);
+      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const signIn = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'preset@example.com', password: 'Preset-pass1!' } });
+      assert.equal(signIn.statusCode, 201);
     });
 
     test('sendEmail: false returns the accept URL once and sends nothing', async () => {

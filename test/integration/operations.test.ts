@@ -52,6 +52,19 @@ for (const dialect of DIALECTS) {
         'POST /v1/organizations/{orgId}/roles',
         'GET /healthz',
         'GET /readyz',
+        'POST /v1/organizations/{orgId}/invitations',
+        'POST /v1/organizations/{orgId}/invitations/bulk',
+        'GET /v1/organizations/{orgId}/invitations',
+        'GET /v1/organizations/{orgId}/invitations/{invitationId}',
+        'POST /v1/organizations/{orgId}/invitations/{invitationId}/revoke',
+        'POST /v1/organizations/{orgId}/invitations/{invitationId}/resend',
+        'POST /v1/invitations/lookup',
+        'POST /v1/invitations/accept',
+        'POST /v1/invitations/decline',
+        'GET /v1/organizations/{orgId}/members',
+        'GET /v1/organizations/{orgId}/members/{userId}',
+        'PATCH /v1/organizations/{orgId}/members/{userId}',
+        'DELETE /v1/organizations/{orgId}/members/{userId}',
       ]) {
         assert.ok(operations.includes(expected), `${expected} is missing from /openapi.json`);
       }
