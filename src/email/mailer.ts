@@ -37,6 +37,11 @@ export function headerSafe(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
 }
 
+/** The nodemailer message for an outgoing mail: the same for SMTP and the development mailbox. */
+function message(from: string, mail: OutgoingMail) {
+  return { from, to: mail.to, subject: headerSafe(mail.subject), text: mail.text, html: mail.html, messageId: mail.messageId };
+}
+
 function classify(error: unknown): DeliveryError {
   const { responseCode, response, code, message } = error as {
     responseCode?: number;
@@ -69,14 +74,7 @@ export class SmtpMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<void> {
     try {
-      await this.transport.sendMail({
-        from: this.from,
-        to: mail.to,
-        subject: headerSafe(mail.subject),
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId,
-      });
+      await this.transport.sendMail(message(this.from, mail));
     } catch (error) {
       throw classify(error);
     }
@@ -105,14 +103,7 @@ export class DevelopmentMailbox implements Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
-    const info = await this.transport.sendMail({
-      from: this.from,
-      to: mail.to,
-      subject: headerSafe(mail.subject),
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-    });
+    const info = await this.transport.sendMail(message(this.from, mail));
     await mkdir(this.directory, { recursive: true });
     const file = join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[<>@]/g, '_')}.eml`);
     await writeFile(file, info.message as Buffer);
