@@ -24,6 +24,10 @@ import { UserResponse } from './modules/users/user.schemas.js';
 import { OrganizationResponse } from './modules/organizations/organization.schemas.js';
 import { Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/ops.routes.js';
+import { organizationUsersInviteSurface } from './surfaces/organization-users-invite.js';
+import { tenantInviteUsersSurface } from './surfaces/tenant-inviteusers.js';
+import { usersOrganizationsAdInviteSurface } from './surfaces/users-organizations-ad-invite.js';
+import { usersV1InvitesSurface } from './surfaces/users-v1-invites.js';
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -93,6 +97,10 @@ export async function buildApp(input: AppDeps): Promise<App> {
   roleRoutes(app, context);
   invitationRoutes(app, context);
   membershipRoutes(app, context);
+  await usersV1InvitesSurface(app, context);
+  await organizationUsersInviteSurface(app, context);
+  await usersOrganizationsAdInviteSurface(app, context);
+  await tenantInviteUsersSurface(app, context);
 
   return app;
 }

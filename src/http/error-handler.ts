@@ -13,7 +13,11 @@ function fieldErrors(validation: AjvError[], context: string | undefined): Field
       fieldFromPointer(error.instancePath, error.params?.missingProperty ?? error.params?.additionalProperty) ||
       context ||
       'body';
-    const message = error.params?.additionalProperty ? 'is not a known field' : (error.message ?? 'is invalid');
+    const message = error.params?.additionalProperty
+      ? 'is not a known field'
+      : error.params?.missingProperty
+        ? 'is required'
+        : (error.message ?? 'is invalid');
     return { field, message };
   });
 }
@@ -65,20 +69,23 @@ function problemType(code: string): string {
   return `urn:tessera:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
-/** Renders an error as RFC 9457 problem details: the native API's format. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+/**
+ * Renders an error as RFC 9457 problem details: the native API's format. A surface whose document
+ * gives a code another status (a pending invite is a 400 there) passes that status.
+ */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError, status = error.status): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   const body = {
     type: problemType(error.code),
     title: error.title,
-    status: error.status,
+    status,
     // A 5xx says nothing about its cause: no stack, no SQL, no driver message.
     detail: error.status >= 500 ? `${error.title}. Quote request id ${request.id} when reporting it.` : error.detail,
     code: error.code,
     requestId: request.id,
     ...(error.fields && error.fields.length > 0 ? { errors: error.fields } : {}),
   };
-  return reply.status(error.status).type('application/problem+json').send(body);
+  return reply.status(status).type('application/problem+json').send(body);
 }
 
 export function problemErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {

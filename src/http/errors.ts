@@ -12,6 +12,7 @@ export const ERRORS = {
   PASSWORD_POLICY: { status: 400, title: 'The password does not meet the password policy' },
   PASSWORD_REQUIRED: { status: 400, title: 'A password is needed to create the account' },
   INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid for this query' },
+  ORGANIZATION_REQUIRED: { status: 400, title: 'You manage several organizations: name one in the x-organization-id header' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   INVALID_CREDENTIALS: { status: 401, title: 'Email or password is incorrect' },
   SIGN_IN_REQUIRED: { status: 401, title: 'This email address has an account: sign in to accept' },

@@ -65,7 +65,8 @@ export interface InviteOptions {
 
 export type InviteResult =
   | { ok: true; invitation: Invitation; acceptUrl?: string | undefined }
-  | { ok: false; error: AppError };
+  /** `skipped`: the item was fine, but another item refused an all-or-nothing request. */
+  | { ok: false; error: AppError; skipped?: boolean };
 
 interface PreparedItem {
   index: number;
@@ -306,7 +307,11 @@ export async function inviteMany(
 function fillSkipped(results: InviteResult[]): InviteResult[] {
   for (let index = 0; index < results.length; index++) {
     if (!results[index] || results[index]!.ok) {
-      results[index] = { ok: false, error: new AppError('VALIDATION_FAILED', 'Not written: another item in the request was refused.') };
+      results[index] = {
+        ok: false,
+        skipped: true,
+        error: new AppError('VALIDATION_FAILED', 'Not written: another item in the request was refused.'),
+      };
     }
   }
   return results;

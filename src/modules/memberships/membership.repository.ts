@@ -36,3 +36,19 @@ export async function upsertMembership(db: Executor, membership: Insertable<Memb
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The organizations where a user is an active member, with the permissions of their role there. */
+export async function listActiveMemberships(
+  db: Executor,
+  userId: string,
+): Promise<Array<{ organization_id: string; permissions: string[] }>> {
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('roles', 'roles.id', 'memberships.role_id')
+    .select(['memberships.organization_id', 'roles.permissions'])
+    .where('memberships.user_id', '=', userId)
+    .where('memberships.status', '=', 'ACTIVE')
+    .where('memberships.deleted_at', 'is', null)
+    .execute();
+  return rows.map((row) => ({ organization_id: row.organization_id, permissions: JSON.parse(row.permissions) as string[] }));
+}

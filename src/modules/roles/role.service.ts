@@ -46,8 +46,15 @@ export function createBuiltinRoles(db: Executor, organizationId: string, now: st
   );
 }
 
+const BUILTIN_ORDER: readonly string[] = BUILTIN_ROLES.map((role) => role.builtin);
+
+/** Built-in roles first, from most to least privileged, then custom roles by name. */
 export async function listOrganizationRoles(deps: ServiceDeps, organizationId: string): Promise<Role[]> {
-  return (await listRoles(deps.db, organizationId)).map(toRole);
+  const rank = (row: RoleRow) => (row.builtin === null ? BUILTIN_ORDER.length : BUILTIN_ORDER.indexOf(row.builtin));
+  const rows = await listRoles(deps.db, organizationId);
+  return rows
+    .sort((a, b) => rank(a) - rank(b) || a.name_canonical.localeCompare(b.name_canonical))
+    .map(toRole);
 }
 
 export interface CreateRoleInput {
