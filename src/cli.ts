@@ -49,7 +49,7 @@ const program = new Command()
 
 program
   .command('serve', { isDefault: true })
-  .description('run the HTTP API (and, on SQLite, the email worker) until SIGINT or SIGTERM')
+  .description('run the HTTP API and, unless OUTBOX_WORKER=false, the email worker, until SIGINT or SIGTERM')
   .action(async () => serve(config()));
 
 program

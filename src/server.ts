@@ -22,6 +22,7 @@ export async function serve(config: Config): Promise<void> {
   const demo = config.seedDemo ? await seedDemoOrganization(deps) : undefined;
 
   const app = await buildApp({ deps });
+  warnAboutStoredSecrets(config, app.log);
   const worker = config.outbox.inlineWorker
     ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
     : undefined;
@@ -46,6 +47,7 @@ export async function runWorker(config: Config): Promise<void> {
   await migrateToLatest(database.db);
   const deps = await createServiceDeps(config, database);
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ component: 'outbox' });
+  warnAboutStoredSecrets(config, log);
   const worker = new OutboxWorker(deps, createMailer(config, log), log);
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
@@ -55,6 +57,20 @@ export async function runWorker(config: Config): Promise<void> {
     await database.close();
   });
   worker.start();
+}
+
+/**
+ * Without SECRET_KEY and SIGNING_KEY, the keys live in the database: convenient for one machine,
+ * but then whoever reads the database (or a backup) holds them too. Say so where it matters.
+ */
+function warnAboutStoredSecrets(config: Config, log: { warn: (message: string) => void }): void {
+  if (config.database.dialect !== 'postgres') return;
+  if (!config.secretKey) {
+    log.warn('SECRET_KEY is not set: the key that seals pending invitation links is kept in the database; set SECRET_KEY in production');
+  }
+  if (!config.signingKey) {
+    log.warn('SIGNING_KEY is not set: the access-token signing key is kept in the database; set SIGNING_KEY in production');
+  }
 }
 
 export function exitOnConfigError(error: unknown): never {

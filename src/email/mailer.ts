@@ -65,10 +65,20 @@ export class SmtpMailer implements Mailer {
     private readonly from: string,
     poolSize: number,
   ) {
+    // Options in the URL's query win; these are the defaults. Timeouts stay well inside a worker's
+    // lease, so that a stalled server fails a message rather than outliving the lease.
+    const defaults: Record<string, string> = {
+      pool: 'true',
+      maxConnections: String(poolSize),
+      maxMessages: '1000',
+      connectionTimeout: '10000',
+      greetingTimeout: '10000',
+      socketTimeout: '30000',
+    };
     const url = new URL(smtpUrl);
-    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-    if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(poolSize));
-    if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', '1000');
+    for (const [option, value] of Object.entries(defaults)) {
+      if (!url.searchParams.has(option)) url.searchParams.set(option, value);
+    }
     this.transport = nodemailer.createTransport(url.toString());
   }
 

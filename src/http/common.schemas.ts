@@ -1,6 +1,19 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
-export const Uuid = Type.String({ format: 'uuid', description: 'A UUID.' });
+/** Lower-case hyphenated hex, as Tessera writes ids: the same string compares equal on every database. */
+export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+export const Uuid = Type.String({ pattern: UUID_PATTERN, description: 'A UUID (lower-case).' });
+
+/** One line of human text: no control characters (PostgreSQL cannot even store NUL). */
+export function SingleLine(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ pattern: '^[^\\u0000-\\u001f\\u007f]*$', ...options });
+}
+
+/** Free text that may have line breaks and tabs, but no other control character. */
+export function MultiLine(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$', ...options });
+}
 
 export const OrganizationParams = Type.Object({ orgId: Uuid });
 

@@ -47,6 +47,11 @@ export function toAppError(error: unknown): AppError {
     default:
       break;
   }
+  // A value the database refuses to store or compare (PostgreSQL's data exceptions): the request's
+  // fault, never a 5xx. Schemas should catch these first; this is the net under them.
+  if (typeof fastifyError.code === 'string' && /^22(P02|021|001|003|007|008)$/.test(fastifyError.code)) {
+    return new AppError('MALFORMED_REQUEST', 'A value in the request cannot be stored.');
+  }
   const status = fastifyError.statusCode ?? 500;
   if (error instanceof SyntaxError || (status === 400 && fastifyError.name === 'SyntaxError')) {
     return new AppError('MALFORMED_REQUEST', 'The body is not valid JSON.');

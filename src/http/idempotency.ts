@@ -7,6 +7,8 @@ import { AppError } from './errors.js';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A key is remembered this long; after that it may be used again. */
 const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** A first request still unanswered after this long has died (a crash mid-request): run it again. */
+const ABANDONED_MS = 60 * 1000;
 
 export interface StoredResponse {
   status: number;
@@ -56,11 +58,17 @@ export async function idempotent(
   const requestHash = sha256(JSON.stringify(request.body ?? null));
   const now = deps.clock.now();
 
+  // Forget keys past their retention, and reservations whose request died without an answer.
   await deps.db
     .deleteFrom('idempotency_keys')
     .where('scope', '=', scope)
     .where('key', '=', key)
-    .where('created_at', '<', new Date(now.getTime() - RETENTION_MS).toISOString())
+    .where((eb) =>
+      eb.or([
+        eb('created_at', '<', new Date(now.getTime() - RETENTION_MS).toISOString()),
+        eb.and([eb('status_code', 'is', null), eb('created_at', '<', new Date(now.getTime() - ABANDONED_MS).toISOString())]),
+      ]),
+    )
     .execute();
   const reserved = await deps.db
     .insertInto('idempotency_keys')

@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context.js';
 import { authorizeOrganization, type OrganizationAccess } from '../auth/authorize.js';
 import { authenticateToken, bearerToken, unauthenticated } from '../auth/principal.js';
 import type { ServiceDeps } from '../deps.js';
+import { SingleLine } from '../http/common.schemas.js';
 import { sendProblem } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
@@ -30,9 +31,9 @@ const EMAIL_PATTERN = "^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]
 const MAX_INT = 2_147_483_647;
 
 const InviteBody = Type.Object({
-  firstName: Type.String({ minLength: 1, maxLength: 250, description: 'First name of the profile.', examples: ['John'] }),
-  lastName: Type.String({ minLength: 1, maxLength: 250, description: 'Last name of the profile.', examples: ['Doe'] }),
-  email: Type.String({ maxLength: 250, pattern: EMAIL_PATTERN, description: 'Email of the profile.', examples: ['test@mail.com'] }),
+  firstName: SingleLine({ minLength: 1, maxLength: 250, description: 'First name of the profile. Example: "John".' }),
+  lastName: SingleLine({ minLength: 1, maxLength: 250, description: 'Last name of the profile. Example: "Doe".' }),
+  email: Type.String({ maxLength: 250, pattern: EMAIL_PATTERN, description: 'Email of the profile. Example: "test@mail.com".' }),
   permissions: Type.Object({
     group: Type.Integer({ minimum: 0, maximum: MAX_INT }),
     read: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: MAX_INT }), { maxItems: 1000 })),

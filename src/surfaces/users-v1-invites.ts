@@ -151,7 +151,7 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
         checkV4('roleId', request.body.roleId);
         // Without a primary (MAIN) user there is nobody to send the invite in the company's name.
         if (!access.organization.main_user_id) throw new AppError('NOT_FOUND', "Could not find the company's primary (MAIN) user.");
-        await createInvitation(deps, access, { email: request.body.email, roleId: request.body.roleId });
+        await createInvitation(deps, access, { email: request.body.email, roleId: request.body.roleId.toLowerCase() });
         return { message: 'Invite created.' };
       },
     );
@@ -176,7 +176,7 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
         checkV4('roleId', request.query.roleId);
         const page = await listInvitations(deps, access.organization.id, {
           status: request.query.status,
-          roleId: request.query.roleId,
+          roleId: request.query.roleId?.toLowerCase(),
           limit: request.query.limit,
           cursor: request.query.nextPageStartKey,
           cursorField: 'nextPageStartKey',

@@ -217,17 +217,21 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    test('an existing account signs in to accept; a user signed in with another email is refused', async () => {
-      const created = (await invite({ email: 'existing@example.com' })).json();
-      assert.equal(created.status, 'PENDING');
-      const token = SmtpSink.token((await mailTo('existing@example.com'))[0]!);
-      // The invitee already has an account with a password (made elsewhere).
+    test('an account whose owner proved the address signs in to accept; another signed-in user is refused', async () => {
+      // The invitee proved the address by accepting an emailed link into another organization.
+      const elsewhere = await createTestOrganization(t, 'Elsewhere');
       await t.app.inject({
         method: 'POST',
-        url: '/v1/organizations',
-        headers: bearer(await platformToken(t)),
-        payload: { name: 'Elsewhere', owner: { email: 'existing@example.com', password: 'Existing-1!' } },
+        url: `/v1/organizations/${elsewhere.organization.id}/invitations`,
+        headers: bearer(elsewhere.token),
+        payload: { email: 'existing@example.com' },
       });
+      const first = SmtpSink.token((await mailTo('existing@example.com'))[0]!);
+      const joined = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: first, password: 'Existing-1!' } });
+      assert.equal(joined.statusCode, 200, joined.body);
+
+      await invite({ email: 'existing@example.com' });
+      const token = SmtpSink.token((await mailTo('existing@example.com', 2))[1]!);
       const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
       assert.equal(lookup.signInRequired, true);
       assert.equal(lookup.passwordRequired, false);
@@ -251,9 +255,76 @@ for (const dialect of DIALECTS) {
       assert.equal(mismatch.statusCode, 403);
       assert.equal(mismatch.json().code, 'EMAIL_MISMATCH');
 
-      const ok = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Existing-1!' } });
+      // Signed in as the invitee: accepted without a password.
+      const session = joined.json().session.token;
+      const ok = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(session), payload: { token } });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.equal(ok.json().session.user.email, 'existing@example.com');
+    });
+
+    test('an account someone else made with a password is claimed by the mailbox owner through an emailed link', async () => {
+      // An operator (or an attacker with a platform client) creates the account first, with their password.
+      const platform = await platformToken(t);
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/organizations',
+        headers: bearer(platform),
+        payload: { name: 'Squatter', owner: { email: 'claimed@example.com', password: 'Squatter-1!' } },
+      });
+      const squatter = (
+        await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Squatter-1!' } })
+      ).json();
+
+      // A link handed to the inviter (sendEmail: false) proves nothing: sign-in stays required.
+      const handed = (await invite({ email: 'claimed@example.com', sendEmail: false })).json();
+      const handedToken = handed.acceptUrl.split('/invite/')[1];
+      const handedLookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: handedToken } })).json();
+      assert.equal(handedLookup.signInRequired, true);
+      const takeover = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: handedToken, password: 'Takeover-1!' },
+      });
+      assert.equal(takeover.statusCode, 401);
+
+      // Re-sent by email, the link reaches the mailbox: its owner sets their own password.
+      await t.app.inject({ method: 'POST', url: `${base}/invitations/${handed.id}/resend`, headers: bearer(org.token), payload: {} });
+      const token = SmtpSink.token((await mailTo('claimed@example.com'))[0]!);
+      const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
+      assert.equal(lookup.signInRequired, false);
+      assert.equal(lookup.passwordRequired, true);
+      const claimed = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Mine-at-last1!' } });
+      assert.equal(claimed.statusCode, 200, claimed.body);
+
+      // The squatter's password and session no longer work; the owner's do.
+      const oldPassword = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Squatter-1!' } });
+      assert.equal(oldPassword.statusCode, 401);
+      const oldSession = await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(squatter.token) });
+      assert.equal(oldSession.statusCode, 401);
+      const newPassword = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Mine-at-last1!' } });
+      assert.equal(newPassword.statusCode, 201);
+    });
+
+    test('accepting never lowers an active membership: an owner stays Owner', async () => {
+      const created = (await invite({ email: 'future-owner@example.com', roleName: 'Viewer' })).json();
+      const token = SmtpSink.token((await mailTo('future-owner@example.com'))[0]!);
+      const platform = await platformToken(t);
+      const assigned = await t.app.inject({
+        method: 'PUT',
+        url: `${base}/owner`,
+        headers: bearer(platform),
+        payload: { email: 'future-owner@example.com' },
+      });
+      assert.equal(assigned.statusCode, 200, assigned.body);
+      // Assigning the owner withdrew their pending invitation.
+      const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
+      assert.equal(read.json().status, 'REVOKED');
+      const accept = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Owner-pass1!' } });
+      assert.equal(accept.statusCode, 404);
+      const owner = await t.app.inject({ url: `${base}/members/${assigned.json().owner.id}`, headers: bearer(org.token) });
+      assert.equal(owner.json().role.name, 'Owner');
+      // Put the original owner back for the other tests.
+      await t.app.inject({ method: 'PUT', url: `${base}/owner`, headers: bearer(platform), payload: { email: org.owner!.email } });
     });
 
     test('a password preset by the inviter becomes the account password; the invitee is not asked for one', async () => {

@@ -30,6 +30,7 @@ describe('email addresses', () => {
       'user@example.com\r\nBcc: victim@example.com',
       'user\u0000@example.com',
       'user@exa mple.com',
+      '\u212Aevin@example.com', // the Kelvin sign lower-cases to an ASCII k: a different mailbox
     ]) {
       assert.equal(checkEmail(bad), 'INVALID_EMAIL', JSON.stringify(bad));
     }

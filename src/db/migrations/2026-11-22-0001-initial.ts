@@ -18,6 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('first_name', 'text')
     .addColumn('last_name', 'text')
     .addColumn('password_hash', 'text')
+    .addColumn('email_verified_at', timestamp)
     .addColumn('created_at', timestamp, (col) => col.notNull())
     .addColumn('updated_at', timestamp, (col) => col.notNull())
     .execute();
@@ -113,6 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', timestamp)
     .addColumn('last_sent_at', timestamp)
     .addColumn('send_count', 'integer', (col) => col.notNull().defaultTo(0))
+    .addColumn('link_delivery', 'text', (col) => col.notNull().defaultTo('EMAIL').check(sql`link_delivery in ('EMAIL', 'RESPONSE')`))
     .execute();
   // One PENDING invitation per organization and canonical email, held by the database itself so
   // that concurrent creates cannot both succeed.

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Uuid } from '../../http/common.schemas.js';
+import { SingleLine, Uuid } from '../../http/common.schemas.js';
 import { EmailField, NameField, PasswordField } from '../users/user.schemas.js';
 import { INVITATION_STATUSES } from './invitation.status.js';
 
@@ -56,13 +56,13 @@ export const InvitationResponse = Type.Object(
 const invitationFields = {
   email: EmailField,
   roleId: Type.Optional(Uuid),
-  roleName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  roleName: Type.Optional(SingleLine({ minLength: 1, maxLength: 100 })),
   firstName: Type.Optional(NameField),
   lastName: Type.Optional(NameField),
   permissions: Type.Optional(PermissionsBody),
   metadata: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON object, at most 4 KiB.' })),
   expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
-  redirectUrl: Type.Optional(Type.String({ maxLength: 2048, description: 'Where to send the invitee after accepting; allowed origins only.' })),
+  redirectUrl: Type.Optional(SingleLine({ maxLength: 2048, description: 'Where to send the invitee after accepting; allowed origins only.' })),
   sendEmail: Type.Optional(Type.Boolean({ default: true, description: 'false: no email; the response carries `acceptUrl`, once.' })),
 };
 
@@ -111,7 +111,7 @@ export const ListInvitationsQuery = Type.Object(
   {
     status: Type.Optional(InvitationStatusField),
     roleId: Type.Optional(Uuid),
-    email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+    email: Type.Optional(SingleLine({ minLength: 1, maxLength: 254 })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc', description: 'By creation time.' }),

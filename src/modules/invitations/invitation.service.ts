@@ -9,7 +9,7 @@ import { asUniqueViolation } from '../../db/dialect.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
-import { findLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
+import { activateMembership, findLiveMembership } from '../memberships/membership.repository.js';
 import type { OutboxTable } from '../outbox/outbox.table.js';
 import { insertOutboxMessages } from '../outbox/outbox.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
@@ -219,6 +219,7 @@ export async function inviteMany(
         created_at: nowIso,
         updated_at: nowIso,
         send_count: 0,
+        link_delivery: (request.sendEmail ?? true) ? 'EMAIL' : 'RESPONSE',
       },
     });
   });
@@ -400,6 +401,7 @@ export async function resendInvitation(
     const current = await findInvitation(trx, organizationId, id);
     const changes = {
       token_hash: sha256(token),
+      link_delivery: 'EMAIL' as const,
       ...(options.expiresInDays ? { expires_at: addSeconds(now, options.expiresInDays * 86_400).toISOString() } : {}),
     };
     const updated = current && (await transitionPending(trx, { id, organizationId }, nowIso, changes));
@@ -454,8 +456,9 @@ export async function listInvitations(
   let emailCanonical: string | undefined;
   if (input.email !== undefined) {
     const checked = checkEmail(input.email);
-    // An address that cannot exist matches nothing; its canonical form still filters exactly.
-    emailCanonical = isEmailProblem(checked) ? input.email.trim().toLowerCase() : checked.canonical;
+    // No invitation can have an address that is not valid.
+    if (isEmailProblem(checked)) return { data: [] };
+    emailCanonical = checked.canonical;
   }
   const binding = {
     organizationId,
@@ -498,6 +501,16 @@ export interface InvitationLookup {
   passwordRequired: boolean;
 }
 
+/**
+ * Whether accepting must go through the existing account's sign-in. An account whose owner proved
+ * the mailbox is theirs: they sign in. An account whose password someone else set, and nobody has
+ * proved the mailbox for, may be claimed by whoever does: by opening a link that was emailed to it.
+ */
+function signInRequired(user: UserRow | undefined, invitation: InvitationRow): boolean {
+  if (!user?.password_hash) return false;
+  return user.email_verified_at !== null || invitation.link_delivery !== 'EMAIL';
+}
+
 async function openInvitation(deps: ServiceDeps, token: string): Promise<InvitationRow> {
   const row = token ? await findOpenInvitationByTokenHash(deps.db, sha256(token), deps.clock.now().toISOString()) : undefined;
   // Unknown, expired, revoked and used links all get this same answer.
@@ -510,7 +523,7 @@ export async function lookupInvitation(deps: ServiceDeps, token: string): Promis
   const organization = (await findOrganizationById(deps.db, row.organization_id))!;
   const inviter = row.inviter_user_id ? await findUserById(deps.db, row.inviter_user_id) : undefined;
   const user = await findUserByCanonicalEmail(deps.db, row.email_canonical);
-  const hasPassword = Boolean(user?.password_hash);
+  const mustSignIn = signInRequired(user, row);
   return {
     email: row.email,
     organization: { id: organization.id, name: organization.name },
@@ -519,8 +532,8 @@ export async function lookupInvitation(deps: ServiceDeps, token: string): Promis
     firstName: row.first_name ?? user?.first_name ?? null,
     lastName: row.last_name ?? user?.last_name ?? null,
     expiresAt: row.expires_at,
-    signInRequired: hasPassword,
-    passwordRequired: !hasPassword && row.password_hash === null,
+    signInRequired: mustSignIn,
+    passwordRequired: !mustSignIn && row.password_hash === null,
   };
 }
 
@@ -556,11 +569,11 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
     if (!signedIn || signedIn.email_canonical !== invitation.email_canonical) throw new AppError('EMAIL_MISMATCH');
   }
   let newPasswordHash: string | null = null;
-  if (existing?.password_hash) {
-    if (input.signedInUserId === undefined) {
-      if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
-      if (!(await verifySecret(input.password, existing.password_hash))) throw new AppError('INVALID_CREDENTIALS');
-    }
+  if (input.signedInUserId !== undefined) {
+    // Signed in as the invited address: nothing more to prove.
+  } else if (signInRequired(existing, invitation)) {
+    if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
+    if (!(await verifySecret(input.password, existing!.password_hash!))) throw new AppError('INVALID_CREDENTIALS');
   } else if (invitation.password_hash) {
     newPasswordHash = invitation.password_hash;
   } else {
@@ -585,7 +598,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
         if (!accepted) throw new AppError('INVITATION_LINK_INVALID');
         const user = await activateUser(trx, accepted, input, newPasswordHash, now);
         await trx.updateTable('invitations').set({ accepted_user_id: user.id }).where('id', '=', accepted.id).execute();
-        await upsertMembership(trx, {
+        await activateMembership(trx, {
           id: randomUUID(),
           organization_id: accepted.organization_id,
           user_id: user.id,
@@ -623,6 +636,8 @@ async function activateUser(
 ): Promise<UserRow> {
   const firstName = input.firstName?.trim() || invitation.first_name;
   const lastName = input.lastName?.trim() || invitation.last_name;
+  // A link that only the mailbox received proves the address.
+  const verifiedAt = invitation.link_delivery === 'EMAIL' ? now : null;
   const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
   if (!user) {
     return insertUser(trx, {
@@ -632,17 +647,23 @@ async function activateUser(
       first_name: firstName,
       last_name: lastName,
       password_hash: passwordHash,
+      email_verified_at: verifiedAt,
       created_at: now,
       updated_at: now,
     });
   }
-  if (!passwordHash && (user.first_name || !firstName) && (user.last_name || !lastName)) return user;
+  if (passwordHash && user.password_hash) {
+    // The mailbox's owner claims an account whose password someone else set: that password, and
+    // every session opened with it, end here.
+    await trx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', user.id).where('revoked_at', 'is', null).execute();
+  }
   return trx
     .updateTable('users')
     .set({
       first_name: user.first_name ?? firstName,
       last_name: user.last_name ?? lastName,
-      ...(passwordHash && !user.password_hash ? { password_hash: passwordHash } : {}),
+      ...(passwordHash ? { password_hash: passwordHash } : {}),
+      email_verified_at: user.email_verified_at ?? verifiedAt,
       updated_at: now,
     })
     .where('id', '=', user.id)

@@ -1,3 +1,7 @@
+import type { ColumnType } from 'kysely';
+
+export type LinkDelivery = 'EMAIL' | 'RESPONSE';
+
 /**
  * Stored statuses. EXPIRED is also derived on read: a PENDING row past `expires_at` reads as
  * EXPIRED everywhere at once, and is written as EXPIRED when something needs its slot.
@@ -33,4 +37,9 @@ export interface InvitationTable {
   revoked_at: string | null;
   last_sent_at: string | null;
   send_count: number;
+  /**
+   * How the current link reached the invitee: EMAIL (only the mailbox has it, so accepting proves
+   * the address) or RESPONSE (`sendEmail: false` handed it to the inviter, which proves nothing).
+   */
+  link_delivery: ColumnType<LinkDelivery, LinkDelivery | undefined, LinkDelivery>;
 }

@@ -17,6 +17,36 @@ export function findLiveMembership(db: Executor, organizationId: string, userId:
     .executeTakeFirst();
 }
 
+/**
+ * Makes the membership ACTIVE for an accepted invitation: creates it, or updates one that is
+ * INVITED or removed. An ACTIVE membership is left as it is (its role changes only through member
+ * management), and then nothing is returned.
+ */
+export async function activateMembership(
+  db: Executor,
+  membership: Insertable<MembershipTable>,
+): Promise<MembershipRow | undefined> {
+  return db
+    .insertInto('memberships')
+    .values({ ...membership, status: 'ACTIVE' })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['organization_id', 'user_id'])
+        .doUpdateSet({
+          role_id: membership.role_id,
+          scope: membership.scope ?? 1,
+          permissions: membership.permissions,
+          metadata: membership.metadata ?? null,
+          status: 'ACTIVE',
+          updated_at: membership.updated_at,
+          deleted_at: null,
+        })
+        .where((eb) => eb.or([eb('memberships.status', '<>', 'ACTIVE'), eb('memberships.deleted_at', 'is not', null)])),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** Creates the membership, or revives and updates a removed one (one row per user and organization). */
 export async function upsertMembership(db: Executor, membership: Insertable<MembershipTable>): Promise<MembershipRow> {
   return db

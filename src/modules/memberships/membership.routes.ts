@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf, type AppContext } from '../../app-context.js';
 import { authorizeOrganization } from '../../auth/authorize.js';
-import { NATIVE_SECURITY, problemResponses, Uuid } from '../../http/common.schemas.js';
+import { NATIVE_SECURITY, problemResponses, SingleLine, Uuid } from '../../http/common.schemas.js';
 import type { App } from '../../http/fastify-types.js';
 import { PermissionsBody } from '../invitations/invitation.schemas.js';
 import { getMember, listMembers, removeMember, updateMember } from './membership.service.js';
@@ -35,7 +35,7 @@ const ListMembersQuery = Type.Object(
 const UpdateMemberBody = Type.Object(
   {
     roleId: Type.Optional(Uuid),
-    roleName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    roleName: Type.Optional(SingleLine({ minLength: 1, maxLength: 100 })),
     scope: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
     permissions: Type.Optional(PermissionsBody),
     metadata: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),

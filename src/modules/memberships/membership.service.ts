@@ -65,6 +65,7 @@ function toMember(row: MemberRow): Member {
       first_name: row.first_name,
       last_name: row.last_name,
       password_hash: null,
+      email_verified_at: null,
       created_at: row.user_created_at,
       updated_at: row.user_updated_at,
     }),

@@ -7,8 +7,8 @@ import type { App } from '../../http/fastify-types.js';
 import {
   CreatedOrganizationResponse,
   CreateOrganizationBody,
+  AssignOwnerBody,
   OrganizationResponse,
-  OwnerBody,
 } from './organization.schemas.js';
 import { assignOwner, createOrganization, getOrganization, type OwnerInput } from './organization.service.js';
 
@@ -68,13 +68,12 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
           'A previous owner stays a member with the role they had.',
         security: NATIVE_SECURITY,
         params: OrganizationParams,
-        body: OwnerBody,
+        body: AssignOwnerBody,
         response: { 200: OrganizationResponse, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
       await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'organization:manage');
-      checkOwnerPassword(request.body, 'password');
       return assignOwner(deps, request.params.orgId, request.body);
     },
   );

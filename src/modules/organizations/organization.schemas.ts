@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { SingleLine } from '../../http/common.schemas.js';
 import { EmailField, NameField, PasswordField } from '../users/user.schemas.js';
 
 export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$';
@@ -13,9 +14,15 @@ export const OwnerBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Assigning an owner sets no password: an account's password is set by its owner, or by a platform operator at creation. */
+export const AssignOwnerBody = Type.Object(
+  { email: EmailField, firstName: Type.Optional(NameField), lastName: Type.Optional(NameField) },
+  { additionalProperties: false },
+);
+
 export const CreateOrganizationBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: SingleLine({ minLength: 1, maxLength: 200 }),
     slug: Type.Optional(Type.String({ pattern: SLUG_PATTERN, description: 'Lower-case letters, digits and dashes.' })),
     owner: Type.Optional(OwnerBody),
   },

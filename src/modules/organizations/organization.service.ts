@@ -154,15 +154,29 @@ export async function getOrganization(deps: ServiceDeps, organizationId: string)
   return toOrganization(row, owner);
 }
 
-/** Assigns or changes the MAIN user. The previous owner stays a member with the role they had. */
-export async function assignOwner(deps: ServiceDeps, organizationId: string, input: OwnerInput): Promise<Organization> {
-  requireEmail(input.email);
-  const passwordHash = input.password ? await hashSecret(input.password) : null;
+/**
+ * Assigns or changes the MAIN user (created without a password when unknown: they set one through
+ * an invitation or sign-in flow of their own). The previous owner stays a member with the role
+ * they had; a pending invitation of the new owner's address is revoked, having nothing left to do.
+ */
+export async function assignOwner(
+  deps: ServiceDeps,
+  organizationId: string,
+  input: Omit<OwnerInput, 'password'>,
+): Promise<Organization> {
+  const { canonical } = requireEmail(input.email);
   return deps.db.transaction().execute(async (trx) => {
     const organization = await findOrganizationById(trx, organizationId);
     if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
     const now = deps.clock.now().toISOString();
-    const owner = await findOrCreateUser(trx, deps.clock, { ...input, passwordHash });
+    const owner = await findOrCreateUser(trx, deps.clock, input);
+    await trx
+      .updateTable('invitations')
+      .set({ status: 'REVOKED', revoked_at: now, updated_at: now })
+      .where('organization_id', '=', organizationId)
+      .where('email_canonical', '=', canonical)
+      .where('status', '=', 'PENDING')
+      .execute();
     return toOrganization(await makeOwner(trx, organization, owner, now), owner);
   });
 }

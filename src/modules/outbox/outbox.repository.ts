@@ -45,14 +45,32 @@ export function claimDueMessages(
     .execute();
 }
 
-/** Delivered: done for good, and the sealed secret (the link token) is erased. */
-export async function markSent(db: Executor, workerId: string, ids: string[], now: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+/**
+ * Delivered: done for good, and the sealed secret (the link token) is erased. Returns the row if
+ * this worker still held it (a worker whose lease ran out records nothing).
+ */
+export function markSent(
+  db: Executor,
+  workerId: string,
+  id: string,
+  now: string,
+): Promise<{ invitation_id: string | null } | undefined> {
+  return db
     .updateTable('outbox')
     .set({ status: 'SENT', sent_at: now, updated_at: now, secret: null, locked_by: null, locked_until: null })
-    .where('id', 'in', ids)
+    .where('id', '=', id)
     .where('locked_by', '=', workerId)
+    .returning('invitation_id')
+    .executeTakeFirst();
+}
+
+/** Extends every lease this worker holds, while a long batch is still being sent. */
+export async function renewLeases(db: Executor, workerId: string, leaseUntil: string, now: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ locked_until: leaseUntil, updated_at: now })
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'PENDING')
     .execute();
 }
 

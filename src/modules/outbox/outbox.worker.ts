@@ -10,6 +10,7 @@ import {
   markFinished,
   markSent,
   releaseLeases,
+  renewLeases,
   reschedule,
   type OutboxRow,
 } from './outbox.repository.js';
@@ -29,8 +30,9 @@ export interface BatchOutcome {
 
 /**
  * Delivers the outbox: leases due messages in batches, sends them through the mailer a few at a
- * time, and records each outcome. Delivery is at least once: a worker that dies mid-batch leaves
- * its lease to run out, and another worker sends that batch again (same Message-ID).
+ * time, and records each outcome as it happens. Delivery is at least once: a worker that dies
+ * leaves its leases to run out, and another worker sends what was not recorded as sent (with the
+ * same Message-ID): at most the messages that were in flight go out twice.
  */
 export class OutboxWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -93,17 +95,23 @@ export class OutboxWorker {
     const rows = await claimDueMessages(db, dialect, {
       workerId: this.id,
       now: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + config.outbox.leaseSeconds * 1000).toISOString(),
+      leaseUntil: this.leaseUntil(now),
       limit: config.outbox.batchSize,
     });
-    if (rows.length === 0) return { claimed: 0, sent: 0, retried: 0, dead: 0, cancelled: 0 };
-
-    const prepared = await this.prepare(rows);
     const outcome: BatchOutcome = { sent: 0, retried: 0, dead: 0, cancelled: 0 };
-    const sentIds: string[] = [];
-    const sentInvitations: string[] = [];
-    const untried: string[] = [];
+    if (rows.length === 0) return { claimed: 0, ...outcome };
+    this.lastRenewal = now.getTime();
 
+    let prepared: Map<string, PreparedMessage>;
+    try {
+      prepared = await this.prepare(rows);
+    } catch (error) {
+      // Could not even read what to send: every message waits its backoff and tries again.
+      for (const row of rows) await this.recordFailure(row, error, outcome);
+      return { claimed: rows.length, ...outcome };
+    }
+
+    const untried: string[] = [];
     let next = 0;
     const sendNext = async (): Promise<void> => {
       while (next < rows.length) {
@@ -112,33 +120,60 @@ export class OutboxWorker {
           untried.push(row.id);
           continue;
         }
+        await this.renewLeasesIfDue();
         const message = prepared.get(row.id)!;
-        if ('cancel' in message) {
-          await markFinished(db, this.id, row.id, { status: 'CANCELLED', error: message.cancel, now: clock.now().toISOString() });
+        if (row.attempts > row.max_attempts) {
+          // Claimed again and again by workers that died before finishing it.
+          await this.finish(row, 'DEAD', `abandoned after ${row.max_attempts} attempts by workers that did not finish`);
+          outcome.dead++;
+        } else if ('cancel' in message) {
+          await this.finish(row, 'CANCELLED', message.cancel);
           outcome.cancelled++;
-          continue;
-        }
-        try {
-          await this.mailer.send(message.mail);
-          sentIds.push(row.id);
-          sentInvitations.push(message.invitationId);
+        } else {
+          try {
+            await this.mailer.send(message.mail);
+          } catch (error) {
+            await this.recordFailure(row, error, outcome);
+            continue;
+          }
+          await this.recordSent(row);
           outcome.sent++;
-        } catch (error) {
-          await this.recordFailure(row, error, outcome);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.outbox.concurrency, rows.length) }, sendNext));
 
-    const finishedAt = clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      await markSent(trx, this.id, sentIds, finishedAt);
-      await recordInvitationsSent(trx, sentInvitations, finishedAt);
-    });
-    await releaseLeases(db, this.id, untried, finishedAt);
+    await releaseLeases(db, this.id, untried, clock.now().toISOString());
     if (outcome.retried + outcome.dead > 0) this.log.warn({ workerId: this.id, ...outcome }, 'outbox batch had failures');
     else this.log.debug({ workerId: this.id, ...outcome }, 'outbox batch delivered');
     return { claimed: rows.length, ...outcome };
+  }
+
+  private lastRenewal = 0;
+
+  private leaseUntil(from: Date): string {
+    return new Date(from.getTime() + this.deps.config.outbox.leaseSeconds * 1000).toISOString();
+  }
+
+  /** A batch that takes long (a slow mail server) keeps its leases, so no other worker sends it too. */
+  private async renewLeasesIfDue(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now.getTime() - this.lastRenewal < (this.deps.config.outbox.leaseSeconds * 1000) / 3) return;
+    this.lastRenewal = now.getTime();
+    await renewLeases(this.deps.db, this.id, this.leaseUntil(now), now.toISOString());
+  }
+
+  /** Recorded as soon as the server accepted it: a crash later resends only what was still in flight. */
+  private async recordSent(row: OutboxRow): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.db.transaction().execute(async (trx) => {
+      const sent = await markSent(trx, this.id, row.id, now);
+      if (sent?.invitation_id) await recordInvitationsSent(trx, [sent.invitation_id], now);
+    });
+  }
+
+  private finish(row: OutboxRow, status: 'DEAD' | 'CANCELLED', error: string): Promise<void> {
+    return markFinished(this.deps.db, this.id, row.id, { status, error, now: this.deps.clock.now().toISOString() });
   }
 
   private async prepare(rows: OutboxRow[]): Promise<Map<string, PreparedMessage>> {
@@ -155,7 +190,7 @@ export class OutboxWorker {
     const now = clock.now();
     const failure = error instanceof DeliveryError ? error : new DeliveryError(String(error), false);
     if (failure.permanent || row.attempts >= row.max_attempts) {
-      await markFinished(db, this.id, row.id, { status: 'DEAD', error: failure.message, now: now.toISOString() });
+      await this.finish(row, 'DEAD', failure.message);
       outcome.dead++;
       this.log.error({ outboxId: row.id, attempts: row.attempts, error: failure.message }, 'outbox message is dead');
       return;

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { MultiLine, SingleLine } from '../../http/common.schemas.js';
 import { ORGANIZATION_PERMISSIONS, type OrganizationPermission } from '../../auth/permissions.js';
 
 export const PermissionName = Type.Unsafe<OrganizationPermission>(
@@ -20,8 +21,8 @@ export const RoleResponse = Type.Object(
 
 export const CreateRoleBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    description: Type.Optional(Type.String({ maxLength: 500 })),
+    name: SingleLine({ minLength: 1, maxLength: 100 }),
+    description: Type.Optional(MultiLine({ maxLength: 500 })),
     permissions: Type.Optional(Type.Array(PermissionName, { maxItems: 20 })),
   },
   { additionalProperties: false },

@@ -32,9 +32,10 @@ export function checkEmail(input: string, maxLength = EMAIL_MAX_LENGTH): Checked
   if (local.length > EMAIL_LOCAL_MAX_LENGTH) return 'EMAIL_TOO_LONG';
   const domain = domainToASCII(email.slice(at + 1).toLowerCase());
   if (!domain || domain.length > 253) return 'INVALID_EMAIL';
-  const canonical = `${local.toLowerCase()}@${domain}`;
-  if (!EMAIL_PATTERN.test(canonical)) return 'INVALID_EMAIL';
-  return { email, canonical };
+  // The pattern judges the address as entered (lower-casing could turn a look-alike such as the
+  // Kelvin sign into a plain ASCII letter), with its domain in punycode.
+  if (!EMAIL_PATTERN.test(`${local}@${domain}`)) return 'INVALID_EMAIL';
+  return { email, canonical: `${local.toLowerCase()}@${domain}` };
 }
 
 export function isEmailProblem(result: CheckedEmail | EmailProblem): result is EmailProblem {

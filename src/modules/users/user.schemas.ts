@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { SingleLine } from '../../http/common.schemas.js';
 
 export const EmailField = Type.String({ minLength: 3, maxLength: 254, description: 'An email address.' });
-export const NameField = Type.String({ minLength: 1, maxLength: 250 });
+export const NameField = SingleLine({ minLength: 1, maxLength: 250 });
 export const PasswordField = Type.String({
   minLength: 8,
   maxLength: 128,

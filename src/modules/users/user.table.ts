@@ -10,6 +10,11 @@ export interface UserTable {
   first_name: string | null;
   last_name: string | null;
   password_hash: string | null;
+  /**
+   * When the person proved they read this mailbox (accepted a link that was emailed to it). Until
+   * then a password set by someone else (an inviter, an operator) can be replaced by whoever does.
+   */
+  email_verified_at: string | null;
   created_at: string;
   updated_at: string;
 }
