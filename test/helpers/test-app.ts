@@ -107,6 +107,12 @@ export async function createTestOrganization(t: TestApp, name = `Org ${++counter
   };
 }
 
+/** Listens on a free port of 127.0.0.1, for clients that need a real socket; returns the base URL. */
+export async function listen(t: TestApp): Promise<string> {
+  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return address.replace('localhost', '127.0.0.1');
+}
+
 export async function platformToken(t: TestApp): Promise<string> {
   const client = await createClient(t.deps, { organizationId: null });
   return tokenFor(t, client.clientId, client.clientSecret);
