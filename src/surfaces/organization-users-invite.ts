@@ -73,7 +73,7 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
     scope.post(
       '/api/v1/organization/users/invite',
       {
-        preHandler: scope.authenticate,
+        onRequest: scope.authenticate,
         schema: {
           tags: ['organization/users/invite'],
           summary: 'Sends invitations to new users via email',

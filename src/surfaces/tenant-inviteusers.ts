@@ -77,7 +77,7 @@ export async function tenantInviteUsersSurface(app: App, { deps }: AppContext): 
     scope.post(
       '/api/v1.0/external/tenant/inviteusers',
       {
-        preHandler: scope.authenticate,
+        onRequest: scope.authenticate,
         schema: {
           tags: ['external/tenant (inviteusers)'],
           summary: 'Invite Users',
@@ -116,7 +116,7 @@ export async function tenantInviteUsersSurface(app: App, { deps }: AppContext): 
     scope.get(
       '/api/v1.0/external/tenant/availableroles',
       {
-        preHandler: scope.authenticate,
+        onRequest: scope.authenticate,
         schema: {
           tags: ['external/tenant (inviteusers)'],
           summary: 'Available roles',

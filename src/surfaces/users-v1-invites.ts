@@ -127,7 +127,7 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
     scope.post(
       '/users/v1/invites',
       {
-        preHandler: scope.authenticate,
+        onRequest: scope.authenticate,
         schema: {
           tags: ['users/v1 (create-invite)'],
           summary: 'Create invite',
@@ -159,7 +159,7 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
     scope.get(
       '/users/v1/invites',
       {
-        preHandler: scope.authenticate,
+        onRequest: scope.authenticate,
         schema: {
           tags: ['users/v1 (list-invites)'],
           summary: 'List invites',

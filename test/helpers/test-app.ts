@@ -107,6 +107,17 @@ export async function createTestOrganization(t: TestApp, name = `Org ${++counter
   };
 }
 
+/** Waits until the worker has nothing left to send (so that counting received mail is stable). */
+export async function waitForOutboxIdle(t: TestApp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await t.deps.db.selectFrom('outbox').select('id').where('status', '=', 'PENDING').execute();
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending.length} outbox messages still pending`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Listens on a free port of 127.0.0.1, for clients that need a real socket; returns the base URL. */
 export async function listen(t: TestApp): Promise<string> {
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -44,7 +44,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/organizations/:orgId/invitations',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Invitations'],
         summary: 'Invite someone into the organization',
@@ -72,7 +72,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/organizations/:orgId/invitations/bulk',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Invitations'],
         summary: 'Invite up to 1,000 people in one request',
@@ -122,7 +122,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.get(
     '/v1/organizations/:orgId/invitations',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Invitations'],
         summary: 'List invitations',
@@ -144,7 +144,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.get(
     '/v1/organizations/:orgId/invitations/:invitationId',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Invitations'],
         summary: 'Get an invitation',
@@ -162,7 +162,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/organizations/:orgId/invitations/:invitationId/revoke',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Invitations'],
         summary: 'Revoke a pending invitation',
@@ -181,7 +181,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/organizations/:orgId/invitations/:invitationId/resend',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Invitations'],
         summary: 'Send a pending invitation again',

@@ -49,7 +49,7 @@ export function membershipRoutes(app: App, { deps }: AppContext): void {
   app.get(
     '/v1/organizations/:orgId/members',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Members'],
         summary: 'List members',
@@ -72,7 +72,7 @@ export function membershipRoutes(app: App, { deps }: AppContext): void {
   app.get(
     '/v1/organizations/:orgId/members/:userId',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Members'],
         summary: 'Get a member',
@@ -90,7 +90,7 @@ export function membershipRoutes(app: App, { deps }: AppContext): void {
   app.patch(
     '/v1/organizations/:orgId/members/:userId',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Members'],
         summary: "Change a member's role, scope, permissions or metadata",
@@ -109,7 +109,7 @@ export function membershipRoutes(app: App, { deps }: AppContext): void {
   app.delete(
     '/v1/organizations/:orgId/members/:userId',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Members'],
         summary: 'Remove a member',

@@ -21,7 +21,7 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
   app.post(
     '/v1/organizations',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Organizations'],
         summary: 'Create an organization (platform client)',
@@ -41,7 +41,7 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
   app.get(
     '/v1/organizations/:orgId',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Organizations'],
         summary: 'Get an organization',
@@ -59,7 +59,7 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
   app.put(
     '/v1/organizations/:orgId/owner',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Organizations'],
         summary: 'Assign or change the owner (MAIN user)',

@@ -9,7 +9,7 @@ export function roleRoutes(app: App, { deps }: AppContext): void {
   app.get(
     '/v1/organizations/:orgId/roles',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Roles'],
         summary: "List the organization's roles",
@@ -27,7 +27,7 @@ export function roleRoutes(app: App, { deps }: AppContext): void {
   app.post(
     '/v1/organizations/:orgId/roles',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Roles'],
         summary: 'Create a role',

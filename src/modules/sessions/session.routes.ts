@@ -38,7 +38,7 @@ export function sessionRoutes(app: App, { deps }: AppContext): void {
   app.delete(
     '/v1/sessions/current',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags: ['Sessions'],
         summary: 'Sign out (end the session whose token is sent)',
