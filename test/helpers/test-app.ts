@@ -139,6 +139,17 @@ export async function tokenFor(t: TestApp, clientId: string, clientSecret: strin
   return response.json().access_token as string;
 }
 
+/** The token with one character of its signature changed (in the middle: the last one may carry no bits). */
+export function tamper(token: string): string {
+  const at = token.length - 20;
+  return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+}
+
+/** A fetch response's JSON; tests check it field by field, so any is enough. */
+export async function jsonOf(response: Response): Promise<any> {
+  return response.json();
+}
+
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }

@@ -5,6 +5,7 @@ import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
+  jsonOf,
   createTestOrganization,
   listen,
   startTestApp,
@@ -74,7 +75,7 @@ for (const dialect of DIALECTS) {
         emailAddresses: [{ email: 'ana@example.com', password: 'Str0ng!Pass' }, { email: 'Ben@Example.com' }],
       });
       assert.equal(response.status, 200);
-      const body = await response.json();
+      const body = await jsonOf(response);
       assert.equal(body.message, 'Invitations sent successfully');
       assert.equal(body.invited, 2);
       assert.deepEqual(body.invitations.map((i: { email: string }) => i.email), ['ana@example.com', 'Ben@Example.com']);
@@ -119,7 +120,7 @@ for (const dialect of DIALECTS) {
         const response = await invite(body);
         assert.equal(response.status, 400, JSON.stringify(body).slice(0, 100));
         assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
-        const problem = await response.json();
+        const problem = await jsonOf(response);
         assert.equal(problem.code, code);
         assert.ok(problem.errors.some((error: { field: string }) => error.field === field), JSON.stringify(problem));
       }
@@ -144,7 +145,7 @@ for (const dialect of DIALECTS) {
       ).json().token;
       const forbidden = await invite({ emailAddresses: [{ email: 'x@example.com' }] }, bearer(member));
       assert.equal(forbidden.status, 403);
-      assert.equal((await forbidden.json()).code, 'FORBIDDEN');
+      assert.equal((await jsonOf(forbidden)).code, 'FORBIDDEN');
     });
 
     test('a user who administers several organizations names one in x-organization-id', async () => {
@@ -166,7 +167,7 @@ for (const dialect of DIALECTS) {
       });
       const ambiguous = await invite({ emailAddresses: [{ email: 'where@example.com' }] });
       assert.equal(ambiguous.status, 400);
-      assert.equal((await ambiguous.json()).code, 'ORGANIZATION_REQUIRED');
+      assert.equal((await jsonOf(ambiguous)).code, 'ORGANIZATION_REQUIRED');
       const named = await invite({ emailAddresses: [{ email: 'where@example.com' }] }, { ...bearer(ownerSession), 'x-organization-id': second.organization.id });
       assert.equal(named.status, 200);
       const invited = await t.deps.db.selectFrom('invitations').select('organization_id').where('email_canonical', '=', 'where@example.com').execute();
