@@ -65,6 +65,13 @@ for (const dialect of DIALECTS) {
         'GET /v1/organizations/{orgId}/members/{userId}',
         'PATCH /v1/organizations/{orgId}/members/{userId}',
         'DELETE /v1/organizations/{orgId}/members/{userId}',
+        'POST /users/v1/invites',
+        'GET /users/v1/invites',
+        'POST /api/v1/organization/users/invite',
+        'POST /users-organizations/v1/ad/invite',
+        'POST /main/users-organizations/v1/ad/invite',
+        'POST /api/v1.0/external/tenant/inviteusers',
+        'GET /api/v1.0/external/tenant/availableroles',
       ]) {
         assert.ok(operations.includes(expected), `${expected} is missing from /openapi.json`);
       }
