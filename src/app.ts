@@ -28,6 +28,7 @@ import { organizationUsersInviteSurface } from './surfaces/organization-users-in
 import { tenantInviteUsersSurface } from './surfaces/tenant-inviteusers.js';
 import { usersOrganizationsAdInviteSurface } from './surfaces/users-organizations-ad-invite.js';
 import { usersV1InvitesSurface } from './surfaces/users-v1-invites.js';
+import { inviteWebRoutes } from './web/invite.routes.js';
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -101,6 +102,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await organizationUsersInviteSurface(app, context);
   await usersOrganizationsAdInviteSurface(app, context);
   await tenantInviteUsersSurface(app, context);
+  await inviteWebRoutes(app, context);
 
   return app;
 }

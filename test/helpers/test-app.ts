@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -35,10 +37,13 @@ export interface TestApp {
 export async function startTestApp(
   dialect: DialectName,
   env: Record<string, string> = {},
-  options: { smtp?: boolean } = {},
+  options: { smtp?: boolean; listen?: boolean } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const smtp = options.smtp ? await new SmtpSink().start() : undefined;
+  // Listening for a browser: the public URL (in links and redirects) is the real address.
+  const port = options.listen ? await freePort() : undefined;
+  if (port) env = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env };
   const config = loadConfig({
     DATABASE_URL: database.url,
     LOG_LEVEL: 'debug',
@@ -60,6 +65,7 @@ export async function startTestApp(
   const deps = await createServiceDeps(config, database.handle, clock);
   const app = await buildApp({ deps, logger: loggerOptions(config.logLevel, stream) });
   await app.ready();
+  if (port) await app.listen({ port, host: '127.0.0.1' });
   const worker = smtp ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' })) : undefined;
   worker?.start();
   return {
@@ -116,6 +122,15 @@ export async function waitForOutboxIdle(t: TestApp, timeoutMs = 15_000): Promise
     if (Date.now() > deadline) throw new Error(`${pending.length} outbox messages still pending`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 /** Listens on a free port of 127.0.0.1, for clients that need a real socket; returns the base URL. */

@@ -1,0 +1,229 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import type { ServiceDeps } from '../deps.js';
+import { logError, toAppError } from '../http/error-handler.js';
+import { AppError, isAppError } from '../http/errors.js';
+import type { App } from '../http/fastify-types.js';
+import {
+  acceptInvitation,
+  declineInvitation,
+  lookupInvitation,
+  type InvitationLookup,
+} from '../modules/invitations/invitation.service.js';
+import { revokeSession } from '../modules/sessions/session.repository.js';
+import { resolveSession, type SessionPrincipal } from '../modules/sessions/session.service.js';
+import { checkEmail, isEmailProblem } from '../modules/users/email.js';
+import {
+  acceptedPage,
+  declinedPage,
+  errorPage,
+  invalidLinkPage,
+  invitationPage,
+  wrongAccountPage,
+  type FormContext,
+} from './invite-page.js';
+import { STYLESHEET } from './styles.js';
+
+/**
+ * The invitee's page: `GET /invite/{token}` shows the invitation (and changes nothing: mail
+ * scanners follow links); forms POST to accept or decline, with CSRF protection. Server-rendered,
+ * escaped, and usable without JavaScript. A session cookie remembers who accepted, so that a
+ * signed-in person is not asked again, and cannot accept an invitation sent to someone else.
+ */
+
+const SESSION_COOKIE = 'tessera_session';
+const CSRF_COOKIE = 'tessera_csrf';
+const NAME_MAX = 250;
+
+const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
+// The CSRF check itself (a 403 page) judges a missing or wrong _csrf, not the schema.
+const AcceptForm = Type.Object({
+  _csrf: Type.Optional(Type.String({ maxLength: 1024 })),
+  firstName: Type.Optional(Type.String({ maxLength: 4096 })),
+  lastName: Type.Optional(Type.String({ maxLength: 4096 })),
+  email: Type.Optional(Type.String({ maxLength: 4096 })),
+  password: Type.Optional(Type.String({ maxLength: 4096 })),
+});
+const CsrfForm = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 1024 })) });
+
+function sameAddress(a: string, b: string): boolean {
+  const left = checkEmail(a);
+  const right = checkEmail(b);
+  return !isEmailProblem(left) && !isEmailProblem(right) && left.canonical === right.canonical;
+}
+
+function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(page);
+}
+
+/** An empty form field is an absent one. */
+function given(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<void> {
+  const secure = new URL(deps.config.publicUrl).protocol === 'https:';
+  const formAction = ["'self'", ...deps.config.allowedRedirectOrigins].join(' ');
+  const securityHeaders = {
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    'content-security-policy': `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  };
+
+  app.get('/assets/tessera.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+    await scope.register(cookie, { secret: deps.secrets.key('csrf').toString('base64url') });
+    await scope.register(formbody);
+    await scope.register(csrf, {
+      sessionPlugin: '@fastify/cookie',
+      cookieKey: CSRF_COOKIE,
+      cookieOpts: { path: '/invite', httpOnly: true, sameSite: 'strict', secure, signed: true },
+      // Each form's token is bound to its invitation link, not only to the cookie.
+      getUserInfo: (request: FastifyRequest) => (request.params as { token: string }).token,
+      csrfOpts: { hmacKey: deps.secrets.key('csrf') },
+    });
+
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.headers(securityHeaders);
+    });
+
+    scope.setErrorHandler((error, request, reply) => {
+      if ((error as { code?: string }).code?.startsWith('FST_CSRF')) {
+        return sendPage(reply, 403, errorPage('This form has expired', 'Go back, reload the page and try again.'));
+      }
+      const appError = toAppError(error);
+      logError(request, error, appError);
+      if (appError.code === 'INVITATION_LINK_INVALID' || appError.status === 404) return sendPage(reply, 404, invalidLinkPage());
+      if (appError.status >= 500) {
+        return sendPage(reply, 500, errorPage('Something went wrong', 'Please try again in a moment.', request.id));
+      }
+      return sendPage(reply, appError.status, errorPage("We couldn't read that form", 'Go back, reload the page and try again.'));
+    });
+
+    async function signedIn(request: FastifyRequest): Promise<SessionPrincipal | undefined> {
+      const token = request.cookies[SESSION_COOKIE];
+      return token ? resolveSession(deps, token) : undefined;
+    }
+
+    /** Renders the invitation as it stands now, with a fresh form token; a dead link gets the one invalid page. */
+    async function renderInvitation(
+      request: FastifyRequest,
+      token: string,
+      reply: FastifyReply,
+      status: number,
+      extra: Pick<FormContext, 'error' | 'values'> = {},
+    ): Promise<FastifyReply> {
+      let invitation: InvitationLookup;
+      try {
+        invitation = await lookupInvitation(deps, token);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'INVITATION_LINK_INVALID') return sendPage(reply, 404, invalidLinkPage());
+        throw error;
+      }
+      const session = await signedIn(request);
+      const context: FormContext = { token, csrf: reply.generateCsrf({ userInfo: token }), ...extra };
+      if (session && !sameAddress(session.email, invitation.email)) {
+        return sendPage(reply, status === 200 ? 200 : 403, wrongAccountPage(invitation, { ...context, signedInAs: session.email }));
+      }
+      return sendPage(reply, status, invitationPage(invitation, { ...context, signedInAs: session?.email }));
+    }
+
+    scope.get('/invite/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) =>
+      renderInvitation(request, request.params.token, reply, 200),
+    );
+
+    scope.post(
+      '/invite/:token/accept',
+      { preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: AcceptForm } },
+      async (request, reply) => {
+        const values = { firstName: given(request.body.firstName), lastName: given(request.body.lastName) };
+        for (const name of ['firstName', 'lastName'] as const) {
+          if ((values[name]?.length ?? 0) > NAME_MAX) {
+            return renderInvitation(request, request.params.token, reply, 400, {
+              values,
+              error: { field: name, message: `Use at most ${NAME_MAX} characters.` },
+            });
+          }
+        }
+        const session = await signedIn(request);
+        try {
+          const result = await acceptInvitation(deps, {
+            token: request.params.token,
+            ...values,
+            password: request.body.password || undefined,
+            signedInUserId: session?.userId,
+          });
+          setSessionCookie(reply, deps, result.session.token, secure);
+          if (result.redirectUrl) return reply.redirect(result.redirectUrl, 303);
+          return sendPage(reply, 200, acceptedPage({ ...result, email: result.session.user.email }));
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          const formError = acceptError(error);
+          if (!formError) throw error;
+          return renderInvitation(request, request.params.token, reply, formError.status, { values, error: formError.error });
+        }
+      },
+    );
+
+    scope.post(
+      '/invite/:token/decline',
+      { preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
+      async (request, reply) => {
+        const invitation = await lookupInvitation(deps, request.params.token);
+        await declineInvitation(deps, request.params.token);
+        return sendPage(reply, 200, declinedPage(invitation.organization.name));
+      },
+    );
+
+    scope.post(
+      '/invite/:token/sign-out',
+      { preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
+      async (request, reply) => {
+        const session = await signedIn(request);
+        if (session) await revokeSession(deps.db, session.sessionId, deps.clock.now().toISOString());
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.redirect(`/invite/${encodeURIComponent(request.params.token)}`, 303);
+      },
+    );
+  });
+}
+
+function setSessionCookie(reply: FastifyReply, deps: ServiceDeps, token: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: deps.config.sessionTtlHours * 3600,
+  });
+}
+
+/** How a refused accept shows on the form, or undefined for errors that get a page of their own. */
+function acceptError(error: AppError): { status: number; error: NonNullable<FormContext['error']> } | undefined {
+  switch (error.code) {
+    case 'PASSWORD_REQUIRED':
+      return { status: 400, error: { field: 'password', message: 'Choose a password for your account.' } };
+    case 'PASSWORD_POLICY':
+      return { status: 400, error: { field: 'password', message: `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.` } };
+    case 'SIGN_IN_REQUIRED':
+      return { status: 401, error: { field: 'password', message: 'Enter your password to sign in.' } };
+    case 'INVALID_CREDENTIALS':
+      return { status: 401, error: { field: 'password', message: "That password isn't right. Try again." } };
+    case 'EMAIL_MISMATCH':
+      return { status: 403, error: { message: 'This invitation was sent to another address.' } };
+    default:
+      return undefined;
+  }
+}
