@@ -157,7 +157,7 @@ export function wrongAccountPage(invitation: InvitationLookup, context: FormCont
     html`<p class="eyebrow">Invitation</p>
 <h1 id="title">This invitation is for another address</h1>
 <p class="alert" role="alert">You're signed in as <strong>${context.signedInAs}</strong>, but this invitation to join <strong>${invitation.organization.name}</strong> was sent to <strong>${invitation.email}</strong>.</p>
-<p>Sign out, then open the link again to accept it as ${invitation.email}.</p>
+<p>Sign out to accept it as ${invitation.email}.</p>
 <form method="post" action="/invite/${context.token}/sign-out">
   ${csrfField(context.csrf)}
   <div class="actions"><button type="submit" class="primary">Sign out</button></div>
