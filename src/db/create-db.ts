@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './database.js';
@@ -34,6 +44,49 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
+/**
+ * SQLite write transactions take the write lock when they begin (`BEGIN IMMEDIATE`), waiting for
+ * it up to busy_timeout. A deferred transaction that reads and then writes can instead fail at
+ * once when another process (the CLI, a worker) wrote in between.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly driverConfig: SqliteDialectConfig) {
+    super(driverConfig);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.driverConfig);
+  }
+}
+
+/**
+ * Kysely prepares every query's SQL anew; a statement once prepared by better-sqlite3 can be run
+ * again with other parameters. Keeping the recent ones saves the parse on every request.
+ */
+function withStatementCache(database: SqliteDatabase.Database, size = 500): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (source: string) => {
+      let statement = statements.get(source);
+      if (statement) {
+        statements.delete(source);
+      } else {
+        statement = database.prepare(source);
+        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(source, statement);
+      return statement as unknown as ReturnType<KyselySqliteDatabase['prepare']>;
+    },
+  };
+}
+
 export function createDb(config: DatabaseConfig): DatabaseHandle {
   if (config.dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, types: pgTypes() });
@@ -51,6 +104,6 @@ export function createDb(config: DatabaseConfig): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // The CLI and a running server may share the file; wait for a lock rather than fail.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

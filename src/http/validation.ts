@@ -14,9 +14,9 @@ type CompilerOptions = { customOptions?: Record<string, unknown>; [option: strin
 const pool = AjvCompiler() as unknown as (externalSchemas: unknown, options: CompilerOptions) => RouteCompiler;
 
 /**
- * Request validation: a JSON body is taken as sent (`"limit": "5"` is not a number, unknown fields
- * are refused, not dropped), while query strings, path parameters and headers, which are text on
- * the wire, are converted to the types their schemas declare.
+ * Request validation: a JSON body is taken as sent (`"limit": "5"` is not a number, and a field its
+ * schema does not allow is refused, not silently dropped), while query strings, path parameters
+ * and headers, which are text on the wire, are converted to the types their schemas declare.
  */
 function buildRouteValidator(externalSchemas: unknown, options: CompilerOptions = {}): RouteCompiler {
   const shared = { ...(options.customOptions ?? {}), removeAdditional: false, useDefaults: true };

@@ -371,6 +371,16 @@ for (const dialect of DIALECTS) {
       assert.equal(t.smtp!.received.length >= before, true);
     });
 
+    test('a link of any length that opens nothing gets the one invalid-link page', async () => {
+      for (const token of ['x'.repeat(43), 'y'.repeat(300)]) {
+        const page = await t.app.inject({ url: `/invite/${token}` });
+        assert.equal(page.statusCode, 404);
+        assert.match(page.headers['content-type'] as string, /^text\/html/);
+        assert.match(page.body, /This invitation link isn't valid/);
+        assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      }
+    });
+
     test('a redirect URL off the allowed origins is refused', async () => {
       const refused = await invite({ email: 'phish@example.com', redirectUrl: 'https://evil.example/steal' });
       assert.equal(refused.statusCode, 400);

@@ -97,6 +97,31 @@ for (const dialect of DIALECTS) {
       assert.equal(signIn.statusCode, 201);
     });
 
+    test("a preset password never replaces an existing account's password", async () => {
+      // Another organization's owner: an account with a password, whose address nobody proved yet.
+      const victim = await createTestOrganization(t, 'Victim Co');
+      const response = await invite({ emailAddresses: [{ email: victim.owner!.email, password: 'Attack3r!pw' }] });
+      assert.equal(response.status, 200);
+      const mail = (await t.smtp!.waitFor(t.smtp!.received.length + 1)).find((m) => m.to === victim.owner!.email)!;
+      const token = SmtpSink.token(mail);
+      const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
+      assert.equal(lookup.passwordRequired, true, 'the invitee chooses their own password');
+      const withoutPassword = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
+      assert.equal(withoutPassword.statusCode, 400);
+      const inviterPassword = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: victim.owner!.email, password: 'Attack3r!pw' },
+      });
+      assert.equal(inviterPassword.statusCode, 401, "the inviter's password opens nothing");
+      const ownPassword = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: victim.owner!.email, password: victim.ownerPassword },
+      });
+      assert.equal(ownPassword.statusCode, 201, 'the owner still signs in with their own');
+    });
+
     test('an organization API client may invite too', async () => {
       const response = await invite({ emailAddresses: [{ email: 'by-client@example.com' }] }, bearer(org.token));
       assert.equal(response.status, 200);

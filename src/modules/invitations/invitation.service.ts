@@ -504,11 +504,20 @@ export interface InvitationLookup {
 /**
  * Whether accepting must go through the existing account's sign-in. An account whose owner proved
  * the mailbox is theirs: they sign in. An account whose password someone else set, and nobody has
- * proved the mailbox for, may be claimed by whoever does: by opening a link that was emailed to it.
+ * proved the mailbox for, may be claimed by whoever does: by opening a link that was emailed to it
+ * and choosing a password of their own.
  */
 function signInRequired(user: UserRow | undefined, invitation: InvitationRow): boolean {
   if (!user?.password_hash) return false;
   return user.email_verified_at !== null || invitation.link_delivery !== 'EMAIL';
+}
+
+/**
+ * An inviter's preset password becomes the password of an account that has none (a new one),
+ * never the replacement of an existing password: that would hand the account to the inviter.
+ */
+function presetApplies(user: UserRow | undefined, invitation: InvitationRow): boolean {
+  return invitation.password_hash !== null && !user?.password_hash;
 }
 
 async function openInvitation(deps: ServiceDeps, token: string): Promise<InvitationRow> {
@@ -533,7 +542,7 @@ export async function lookupInvitation(deps: ServiceDeps, token: string): Promis
     lastName: row.last_name ?? user?.last_name ?? null,
     expiresAt: row.expires_at,
     signInRequired: mustSignIn,
-    passwordRequired: !mustSignIn && row.password_hash === null,
+    passwordRequired: !mustSignIn && !presetApplies(user, row),
   };
 }
 
@@ -574,7 +583,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
   } else if (signInRequired(existing, invitation)) {
     if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
     if (!(await verifySecret(input.password, existing!.password_hash!))) throw new AppError('INVALID_CREDENTIALS');
-  } else if (invitation.password_hash) {
+  } else if (presetApplies(existing, invitation)) {
     newPasswordHash = invitation.password_hash;
   } else {
     if (input.password === undefined) {
