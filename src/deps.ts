@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DialectName } from './db/dialect.js';
+import { createTransact, type Transact } from './db/write-batcher.js';
 
 /** In-process signals: `outbox` fires after a transaction queued mail, so a local worker wakes at once. */
 export type ServiceEvents = EventEmitter<{ outbox: [] }>;
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   config: Config;
   secrets: AppSecrets;
   events: ServiceEvents;
+  /** A write transaction: its own on PostgreSQL, group-committed with its neighbours on SQLite. */
+  transact: Transact;
 }
 
 export async function createServiceDeps(
@@ -25,5 +28,13 @@ export async function createServiceDeps(
   clock: Clock = systemClock,
 ): Promise<ServiceDeps> {
   const secrets = await AppSecrets.load(database.db, clock, config.secretKey);
-  return { db: database.db, dialect: database.dialect, clock, config, secrets, events: new EventEmitter() };
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    config,
+    secrets,
+    events: new EventEmitter(),
+    transact: createTransact(database.db, database.dialect),
+  };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface AccessTokenSubject {
   clientId: string;
@@ -23,6 +24,13 @@ export interface VerifiedAccessToken extends AccessTokenSubject {
  * `client_id` (the client), `org_id` (its organization), `scope`, `exp`, `iat`, `jti`.
  */
 export class AccessTokens {
+  /**
+   * Tokens already verified, until they expire: a client sends the same token for an hour, and an
+   * ECDSA verification per request would cost more than the request. Keyed by the whole token, so
+   * a changed one is never found here.
+   */
+  private readonly verified = new Map<string, VerifiedAccessToken>();
+
   constructor(
     private readonly keys: SigningKeys,
     private readonly config: Pick<Config, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtlSeconds'>,
@@ -48,6 +56,20 @@ export class AccessTokens {
 
   /** Returns the token's subject, or undefined for anything not issued by us and still valid. */
   async verify(token: string): Promise<VerifiedAccessToken | undefined> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > this.clock.now().getTime()) return known;
+      this.verified.delete(token);
+    }
+    const result = await this.verifySignatureAndClaims(token);
+    if (result) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, result);
+    }
+    return result;
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<VerifiedAccessToken | undefined> {
     try {
       const header = decodeProtectedHeader(token);
       const key = await this.keys.verificationKey(header.kid);

@@ -47,18 +47,23 @@ export async function expireStalePending(db: Executor, organizationId: string, e
   }
 }
 
-export async function findPendingEmails(db: Executor, organizationId: string, emails: string[], now: string): Promise<Set<string>> {
-  const found = new Set<string>();
+/** The rows holding the one-PENDING slot of these addresses (expired or not). */
+export async function findPendingSlots(
+  db: Executor,
+  organizationId: string,
+  emails: string[],
+): Promise<Array<{ email_canonical: string; expires_at: string }>> {
+  const found: Array<{ email_canonical: string; expires_at: string }> = [];
   for (let start = 0; start < emails.length; start += INSERT_CHUNK) {
-    const rows = await db
-      .selectFrom('invitations')
-      .select('email_canonical')
-      .where('organization_id', '=', organizationId)
-      .where('email_canonical', 'in', emails.slice(start, start + INSERT_CHUNK))
-      .where('status', '=', 'PENDING')
-      .where('expires_at', '>', now)
-      .execute();
-    for (const row of rows) found.add(row.email_canonical);
+    found.push(
+      ...(await db
+        .selectFrom('invitations')
+        .select(['email_canonical', 'expires_at'])
+        .where('organization_id', '=', organizationId)
+        .where('email_canonical', 'in', emails.slice(start, start + INSERT_CHUNK))
+        .where('status', '=', 'PENDING')
+        .execute()),
+    );
   }
   return found;
 }

@@ -22,7 +22,7 @@ import {
   expireStalePending,
   findInvitation,
   findOpenInvitationByTokenHash,
-  findPendingEmails,
+  findPendingSlots,
   insertPendingInvitations,
   listInvitationPage,
   transitionPending,
@@ -229,11 +229,14 @@ export async function inviteMany(
 
   let queuedMail = false;
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    await deps.transact(async (trx) => {
       const emails = prepared.map((item) => item.canonical);
-      await expireStalePending(trx, organization.id, emails, nowIso);
+      const slots = await findPendingSlots(trx, organization.id, emails);
+      const stale = slots.filter((slot) => slot.expires_at <= nowIso).map((slot) => slot.email_canonical);
+      // An expired PENDING row still holds its address's slot in the unique index: give it back.
+      if (stale.length > 0) await expireStalePending(trx, organization.id, stale, nowIso);
+      const pending = new Set(slots.filter((slot) => slot.expires_at > nowIso).map((slot) => slot.email_canonical));
       const members = await findActiveMemberEmails(trx, organization.id, emails);
-      const pending = await findPendingEmails(trx, organization.id, emails, nowIso);
       const writable = prepared.filter((item) => {
         if (members.has(item.canonical)) {
           results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };

@@ -15,6 +15,10 @@ import {
   type OutboxRow,
 } from './outbox.repository.js';
 
+/** Sent messages are recorded in groups of this many, or after this long. */
+const SENT_FLUSH_COUNT = 25;
+const SENT_FLUSH_MS = 100;
+
 /** Capped exponential backoff with jitter: between half and all of min(max, base * 2^(attempt-1)). */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -142,6 +146,7 @@ export class OutboxWorker {
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.outbox.concurrency, rows.length) }, sendNext));
+    await this.flushSent();
 
     await releaseLeases(db, this.id, untried, clock.now().toISOString());
     if (outcome.retried + outcome.dead > 0) this.log.warn({ workerId: this.id, ...outcome }, 'outbox batch had failures');
@@ -163,12 +168,32 @@ export class OutboxWorker {
     await renewLeases(this.deps.db, this.id, this.leaseUntil(now), now.toISOString());
   }
 
-  /** Recorded as soon as the server accepted it: a crash later resends only what was still in flight. */
+  private unrecorded: OutboxRow[] = [];
+  private lastFlush = 0;
+
+  /**
+   * Recorded soon after the server accepted it, a few at a time (one commit for many messages): a
+   * crash resends at most the messages in flight and the few not yet recorded.
+   */
   private async recordSent(row: OutboxRow): Promise<void> {
+    this.unrecorded.push(row);
+    const now = this.deps.clock.now().getTime();
+    if (this.unrecorded.length >= SENT_FLUSH_COUNT || now - this.lastFlush >= SENT_FLUSH_MS) await this.flushSent();
+  }
+
+  private async flushSent(): Promise<void> {
+    const rows = this.unrecorded;
+    this.unrecorded = [];
+    this.lastFlush = this.deps.clock.now().getTime();
+    if (rows.length === 0) return;
     const now = this.deps.clock.now().toISOString();
     await this.deps.db.transaction().execute(async (trx) => {
-      const sent = await markSent(trx, this.id, row.id, now);
-      if (sent?.invitation_id) await recordInvitationsSent(trx, [sent.invitation_id], now);
+      const invitations: string[] = [];
+      for (const row of rows) {
+        const sent = await markSent(trx, this.id, row.id, now);
+        if (sent?.invitation_id) invitations.push(sent.invitation_id);
+      }
+      await recordInvitationsSent(trx, invitations, now);
     });
   }
 

@@ -1,0 +1,83 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Executor } from './database.js';
+import type { DialectName } from './dialect.js';
+
+export type TransactionWork<T> = (trx: Executor) => Promise<T>;
+
+/** Runs a unit of work in a transaction of its own, or (on SQLite) in a shared one. */
+export type Transact = <T>(work: TransactionWork<T>) => Promise<T>;
+
+const MAX_BATCH = 64;
+
+interface Queued {
+  work: TransactionWork<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite. SQLite has one writer and one connection here, so concurrent write
+ * transactions wait for each other anyway; committing each one separately costs a WAL write per
+ * request. Instead, the transactions that queued up while the previous group ran share one
+ * `BEGIN IMMEDIATE … COMMIT`, each inside a savepoint of its own: one that fails is rolled back
+ * alone. Nobody is answered before the commit that holds their work, so nothing acknowledged is
+ * lost.
+ */
+export class SqliteWriteBatcher {
+  private readonly queue: Queued[] = [];
+  private draining = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  readonly run: Transact = <T>(work: TransactionWork<T>) =>
+    new Promise<T>((resolve, reject) => {
+      this.queue.push({ work: work as TransactionWork<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) await this.runGroup(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runGroup(group: Queued[]): Promise<void> {
+    const outcomes: Array<() => void> = [];
+    try {
+      await this.db.connection().execute(async (connection) => {
+        await sql`begin immediate`.execute(connection);
+        try {
+          for (const item of group) {
+            await sql`savepoint unit`.execute(connection);
+            try {
+              const value = await item.work(connection);
+              await sql`release unit`.execute(connection);
+              outcomes.push(() => item.resolve(value));
+            } catch (error) {
+              await sql`rollback to unit`.execute(connection);
+              await sql`release unit`.execute(connection);
+              outcomes.push(() => item.reject(error));
+            }
+          }
+          await sql`commit`.execute(connection);
+        } catch (error) {
+          await sql`rollback`.execute(connection).catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      // The group could not commit: none of its work happened.
+      for (const item of group) item.reject(error);
+      return;
+    }
+    for (const settle of outcomes) settle();
+  }
+}
+
+export function createTransact(db: Kysely<Database>, dialect: DialectName): Transact {
+  if (dialect === 'sqlite') return new SqliteWriteBatcher(db).run;
+  return (work) => db.transaction().execute(work);
+}
