@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 /**
  * Slow hashes for client secrets and passwords (scrypt from node:crypto), and fast SHA-256 digests
@@ -6,12 +7,25 @@ import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, typ
  */
 const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32 } as const;
 
-function scrypt(secret: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCallback(secret.normalize('NFKC'), salt, keyLength, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+/**
+ * Each scrypt run holds 16 MiB. More runs at once than there are cores finish no sooner, they only
+ * add memory: the rest wait their turn.
+ */
+const SCRYPT_SLOTS = Math.max(1, availableParallelism());
+let scryptRunning = 0;
+const scryptWaiting: Array<() => void> = [];
+
+async function scrypt(secret: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  if (scryptRunning >= SCRYPT_SLOTS) await new Promise<void>((resolve) => scryptWaiting.push(resolve));
+  scryptRunning++;
+  try {
+    return await new Promise((resolve, reject) => {
+      scryptCallback(secret.normalize('NFKC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+    });
+  } finally {
+    scryptRunning--;
+    scryptWaiting.shift()?.();
+  }
 }
 
 export async function hashSecret(secret: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
@@ -12,10 +13,15 @@ import {
   type SqliteDatabase as KyselySqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
+
+/** Each process loads only its own database's driver (the other one is memory for nothing). */
+const require = createRequire(import.meta.url);
+const loadPg = () => require('pg') as typeof pg;
+const loadSqlite = () => require('better-sqlite3') as typeof SqliteDatabase;
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -32,6 +38,7 @@ const INT8_OID = 20;
  * dialects the same way: timestamps as ISO-8601 strings, counts as numbers.
  */
 function pgTypes(): pg.CustomTypesConfig {
+  const pg = loadPg();
   const parseDate = pg.types.getTypeParser(TIMESTAMPTZ_OID) as (value: string) => Date;
   return {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -89,7 +96,7 @@ function withStatementCache(database: SqliteDatabase.Database, size = 500): Kyse
 
 export function createDb(config: DatabaseConfig): DatabaseHandle {
   if (config.dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, types: pgTypes() });
+    const pool = new (loadPg().Pool)({ connectionString: config.url, max: config.poolSize, types: pgTypes() });
     // An idle client can lose its server (restart, failover); log-and-drop instead of crashing.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -98,7 +105,7 @@ export function createDb(config: DatabaseConfig): DatabaseHandle {
 
   const inMemory = config.filename === ':memory:';
   if (!inMemory) mkdirSync(dirname(config.filename), { recursive: true });
-  const sqlite = new SqliteDatabase(config.filename);
+  const sqlite = new (loadSqlite())(config.filename);
   if (!inMemory) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

@@ -32,11 +32,14 @@ export class SqliteWriteBatcher {
   readonly run: Transact = <T>(work: TransactionWork<T>) =>
     new Promise<T>((resolve, reject) => {
       this.queue.push({ work: work as TransactionWork<unknown>, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // One turn of the event loop: requests in flight reach this queue and share the commit.
+        setImmediate(() => void this.drain());
+      }
     });
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) await this.runGroup(this.queue.splice(0, MAX_BATCH));
     } finally {

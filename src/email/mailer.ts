@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailerModule from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 
@@ -14,6 +16,9 @@ export interface OutgoingMail {
   /** Logged by the development mailbox, which has no other way to hand the link over. */
   link?: string;
 }
+
+/** Loaded by the processes that send mail: an API process without a worker never needs it. */
+const nodemailer = () => createRequire(import.meta.url)('nodemailer') as typeof nodemailerModule;
 
 /** A delivery failure: permanent (a 5xx reply) or worth retrying (a 4xx reply, a lost connection). */
 export class DeliveryError extends Error {
@@ -79,7 +84,7 @@ export class SmtpMailer implements Mailer {
     for (const [option, value] of Object.entries(defaults)) {
       if (!url.searchParams.has(option)) url.searchParams.set(option, value);
     }
-    this.transport = nodemailer.createTransport(url.toString());
+    this.transport = nodemailer().createTransport(url.toString());
   }
 
   async send(mail: OutgoingMail): Promise<void> {
@@ -101,7 +106,7 @@ export class SmtpMailer implements Mailer {
  */
 export class DevelopmentMailbox implements Mailer {
   readonly kind = 'mailbox' as const;
-  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  private readonly transport = nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   readonly directory: string;
 
   constructor(
