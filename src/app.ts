@@ -62,7 +62,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     bodyLimit: 1024 * 1024,
     // Invitation tokens are 43 characters; longer path parameters still reach the handler (and the
     // one invalid-link page) rather than Fastify's own 414.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON (and /oauth/token, in its own scope, forms): any other body is a 415.
