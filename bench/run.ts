@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
@@ -20,6 +20,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createServiceDeps, type ServiceDeps } from '../src/deps.js';
 import { createClient } from '../src/modules/clients/client.service.js';
 import { createOrganization } from '../src/modules/organizations/organization.service.js';
+import { freePort } from '../test/helpers/test-app.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const USE_PG = process.argv.includes('--pg');
@@ -45,14 +46,6 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 function startChild(command: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

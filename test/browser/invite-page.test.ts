@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { authorizeOrganization } from '../../src/auth/authorize.js';
 import { ORGANIZATION_CLIENT_SCOPES } from '../../src/auth/permissions.js';
 import { hashSecret } from '../../src/auth/secrets.js';

@@ -124,7 +124,8 @@ export async function waitForOutboxIdle(t: TestApp, timeoutMs = 15_000): Promise
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

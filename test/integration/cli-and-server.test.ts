@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createEmptyDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.js';
+import { freePort } from '../helpers/test-app.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -17,14 +17,6 @@ function runCli(args: string[], env: Record<string, string>) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 interface RunningServer {
   child: ChildProcessWithoutNullStreams;
