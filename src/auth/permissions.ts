@@ -51,11 +51,5 @@ export const BUILTIN_ROLES = [
   permissions: readonly OrganizationPermission[];
 }>;
 
-export type BuiltinRole = (typeof BUILTIN_ROLES)[number]['builtin'];
-
 export const ORGANIZATION_CLIENT_SCOPES: readonly Permission[] = ORGANIZATION_PERMISSIONS;
 export const PLATFORM_CLIENT_SCOPES: readonly Permission[] = [...ORGANIZATION_PERMISSIONS, PLATFORM_PERMISSION];
-
-export function isOrganizationPermission(value: string): value is OrganizationPermission {
-  return (ORGANIZATION_PERMISSIONS as readonly string[]).includes(value);
-}

@@ -3,11 +3,6 @@ import type { StoredInvitationStatus } from './invitation.table.js';
 export const INVITATION_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'REVOKED', 'EXPIRED'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
-/** Once here, an invitation never changes status again. */
-export const FINAL_STATUSES: ReadonlySet<InvitationStatus> = Object.freeze(
-  new Set<InvitationStatus>(['ACCEPTED', 'DECLINED', 'REVOKED', 'EXPIRED']),
-);
-
 /** A PENDING invitation past its expiry reads as EXPIRED at once, whether or not a sweep wrote it. */
 export function effectiveStatus(row: { status: StoredInvitationStatus; expires_at: string }, now: string): InvitationStatus {
   return row.status === 'PENDING' && row.expires_at <= now ? 'EXPIRED' : row.status;
