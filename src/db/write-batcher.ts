@@ -2,6 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Executor } from './database.js';
 import type { DialectName } from './dialect.js';
 
+/**
+ * A unit of work. It must do all of its database work through `trx`: on SQLite the group holds the
+ * one connection while it runs, so a query through the shared handle would wait forever.
+ */
 export type TransactionWork<T> = (trx: Executor) => Promise<T>;
 
 /** Runs a unit of work in a transaction of its own, or (on SQLite) in a shared one. */
