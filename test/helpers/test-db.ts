@@ -25,7 +25,7 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database: a temporary SQLite file, or a PostgreSQL schema of its own. */
-export async function createEmptyDatabase(dialect: DialectName): Promise<Omit<TestDatabase, 'handle'> & { handle: DatabaseHandle }> {
+export async function createEmptyDatabase(dialect: DialectName): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
     const url = `sqlite:${join(dir, 'tessera.db')}`;

@@ -84,9 +84,12 @@ function fieldError(code: ErrorCode, field: string, message: string): AppError {
   return new AppError(code, message, { fields: [{ field, message }] });
 }
 
+function fullName(first: string | null | undefined, last: string | null | undefined): string | null {
+  return [first, last].filter(Boolean).join(' ').trim() || null;
+}
+
 function displayName(user: Pick<UserRow, 'first_name' | 'last_name' | 'email'>): string {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(' ').trim();
-  return name || user.email;
+  return fullName(user.first_name, user.last_name) ?? user.email;
 }
 
 /** Invitation links may only send people back to origins the operator allowed. */
@@ -198,7 +201,7 @@ export async function inviteMany(
       token,
       sendEmail: request.sendEmail ?? true,
       roleName: role.name,
-      recipientName: [request.firstName, request.lastName].filter(Boolean).join(' ') || null,
+      recipientName: fullName(request.firstName, request.lastName),
       row: {
         id: randomUUID(),
         organization_id: organization.id,
@@ -400,16 +403,16 @@ export async function resendInvitation(
   const token = randomToken();
   const organization = await findOrganizationById(deps.db, organizationId);
   if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
-  const row = await deps.db.transaction().execute(async (trx) => {
-    const current = await findInvitation(trx, organizationId, id);
+  const resent = await deps.db.transaction().execute(async (trx) => {
     const changes = {
       token_hash: sha256(token),
       link_delivery: 'EMAIL' as const,
       ...(options.expiresInDays ? { expires_at: addSeconds(now, options.expiresInDays * 86_400).toISOString() } : {}),
     };
-    const updated = current && (await transitionPending(trx, { id, organizationId }, nowIso, changes));
+    const updated = await transitionPending(trx, { id, organizationId }, nowIso, changes);
     if (!updated) return undefined;
     const inviter = updated.inviter_user_id ? await findUserById(trx, updated.inviter_user_id) : undefined;
+    const roleName = await roleNameOf(trx, organizationId, updated.role_id);
     await insertOutboxMessages(trx, [
       invitationEmailMessage(
         deps,
@@ -417,21 +420,21 @@ export async function resendInvitation(
           organizationId,
           invitationId: updated.id,
           to: updated.email,
-          recipientName: [updated.first_name, updated.last_name].filter(Boolean).join(' ') || null,
+          recipientName: fullName(updated.first_name, updated.last_name),
           inviterName: inviter ? displayName(inviter) : organization.name,
           organizationName: organization.name,
-          roleName: await roleNameOf(trx, organizationId, updated.role_id),
+          roleName,
           expiresAt: updated.expires_at,
         },
         token,
         nowIso,
       ),
     ]);
-    return updated;
+    return { row: updated, roleName };
   });
-  if (!row) throw await notPending(deps, organizationId, id);
+  if (!resent) throw await notPending(deps, organizationId, id);
   deps.events.emit('outbox');
-  return toInvitation(row, await roleNameOf(deps.db, organizationId, row.role_id), nowIso);
+  return toInvitation(resent.row, resent.roleName, nowIso);
 }
 
 export interface ListInvitationsInput {

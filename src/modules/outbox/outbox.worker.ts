@@ -92,7 +92,7 @@ export class OutboxWorker {
     });
   }
 
-  /** Claims one batch and delivers it. Exposed for tests and for `tessera outbox` tooling. */
+  /** Claims one batch and delivers it (the loop calls it; so may a test). */
   async runOnce(): Promise<BatchOutcome & { claimed: number }> {
     const { db, dialect, clock, config } = this.deps;
     const now = clock.now();
