@@ -3,26 +3,27 @@
  * 127.0.0.1. Starts the built server as a child process, loads it with autocannon, and writes the
  * table to bench/results.md (and prints it).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
-import { loadConfig, parseDatabaseUrl } from '../src/config.js';
-import { createDb, type DatabaseHandle } from '../src/db/create-db.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import { createServiceDeps, type ServiceDeps } from '../src/deps.js';
 import { createClient } from '../src/modules/clients/client.service.js';
 import { createOrganization } from '../src/modules/organizations/organization.service.js';
 import { freePort } from '../test/helpers/test-app.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import {
+  killChildren,
+  logger,
+  peakMemoryMb,
+  ROOT,
+  setupDatabase,
+  startChild,
+  startCountingSmtpSink,
+  waitForHttp,
+  type Setup,
+} from './support.js';
 const USE_PG = process.argv.includes('--pg');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -40,28 +41,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
-const children: ChildProcess[] = [];
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-
-function startChild(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.on('data', (chunk) => process.stderr.write(chunk));
-  children.push(child);
-  return child;
-}
-
-async function waitForHttp(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
+const log = logger('bench');
 
 function load(options: autocannon.Options): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -78,61 +58,6 @@ function summary(result: Result): string {
 function assertClean(name: string, result: Result): void {
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-}
-
-/** Peak resident memory of a process (Linux VmHWM), in MB. */
-function peakMemoryMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-interface Setup {
-  handle: DatabaseHandle;
-  deps: ServiceDeps;
-  databaseUrl: string;
-  cleanup: () => Promise<void>;
-}
-
-async function setupDatabase(): Promise<Setup> {
-  if (USE_PG) {
-    const schema = `tessera_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const handle = createDb(parseDatabaseUrl(url.toString(), 10));
-    await migrateToLatest(handle.db);
-    const deps = await createServiceDeps(loadConfig({ DATABASE_URL: url.toString() }), handle);
-    return {
-      handle,
-      deps,
-      databaseUrl: url.toString(),
-      cleanup: async () => {
-        await handle.close();
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const url = `sqlite:${join(dir, 'tessera.db')}`;
-  const handle = createDb(parseDatabaseUrl(url));
-  await migrateToLatest(handle.db);
-  const deps = await createServiceDeps(loadConfig({ DATABASE_URL: url, DATA_DIR: dir }), handle);
-  return {
-    handle,
-    deps,
-    databaseUrl: url,
-    cleanup: async () => {
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Seeds PENDING invitations straight into the table, in one statement: a fixture, not a measurement. */
@@ -169,7 +94,7 @@ async function main(): Promise<void> {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
-  const setup = await setupDatabase();
+  const setup = await setupDatabase({ postgres: USE_PG, pgUrl: PG_URL, prefix: 'tessera_bench' });
   const { deps } = setup;
   const tesseraPort = await freePort();
   const base = `http://127.0.0.1:${tesseraPort}`;
@@ -177,7 +102,7 @@ async function main(): Promise<void> {
   const mainClient = await createClient(deps, { organizationId: main.organization.id });
 
   // The API process; the email worker runs as its own process in the delivery figure.
-  const tessera = startChild(process.execPath, ['dist/server.js'], {
+  const tessera = startChild(join(ROOT, 'bin/tessera.cjs'), ['serve'], {
     PORT: String(tesseraPort),
     HOST: '127.0.0.1',
     PUBLIC_URL: base,
@@ -185,6 +110,14 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
     OUTBOX_WORKER: 'false',
+    // One client creates tens of thousands of invitations and accepts thousands from 127.0.0.1:
+    // the limits are counted (their cost is part of the figures) but never reached.
+    RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '1000000000',
+    RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '1000000000',
+    RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: '1000000000',
+    RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: '1000000000',
+    PENDING_INVITATIONS_MAX_PER_ORG: '1000000000',
   });
   await waitForHttp(`${base}/readyz`);
 
@@ -328,47 +261,27 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ invitations: Array.from({ length: count }, (_, i) => ({ email: `mail-${round}-${i}@bench.example` })) });
     await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, { method: 'POST', headers: auth, body });
   }
-  const received = new Map<string, number>();
-  let first = 0;
-  let last = 0;
-  const sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      let head = '';
-      stream.on('data', (chunk: Buffer) => {
-        if (head.length < 4096) head += chunk.toString('utf8');
-      });
-      stream.on('end', () => {
-        const id = /^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1] ?? `unknown-${received.size}`;
-        received.set(id, (received.get(id) ?? 0) + 1);
-        last = performance.now();
-        first ||= last;
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkPort = (sink.server.address() as AddressInfo).port;
-  const worker = startChild(process.execPath, ['dist/cli.js', 'worker'], {
+  const sink = await startCountingSmtpSink();
+  const { received } = sink;
+  const sinkPort = sink.port;
+  const worker = startChild(join(ROOT, 'bin/tessera.cjs'), ['worker'], {
     DATABASE_URL: setup.databaseUrl,
     SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
     PUBLIC_URL: base,
     LOG_LEVEL: 'warn',
   });
   const deadline = Date.now() + 120_000;
-  while ([...received.values()].reduce((a, b) => a + b, 0) < DELIVERY_MESSAGES && Date.now() < deadline) {
+  while (sink.total() < DELIVERY_MESSAGES && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const workerPeakMb = peakMemoryMb(worker.pid!);
   worker.kill('SIGTERM');
   await once(worker, 'exit');
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
-  const total = [...received.values()].reduce((a, b) => a + b, 0);
+  await sink.close();
+  const total = sink.total();
   const doubled = [...received.values()].filter((count) => count > 1).length;
-  const perSecond = (received.size - 1) / ((last - first) / 1000);
+  const perSecond = (received.size - 1) / ((sink.last - sink.first) / 1000);
   rows.push({
     figure: `email delivery: ${DELIVERY_MESSAGES.toLocaleString('en-US')} invitation emails by a \`tessera worker\` to a local smtp-server`,
     tessera: `${Math.round(perSecond).toLocaleString('en-US')} messages/s; ${received.size.toLocaleString('en-US')} delivered, ${(DELIVERY_MESSAGES - received.size).toLocaleString('en-US')} lost, ${doubled} doubled (worker peak ${workerPeakMb} MB)`,
@@ -419,6 +332,4 @@ main()
     process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  .finally(killChildren);

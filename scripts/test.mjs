@@ -29,6 +29,9 @@ console.log(banner);
 if (!only.length) {
   const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+  // The shipped command (bin/tessera.cjs) runs dist/: build it, so that its test runs this code.
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const result = spawnSync(

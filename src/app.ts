@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { authenticateToken, bearerToken } from './auth/principal.js';
@@ -10,8 +10,10 @@ import { ProblemDetails } from './http/common.schemas.js';
 import { problemErrorHandler, sendProblem } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import type { App } from './http/fastify-types.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { loggerOptions, requestIdFor } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
+import { routingError } from './http/routing-errors.js';
 import { buildValidator } from './http/validation.js';
 import { organizationRoutes } from './modules/organizations/organization.routes.js';
 import { RoleResponse } from './modules/roles/role.schemas.js';
@@ -28,7 +30,7 @@ import { organizationUsersInviteSurface } from './surfaces/organization-users-in
 import { tenantInviteUsersSurface } from './surfaces/tenant-inviteusers.js';
 import { usersOrganizationsAdInviteSurface } from './surfaces/users-organizations-ad-invite.js';
 import { usersV1InvitesSurface } from './surfaces/users-v1-invites.js';
-import { inviteWebRoutes } from './web/invite.routes.js';
+import { inviteWebRoutes, sendUnroutableLinkPage } from './web/invite.routes.js';
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -36,6 +38,8 @@ export interface AppDeps {
   deps: ServiceDeps;
   /** Pino options, `false` for none; defaults to JSON logs at the configured level. */
   logger?: FastifyServerOptions['logger'];
+  /** Told of every route as it is registered, hidden ones included (the fuzz tests cover each one). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the whole HTTP application on a migrated database. It never listens: server.ts does. */
@@ -63,10 +67,21 @@ export async function buildApp(input: AppDeps): Promise<App> {
     // Invitation tokens are 43 characters; longer path parameters still reach the handler (and the
     // one invalid-link page) rather than Fastify's own 414.
     routerOptions: { maxParamLength: 512 },
+    // Which address `request.ip` is (the per-IP limits count it): the socket's peer, unless a
+    // trusted proxy names the client in X-Forwarded-For.
+    trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
+    // A path the router cannot decode: an invitation link gets the one invalid-link page, the API a problem.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      if (request.url.startsWith('/invite/')) return sendUnroutableLinkPage(reply, config);
+      return sendProblem(request, reply, routingError(error));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (input.onRoute) app.addHook('onRoute', input.onRoute);
 
   // The API speaks JSON (and /oauth/token, in its own scope, forms): any other body is a 415.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   app.decorateRequest('principal', null);
   app.decorate('authenticate', async (request) => {
     request.principal = await authenticateToken(deps, context.accessTokens, bearerToken(request.headers.authorization));

@@ -1,5 +1,9 @@
+import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+
+/** The largest value any limit takes (0 turns a limit off). */
+const LIMIT_MAX = 1_000_000_000;
 
 /**
  * Every setting Tessera reads from its environment. Each one is validated once, at start; a bad
@@ -39,6 +43,17 @@ const EnvSchema = Type.Object({
   OUTBOX_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 8 }),
   OUTBOX_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 5000 }),
   OUTBOX_RETRY_MAX_MS: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 3_600_000 }),
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://[^\\s]+$' })),
+  REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:._-]{1,100}$', default: 'tessera' }),
+  // Limits: 0 means no limit.
+  RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 1000 }),
+  RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 500 }),
+  RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 5 }),
+  RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 60 }),
+  RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 20 }),
+  RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 30 }),
+  PENDING_INVITATIONS_MAX_PER_ORG: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 10_000 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -70,6 +85,29 @@ export interface Config {
   allowedRedirectOrigins: readonly string[];
   smtpPoolSize: number;
   outbox: OutboxConfig;
+  /** Which proxies' `X-Forwarded-For` decides the client IP (Fastify's `trustProxy`); false: none. */
+  trustProxy: TrustProxy;
+  /** Shared counters for the limits; without it, each process counts in memory. */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  limits: LimitsConfig;
+}
+
+/**
+ * Fastify's `trustProxy`: none, all, or the addresses and ranges of trusted proxies. (Fastify 5
+ * treats a hop count as "trust nothing", since it cannot check the peer: it is not offered.)
+ */
+export type TrustProxy = boolean | readonly string[];
+
+/** Every limit; 0 means no limit. */
+export interface LimitsConfig {
+  orgInvitationsPerHour: number;
+  inviterInvitationsPerHour: number;
+  recipientEmailsPerDay: number;
+  tokenAttemptsPerMinute: number;
+  signInAttemptsPerMinute: number;
+  acceptAttemptsPerMinute: number;
+  pendingInvitationsPerOrg: number;
 }
 
 export interface OutboxConfig {
@@ -91,7 +129,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(['SMTP_URL', 'SIGNING_KEY', 'DATABASE_URL', 'SECRET_KEY']);
+const SECRET_VARIABLES = new Set(['SMTP_URL', 'SIGNING_KEY', 'DATABASE_URL', 'SECRET_KEY', 'REDIS_URL']);
 
 function describe(variable: string, value: unknown): string {
   // Never echo a value that may hold a password or a key.
@@ -125,6 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.SIGNING_KEY !== undefined) assertPrivateJwk(parsed.SIGNING_KEY);
   const allowedRedirectOrigins = parseOrigins(parsed.ALLOWED_REDIRECT_ORIGINS, publicUrl);
+  const trustProxy = parseTrustProxy(parsed.TRUST_PROXY);
+  if (parsed.REDIS_URL !== undefined) assertRedisUrl(parsed.REDIS_URL);
 
   return Object.freeze({
     port: parsed.PORT,
@@ -155,6 +195,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: parsed.OUTBOX_RETRY_BASE_MS,
       retryMaxMs: parsed.OUTBOX_RETRY_MAX_MS,
     }),
+    trustProxy,
+    redisUrl: parsed.REDIS_URL,
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
+    limits: Object.freeze({
+      orgInvitationsPerHour: parsed.RATE_LIMIT_ORG_INVITATIONS_PER_HOUR,
+      inviterInvitationsPerHour: parsed.RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR,
+      recipientEmailsPerDay: parsed.RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY,
+      tokenAttemptsPerMinute: parsed.RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE,
+      signInAttemptsPerMinute: parsed.RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_MINUTE,
+      acceptAttemptsPerMinute: parsed.RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE,
+      pendingInvitationsPerOrg: parsed.PENDING_INVITATIONS_MAX_PER_ORG,
+    }),
   });
 }
 
@@ -172,6 +224,10 @@ function explain(schema: Record<string, unknown>): string {
     return 'must be sqlite:<path> or postgres://user@host:port/database';
   }
   if (schema.pattern === '^smtps?://.+') return 'must be an smtp:// or smtps:// URL';
+  if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^rediss?')) return 'must be a redis:// or rediss:// URL';
+  if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^[A-Za-z0-9:._-]')) {
+    return 'must be 1 to 100 letters, digits or : . _ -';
+  }
   return 'must not be empty';
 }
 
@@ -215,4 +271,42 @@ function assertPrivateJwk(value: string): void {
   if (key.kty !== 'EC' || key.crv !== 'P-256' || typeof key.d !== 'string') {
     throw new ConfigError(['SIGNING_KEY must be a private EC P-256 JWK (ES256) with "d"']);
   }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `false` (the default: the socket's address is the client), `true` (trust every proxy: only when
+ * nothing but the proxy can reach Tessera), or comma-separated proxy addresses and CIDR ranges
+ * (and proxy-addr's names loopback, linklocal, uniquelocal).
+ */
+export function parseTrustProxy(value: string): TrustProxy {
+  const normalized = value.trim().toLowerCase();
+  if (normalized === 'false') return false;
+  if (normalized === 'true') return true;
+  const entries = normalized.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length > 0 && entries.every((entry) => PROXY_NAMES.has(entry) || isAddressOrRange(entry))) {
+    return Object.freeze(entries);
+  }
+  throw new ConfigError([
+    `TRUST_PROXY must be true, false or comma-separated proxy addresses and CIDR ranges (got ${JSON.stringify(value)})`,
+  ]);
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function assertRedisUrl(value: string): void {
+  try {
+    const url = new URL(value);
+    if (url.hostname !== '') return;
+  } catch {
+    // refused below
+  }
+  throw new ConfigError(['REDIS_URL must be a redis:// or rediss:// URL with a host']);
 }

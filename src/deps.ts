@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DialectName } from './db/dialect.js';
 import { createTransact, type Transact } from './db/write-batcher.js';
+import { createLimits, type Limits } from './limits/limits.js';
+import { countOpenPendingInvitations } from './modules/invitations/invitation.repository.js';
 
 /** In-process signals: `outbox` fires after a transaction queued mail, so a local worker wakes at once. */
 export type ServiceEvents = EventEmitter<{ outbox: [] }>;
@@ -20,6 +22,8 @@ export interface ServiceDeps {
   events: ServiceEvents;
   /** A write transaction: its own on PostgreSQL, group-committed with its neighbours on SQLite. */
   transact: Transact;
+  /** Rate limits and the pending-invitations cap; whoever creates the deps closes them. */
+  limits: Limits;
 }
 
 export async function createServiceDeps(
@@ -36,5 +40,9 @@ export async function createServiceDeps(
     secrets,
     events: new EventEmitter(),
     transact: createTransact(database.db, database.dialect),
+    limits: createLimits(config, {
+      clock,
+      countPending: (organizationId) => countOpenPendingInvitations(database.db, organizationId, clock.now().toISOString()),
+    }),
   };
 }

@@ -23,6 +23,8 @@ export async function serve(config: Config): Promise<void> {
 
   const app = await buildApp({ deps });
   warnAboutStoredSecrets(config, app.log);
+  // Redis unreachable at start is not fatal: the limits count in memory until it answers.
+  await deps.limits.connect(app.log);
   const worker = config.outbox.inlineWorker
     ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
     : undefined;
@@ -31,6 +33,7 @@ export async function serve(config: Config): Promise<void> {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await deps.limits.close();
     await worker?.stop();
     await worker?.mailer.close();
     await database.close();

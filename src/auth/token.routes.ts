@@ -7,7 +7,17 @@ import type { App } from '../http/fastify-types.js';
 import { authenticateClient, scopesOf } from '../modules/clients/client.service.js';
 
 /** RFC 6749 §5.2 error codes. */
-type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'server_error';
+type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'server_error'
+  /**
+   * §5.2 has no code for a rate limit or an outage; this registered one (§4.1.2.1) says "try again
+   * later", with 429 (a limit) or 503 (the database unreachable) and Retry-After.
+   */
+  | 'temporarily_unavailable';
 
 class OAuthError extends Error {
   constructor(
@@ -75,12 +85,21 @@ function clientCredentials(request: FastifyRequest<{ Body: Record<string, unknow
 }
 
 export async function tokenRoutes(app: App, { deps, accessTokens }: AppContext): Promise<void> {
+  const limitAttempts = deps.limits.attempts.hook('token');
   await app.register(async (scope) => {
     await scope.register(formbody);
     scope.setErrorHandler((error, request, reply) => {
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
       const appError = toAppError(error);
       logError(request, error, appError);
+      if (appError.code === 'RATE_LIMITED') {
+        if (appError.headers) reply.headers(appError.headers);
+        return sendOAuthError(reply, new OAuthError('temporarily_unavailable', appError.detail ?? appError.title, 429));
+      }
+      if (appError.code === 'SERVICE_UNAVAILABLE') {
+        if (appError.headers) reply.headers(appError.headers);
+        return sendOAuthError(reply, new OAuthError('temporarily_unavailable', 'The service is unavailable; try again shortly.', 503));
+      }
       if (appError.status >= 500) {
         return sendOAuthError(reply, new OAuthError('server_error', `Try again later (request ${request.id}).`, 500));
       }
@@ -90,6 +109,8 @@ export async function tokenRoutes(app: App, { deps, accessTokens }: AppContext):
     scope.post(
       '/oauth/token',
       {
+        // Per client address, before the body is read: guessing secrets gets a 429.
+        onRequest: limitAttempts,
         schema: {
           tags: ['OAuth'],
           summary: 'Get an access token (OAuth 2.0 client credentials)',
@@ -98,7 +119,14 @@ export async function tokenRoutes(app: App, { deps, accessTokens }: AppContext):
             '(form or JSON). Returns an RFC 9068 JWT access token.',
           consumes: ['application/x-www-form-urlencoded', 'application/json'],
           body: Type.Optional(TokenRequest),
-          response: { 200: TokenResponse, 400: OAuthErrorResponse, 401: OAuthErrorResponse, 500: OAuthErrorResponse },
+          response: {
+            200: TokenResponse,
+            400: OAuthErrorResponse,
+            401: OAuthErrorResponse,
+            429: OAuthErrorResponse,
+            500: OAuthErrorResponse,
+            503: OAuthErrorResponse,
+          },
         },
       },
       async (request, reply) => {

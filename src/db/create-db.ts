@@ -94,11 +94,25 @@ function withStatementCache(database: SqliteDatabase.Database, size = 500): Kyse
   };
 }
 
+/** How long a request waits for a PostgreSQL connection (a new one, or a free one from the pool). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 export function createDb(config: DatabaseConfig): DatabaseHandle {
   if (config.dialect === 'postgres') {
-    const pool = new (loadPg().Pool)({ connectionString: config.url, max: config.poolSize, types: pgTypes() });
-    // An idle client can lose its server (restart, failover); log-and-drop instead of crashing.
+    const pool = new (loadPg().Pool)({
+      connectionString: config.url,
+      max: config.poolSize,
+      types: pgTypes(),
+      // A server that is unreachable without refusing (a host down, a partition) would otherwise
+      // hold each request for the operating system's TCP timeout, minutes; give up and answer 503.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
+    // A client can lose its server (restart, failover) while idle in the pool or while checked out
+    // between two queries of a transaction. pg reports it as an 'error' event, which would crash
+    // the process where nobody listens; the pool only listens to idle clients. Drop it instead:
+    // the client is no longer queryable, its next query fails, and the pool discards it.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type nodemailerModule from 'nodemailer';
+import type * as mimeFuncsModule from 'nodemailer/lib/mime-funcs';
 import type { Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
@@ -19,6 +20,7 @@ export interface OutgoingMail {
 
 /** Loaded by the processes that send mail: an API process without a worker never needs it. */
 const nodemailer = () => createRequire(import.meta.url)('nodemailer') as typeof nodemailerModule;
+const mimeFuncs = () => createRequire(import.meta.url)('nodemailer/lib/mime-funcs') as typeof mimeFuncsModule;
 
 /** A delivery failure: permanent (a 5xx reply) or worth retrying (a 4xx reply, a lost connection). */
 export class DeliveryError extends Error {
@@ -42,9 +44,20 @@ export function headerSafe(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
 }
 
+/**
+ * The subject as it goes into the header. Text that looks like an RFC 2047 encoded word
+ * (`=?utf-8?B?…?=`, from an organization or inviter name) is encoded itself: nodemailer passes a
+ * well-formed encoded word through untouched, and the recipient's mail program would decode it
+ * into text nobody checked (line breaks, a made-up subject).
+ */
+export function subjectHeader(subject: string): string {
+  const safe = headerSafe(subject);
+  return safe.includes('=?') ? mimeFuncs().encodeWord(safe, 'Q', 52) : safe;
+}
+
 /** The nodemailer message for an outgoing mail: the same for SMTP and the development mailbox. */
 function message(from: string, mail: OutgoingMail) {
-  return { from, to: mail.to, subject: headerSafe(mail.subject), text: mail.text, html: mail.html, messageId: mail.messageId };
+  return { from, to: mail.to, subject: subjectHeader(mail.subject), text: mail.text, html: mail.html, messageId: mail.messageId };
 }
 
 function classify(error: unknown): DeliveryError {

@@ -5,14 +5,23 @@ export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 export const Uuid = Type.String({ pattern: UUID_PATTERN, description: 'A UUID (lower-case).' });
 
-/** One line of human text: no control characters (PostgreSQL cannot even store NUL). */
+const SINGLE_LINE_FORBIDDEN = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029';
+
+/**
+ * One line of human text: no control characters (PostgreSQL cannot even store NUL), C1 ones
+ * (U+0085 is a line break to some) and Unicode line and paragraph separators included. Names end
+ * up in email subjects: none of them may start a new line there.
+ */
 export function SingleLine(options: { minLength?: number; maxLength: number; description?: string }) {
-  return Type.String({ pattern: '^[^\\u0000-\\u001f\\u007f]*$', ...options });
+  return Type.String({ pattern: `^[^${SINGLE_LINE_FORBIDDEN}]*$`, ...options });
 }
+
+/** What SingleLine refuses, for text that arrives without a schema to judge it (HTML forms). */
+export const NOT_SINGLE_LINE = new RegExp(`[${SINGLE_LINE_FORBIDDEN}]`);
 
 /** Free text that may have line breaks and tabs, but no other control character. */
 export function MultiLine(options: { minLength?: number; maxLength: number; description?: string }) {
-  return Type.String({ pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$', ...options });
+  return Type.String({ pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$', ...options });
 }
 
 export const OrganizationParams = Type.Object({ orgId: Uuid });

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, fieldFromPointer, isAppError, type FieldError } from './errors.js';
 
 interface AjvError {
@@ -22,13 +23,25 @@ function fieldErrors(validation: AjvError[], context: string | undefined): Field
   });
 }
 
+/** Seconds a client is asked to wait (Retry-After) when the database is unreachable: a restart or failover takes a few. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+
+/** The 503 for a request that failed because the database could not be reached; it may succeed if sent again. */
+export function serviceUnavailable(): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', 'The database is unreachable; try again shortly.', {
+    headers: { 'retry-after': String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
+  });
+}
+
 /**
  * Any error, as the catalogue knows it: AppErrors as they are, Fastify's own errors (schema
- * validation, unreadable bodies, wrong content types) mapped to their codes, and everything else
- * an INTERNAL_ERROR whose cause stays in the logs, never in the response.
+ * validation, unreadable bodies, wrong content types) mapped to their codes, a database that
+ * cannot be reached a SERVICE_UNAVAILABLE, and everything else an INTERNAL_ERROR whose cause stays
+ * in the logs, never in the response.
  */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  if (isDatabaseUnavailable(error)) return serviceUnavailable();
   const fastifyError = error as Partial<FastifyError> & { validation?: AjvError[] };
   if (Array.isArray(fastifyError.validation)) {
     const fields = fieldErrors(fastifyError.validation, fastifyError.validationContext);

@@ -32,6 +32,8 @@ export const ERRORS = {
   INVITATION_ALREADY_PENDING: { status: 409, title: 'This email address already has a pending invitation' },
   ALREADY_A_MEMBER: { status: 409, title: 'This email address already belongs to a member' },
   INVITATION_NOT_PENDING: { status: 409, title: 'The invitation is no longer pending' },
+  // 409, not 429: waiting does not lift the cap; revoking, or invitations being answered or expiring, does.
+  PENDING_INVITATION_LIMIT: { status: 409, title: 'The organization has as many pending invitations as it may have' },
   OWNER_IS_PERMANENT: { status: 409, title: 'The owner (MAIN user) cannot be removed or demoted; assign another owner first' },
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },

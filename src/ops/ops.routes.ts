@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
-import { sendProblem } from '../http/error-handler.js';
-import { AppError } from '../http/errors.js';
+import { sendProblem, serviceUnavailable } from '../http/error-handler.js';
 import type { App } from '../http/fastify-types.js';
 
 const Status = Type.Object({ status: Type.String() });
@@ -29,7 +28,7 @@ export function opsRoutes(app: App, { deps, metrics, signingKeys }: AppContext):
         return { status: 'ready' };
       } catch (error) {
         request.log.warn({ err: error }, 'database unreachable');
-        return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', 'The database is unreachable.'));
+        return sendProblem(request, reply, serviceUnavailable());
       }
     },
   );

@@ -90,6 +90,8 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
             400: Type.Ref('ProblemDetails'),
             401: Type.Ref('ProblemDetails'),
             403: Type.Ref('ProblemDetails'),
+            409: Type.Ref('ProblemDetails'),
+            429: Type.Ref('ProblemDetails'),
           },
         },
       },

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
@@ -29,18 +30,6 @@ const ProblemBody = Type.Object(
   { $id: 'TenantProblem' },
 );
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 /** Refusals of one user in the list are 400s in this document. */
 const DOCUMENTED_AS_BAD_REQUEST = new Set(['INVITATION_ALREADY_PENDING', 'ALREADY_A_MEMBER', 'DUPLICATE_EMAIL', 'UNKNOWN_ROLE']);
 
@@ -50,7 +39,7 @@ function renderError(request: FastifyRequest, reply: FastifyReply, error: AppErr
     status === 500
       ? `A server error occurred while processing your request. Please try again later. Trace ID: ${request.id}`
       : (error.detail ?? error.title);
-  return reply.status(status).type('application/problem+json').send({ title: REASONS[status] ?? 'Error', status, detail });
+  return reply.status(status).type('application/problem+json').send({ title: STATUS_CODES[status] ?? 'Error', status, detail });
 }
 
 /** The document's sentence for each way one user in the list can be refused. */
@@ -91,6 +80,8 @@ export async function tenantInviteUsersSurface(app: App, { deps }: AppContext): 
             200: Type.Unsafe<undefined>({ description: 'Response Body Empty' }),
             400: Type.Ref('TenantProblem'),
             401: Type.Ref('TenantProblem'),
+            409: Type.Ref('TenantProblem'),
+            429: Type.Ref('TenantProblem'),
             500: Type.Ref('TenantProblem'),
           },
         },

@@ -110,6 +110,7 @@ export async function usersOrganizationsAdInviteSurface(app: App, { deps, access
               403: Type.Ref('ProblemDetails'),
               409: Type.Ref('ProblemDetails'),
               415: Type.Ref('ProblemDetails'),
+              429: Type.Ref('ProblemDetails'),
             },
           },
         },

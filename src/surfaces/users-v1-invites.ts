@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
@@ -54,19 +55,6 @@ const InviteList = Type.Object({
   limit: Type.Integer({ description: 'Items per page.' }),
 });
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 const MESSAGES: Record<number, string> = {
   400: 'The request contains invalid parameters or malformed data',
   401: 'Authentication required. Please provide a valid API token',
@@ -107,7 +95,7 @@ function renderError(request: FastifyRequest, reply: FastifyReply, error: AppErr
   const status = DOCUMENTED_AS_BAD_REQUEST.has(error.code) ? 400 : error.status >= 500 ? 500 : error.status;
   const details = status === 400 ? documentedDetails(error) : undefined;
   return reply.status(status).type('application/json').send({
-    error: REASONS[status] ?? 'Error',
+    error: STATUS_CODES[status] ?? 'Error',
     message: MESSAGES[status] ?? error.detail ?? error.title,
     code: status,
     ...(details?.length ? { details } : {}),
@@ -142,6 +130,8 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
             400: errorRef,
             401: errorRef,
             404: errorRef,
+            409: errorRef,
+            429: errorRef,
             500: errorRef,
           },
         },

@@ -5,7 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import type { Config } from '../config.js';
 import type { ServiceDeps } from '../deps.js';
+import { NOT_SINGLE_LINE } from '../http/common.schemas.js';
 import { logError, toAppError } from '../http/error-handler.js';
 import { AppError, isAppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
@@ -61,22 +63,50 @@ function sendPage(reply: FastifyReply, status: number, page: string): FastifyRep
   return reply.status(status).type('text/html; charset=utf-8').send(page);
 }
 
+/**
+ * The rules the API's name fields follow, for a form that has no schema to judge it: a name ends
+ * up in the subject of the invitations its owner sends, where a line break would start a header.
+ */
+function nameProblem(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (NOT_SINGLE_LINE.test(value)) return 'Use one line of text, without control characters.';
+  if (value.trim().length > NAME_MAX) return `Use at most ${NAME_MAX} characters.`;
+  return undefined;
+}
+
 /** An empty form field is an absent one. */
 function given(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
 
-export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<void> {
-  const secure = new URL(deps.config.publicUrl).protocol === 'https:';
-  const formAction = ["'self'", ...deps.config.allowedRedirectOrigins].join(' ');
-  const securityHeaders = {
+/** The headers of every page: no referrer, no caching, a strict content security policy. */
+function pageSecurityHeaders(config: Config): Record<string, string> {
+  const formAction = ["'self'", ...config.allowedRedirectOrigins].join(' ');
+  return {
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
     'content-security-policy': `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
   };
+}
+
+/**
+ * The one invalid-link page, for a link Fastify cannot even route (a token that is not valid
+ * percent-encoded UTF-8, or longer than any path parameter may be): such a link is as dead as an
+ * unknown one, and a browser should see the same page.
+ */
+export function sendUnroutableLinkPage(reply: FastifyReply, config: Config): FastifyReply {
+  return sendPage(reply.headers(pageSecurityHeaders(config)), 404, invalidLinkPage());
+}
+
+export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<void> {
+  // The forms take the link token as the credential: attempts are limited per client address.
+  // (Opening the page, a GET, is not: it changes nothing, and mail scanners follow links.)
+  const limitAttempts = deps.limits.attempts.hook('accept');
+  const secure = new URL(deps.config.publicUrl).protocol === 'https:';
+  const securityHeaders = pageSecurityHeaders(deps.config);
 
   app.get('/assets/tessera.css', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
@@ -105,7 +135,18 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
       }
       const appError = toAppError(error);
       logError(request, error, appError);
-      if (appError.code === 'INVITATION_LINK_INVALID' || appError.status === 404) return sendPage(reply, 404, invalidLinkPage());
+      if (appError.code === 'RATE_LIMITED') {
+        if (appError.headers) reply.headers(appError.headers);
+        return sendPage(reply, 429, errorPage('Too many attempts', 'Wait a minute, then go back and try again.'));
+      }
+      // A token the schema refuses (empty, too long) is a dead link like any other: the same page.
+      const badLink = (error as { validationContext?: string }).validationContext === 'params';
+      if (appError.code === 'INVITATION_LINK_INVALID' || appError.status === 404 || badLink) return sendPage(reply, 404, invalidLinkPage());
+      if (appError.status === 503) {
+        // The database is out of reach for a moment (restart, failover): say so, and when to retry.
+        if (appError.headers) reply.headers(appError.headers);
+        return sendPage(reply, 503, errorPage('Back in a moment', 'We could not reach our records just now. Please try again in a few seconds.', request.id));
+      }
       if (appError.status >= 500) {
         return sendPage(reply, 500, errorPage('Something went wrong', 'Please try again in a moment.', request.id));
       }
@@ -146,15 +187,13 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
 
     scope.post(
       '/invite/:token/accept',
-      { preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: AcceptForm } },
+      { onRequest: limitAttempts, preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: AcceptForm } },
       async (request, reply) => {
         const values = { firstName: given(request.body.firstName), lastName: given(request.body.lastName) };
         for (const name of ['firstName', 'lastName'] as const) {
-          if ((values[name]?.length ?? 0) > NAME_MAX) {
-            return renderInvitation(request, request.params.token, reply, 400, {
-              values,
-              error: { field: name, message: `Use at most ${NAME_MAX} characters.` },
-            });
+          const problem = nameProblem(request.body[name]);
+          if (problem) {
+            return renderInvitation(request, request.params.token, reply, 400, { values, error: { field: name, message: problem } });
           }
         }
         const session = await signedIn(request);
@@ -179,7 +218,7 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
 
     scope.post(
       '/invite/:token/decline',
-      { preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
+      { onRequest: limitAttempts, preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
       async (request, reply) => {
         const invitation = await lookupInvitation(deps, request.params.token);
         await declineInvitation(deps, request.params.token);
@@ -189,7 +228,7 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
 
     scope.post(
       '/invite/:token/sign-out',
-      { preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
+      { onRequest: limitAttempts, preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
       async (request, reply) => {
         const session = await signedIn(request);
         if (session) await revokeSession(deps.db, session.sessionId, deps.clock.now().toISOString());

@@ -26,12 +26,19 @@ export class SmtpSink {
   delayMs = 0;
   /** Messages whose DATA arrived, answered or not yet. */
   arrived = 0;
+  /** Connections that failed (a client that went away mid-message), kept rather than thrown. */
+  readonly connectionErrors: Error[] = [];
   private readonly attempts = new Map<string, number>();
   private readonly server: SMTPServer;
   port = 0;
 
-  constructor() {
+  /**
+   * `closeTimeoutMs`: how long `stop()` lets connected clients finish before it answers them 421
+   * and hangs up (smtp-server waits 30 s by default); short, to take the server down at once.
+   */
+  constructor(options: { closeTimeoutMs?: number } = {}) {
     this.server = new SMTPServer({
+      ...(options.closeTimeoutMs === undefined ? {} : { closeTimeout: options.closeTimeoutMs }),
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
@@ -70,10 +77,17 @@ export class SmtpSink {
         });
       },
     });
+    // A client that dies in the middle of a message (a killed worker) resets its connection;
+    // smtp-server reports that as an 'error' event, which would crash the test process unheard.
+    this.server.on('error', (error) => this.connectionErrors.push(error));
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on `port` (a free one by default; a given one to come back where a sink went down). */
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', resolve);
+    });
     this.port = (this.server.server.address() as { port: number }).port;
     return this;
   }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DialectName } from '../../src/db/dialect.js';
@@ -31,13 +31,27 @@ export interface TestApp {
 }
 
 /**
+ * Tests create invitations and tokens by the hundred from 127.0.0.1: the limits are on (so that
+ * every test goes through them) but far away. The rate-limit tests set low ones.
+ */
+export const GENEROUS_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '1000000',
+  RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '1000000',
+  RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: '1000000',
+  RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE: '1000000',
+  RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000000',
+  RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: '1000000',
+  PENDING_INVITATIONS_MAX_PER_ORG: '1000000',
+};
+
+/**
  * The real app on a fresh, migrated database of the given dialect, with its logs captured. With
  * `smtp`, a real SMTP server receives the mail that a real outbox worker delivers.
  */
 export async function startTestApp(
   dialect: DialectName,
   env: Record<string, string> = {},
-  options: { smtp?: boolean; listen?: boolean } = {},
+  options: { smtp?: boolean; listen?: boolean; onRoute?: (route: RouteOptions) => void } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const smtp = options.smtp ? await new SmtpSink().start() : undefined;
@@ -51,6 +65,7 @@ export async function startTestApp(
     OUTBOX_POLL_MS: '50',
     OUTBOX_RETRY_BASE_MS: '50',
     OUTBOX_RETRY_MAX_MS: '200',
+    ...GENEROUS_LIMITS,
     ...(smtp ? { SMTP_URL: smtp.url } : {}),
     ...env,
   });
@@ -63,8 +78,9 @@ export async function startTestApp(
     },
   });
   const deps = await createServiceDeps(config, database.handle, clock);
-  const app = await buildApp({ deps, logger: loggerOptions(config.logLevel, stream) });
+  const app = await buildApp({ deps, logger: loggerOptions(config.logLevel, stream), onRoute: options.onRoute });
   await app.ready();
+  await deps.limits.connect(app.log);
   if (port) await app.listen({ port, host: '127.0.0.1' });
   const worker = smtp ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' })) : undefined;
   worker?.start();
@@ -82,6 +98,7 @@ export async function startTestApp(
       await worker?.mailer.close();
       await smtp?.stop();
       await app.close();
+      await deps.limits.close();
       await database.drop();
     },
   };

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createEmptyDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.js';
 import { freePort } from '../helpers/test-app.js';
@@ -17,6 +19,26 @@ function runCli(args: string[], env: Record<string, string>) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) sets its V8 flags and sizes the thread pool, then runs the CLI', () => {
+  // Run as an executable, as npm's bin link and `npm start` run it. The probe (loaded through
+  // NODE_OPTIONS, before the launcher) prints what the CLI sees once the launcher has run.
+  const probe = 'process.on("exit", () => process.stderr.write(`probe ${JSON.stringify([process.env.UV_THREADPOOL_SIZE, process.execArgv])}\\n`))';
+  const run = (threads: string) =>
+    spawnSync(join(ROOT, 'bin/tessera.cjs'), ['--help'], {
+      cwd: ROOT,
+      env: { ...process.env, UV_THREADPOOL_SIZE: threads, NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(probe)}` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const probed = (stderr: string): [string, string[]] => JSON.parse(/^probe (.*)$/m.exec(stderr)?.[1] ?? 'null');
+  const result = run('');
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Usage: tessera/);
+  const [threads, flags] = probed(result.stderr);
+  assert.equal(threads, String(Math.max(2, availableParallelism())));
+  assert.ok(flags.includes('--max-semi-space-size=8'), `V8 flags from the shebang: ${flags.join(' ')}`);
+  assert.equal(probed(run('7').stderr)[0], '7', 'an operator-set size is kept');
+});
 
 interface RunningServer {
   child: ChildProcessWithoutNullStreams;

@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { sql } from 'kysely';
+import { createFingerprinter, type Fingerprint } from '../helpers/db-fingerprint.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
 
-/** Row counts of every table that a write could touch. */
-async function snapshot(t: TestApp): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of ['organizations', 'roles', 'users', 'memberships', 'invitations', 'outbox', 'idempotency_keys', 'sessions']) {
-    const result = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(t.deps.db);
-    counts[table] = Number(result.rows[0]!.n);
-  }
-  const updated = await t.deps.db
-    .selectFrom('invitations')
-    .select((eb) => eb.fn.max('updated_at').as('latest'))
-    .executeTakeFirst();
-  counts.latestInvitationUpdate = updated?.latest ? Date.parse(String(updated.latest)) : 0;
-  return counts;
+/** What a write would change in any table (row counts, latest timestamps): equal before and after means nothing was written. */
+async function snapshot(t: TestApp): Promise<Fingerprint> {
+  return (await createFingerprinter(t.deps.db, t.database.dialect)).take();
 }
 
 for (const dialect of DIALECTS) {

@@ -76,6 +76,23 @@ for (const dialect of DIALECTS) {
         assert.ok(operations.includes(expected), `${expected} is missing from /openapi.json`);
       }
       assert.ok(document.components.schemas.ProblemDetails, 'ProblemDetails is a named schema');
+
+      // Every operation a limit can refuse says so, on every surface.
+      const responses = (method: string, path: string) =>
+        Object.keys((document.paths[path] as Record<string, { responses: Record<string, unknown> }>)[method]!.responses);
+      for (const [method, path] of [
+        ['post', '/oauth/token'],
+        ['post', '/v1/sessions'],
+        ['post', '/v1/organizations/{orgId}/invitations'],
+        ['post', '/v1/organizations/{orgId}/invitations/bulk'],
+        ['post', '/v1/invitations/accept'],
+        ['post', '/users/v1/invites'],
+        ['post', '/api/v1/organization/users/invite'],
+        ['post', '/users-organizations/v1/ad/invite'],
+        ['post', '/api/v1.0/external/tenant/inviteusers'],
+      ] as const) {
+        assert.ok(responses(method, path).includes('429'), `${method.toUpperCase()} ${path} documents its 429`);
+      }
     });
 
     test('/docs renders the reference', async () => {

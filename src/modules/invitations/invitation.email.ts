@@ -52,7 +52,23 @@ export function invitationEmailMessage(
   };
 }
 
-export type PreparedMessage = { mail: OutgoingMail; invitationId: string } | { cancel: string };
+/** The invitation email's queued payload; `suppressed` (the reason) when it must not be sent. */
+type QueuedPayload = InvitationEmailPayload & { suppressed?: string };
+
+/**
+ * The same message, marked to be recorded as delivered without being sent: the link token is not
+ * kept, since no email will carry it.
+ */
+export function suppressInvitationEmail(message: Insertable<OutboxTable>, reason: string): Insertable<OutboxTable> {
+  const payload = JSON.parse(message.payload) as QueuedPayload;
+  return { ...message, secret: null, payload: JSON.stringify({ ...payload, suppressed: reason }) };
+}
+
+export type PreparedMessage =
+  | { mail: OutgoingMail; invitationId: string }
+  | { cancel: string }
+  /** Recorded like a delivery, with the reason kept, but not sent. */
+  | { suppressed: string };
 
 /**
  * Turns leased outbox rows into emails. A message whose invitation is no longer PENDING, or whose
@@ -73,10 +89,13 @@ export async function prepareInvitationEmails(deps: ServiceDeps, rows: OutboxRow
   const host = new URL(deps.config.publicUrl).hostname;
 
   for (const row of rows) {
-    const payload = JSON.parse(row.payload) as InvitationEmailPayload;
+    const { suppressed, ...payload } = JSON.parse(row.payload) as QueuedPayload;
     const token = row.secret ? deps.secrets.open('outbox-seal', row.secret) : undefined;
     const invitation = byId.get(payload.invitationId);
-    if (!token) {
+    if (suppressed !== undefined) {
+      const pending = invitation && invitation.status === 'PENDING' && invitation.expires_at > now;
+      prepared.set(row.id, pending ? { suppressed } : { cancel: 'the invitation is no longer pending' });
+    } else if (!token) {
       prepared.set(row.id, { cancel: 'the sealed link token cannot be opened (was SECRET_KEY changed?)' });
     } else if (!invitation || invitation.status !== 'PENDING' || invitation.expires_at <= now) {
       prepared.set(row.id, { cancel: 'the invitation is no longer pending' });

@@ -10,25 +10,21 @@ const INSERT_CHUNK = 500;
 
 /**
  * Inserts invitations, skipping any whose (organization, email) already has a PENDING one: the
- * partial unique index decides, so concurrent requests cannot both win. Returns the rows written.
+ * partial unique index decides, so concurrent requests cannot both win. Returns the ids written.
  */
-export async function insertPendingInvitations(
-  db: Executor,
-  rows: Insertable<InvitationTable>[],
-): Promise<InvitationRow[]> {
-  const inserted: InvitationRow[] = [];
+export async function insertPendingInvitations(db: Executor, rows: Insertable<InvitationTable>[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    inserted.push(
-      ...(await db
+    const written = await db
         .insertInto('invitations')
         .values(rows.slice(start, start + INSERT_CHUNK))
         .onConflict((conflict) =>
           // The predicate must be a literal for the database to match it to the partial index.
           conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
         )
-        .returningAll()
-        .execute()),
-    );
+        .returning('id')
+        .execute();
+    for (const row of written) inserted.add(row.id);
   }
   return inserted;
 }
@@ -164,4 +160,16 @@ export async function recordInvitationsSent(db: Executor, ids: string[], now: st
     .set((eb) => ({ send_count: eb('send_count', '+', 1), last_sent_at: now }))
     .where('id', 'in', ids)
     .execute();
+}
+
+/** PENDING invitations that have not expired: what the per-organization cap counts. */
+export async function countOpenPendingInvitations(db: Executor, organizationId: string, now: string): Promise<number> {
+  const row = await db
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .where('organization_id', '=', organizationId)
+    .where('status', '=', 'PENDING')
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

@@ -40,6 +40,8 @@ const IDEMPOTENCY_HEADER = {
 
 export function invitationRoutes(app: App, context: AppContext): void {
   const { deps } = context;
+  // The invitee's routes take a link token as the credential: attempts are limited per client address.
+  const limitAttempts = deps.limits.attempts.hook('accept');
 
   app.post(
     '/v1/organizations/:orgId/invitations',
@@ -55,7 +57,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
         params: OrganizationParams,
         headers: IDEMPOTENCY_HEADER,
         body: CreateInvitationBody,
-        response: { 201: CreatedInvitationResponse, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: { 201: CreatedInvitationResponse, ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -78,12 +80,14 @@ export function invitationRoutes(app: App, context: AppContext): void {
         summary: 'Invite up to 1,000 people in one request',
         description:
           'Each item stands alone: the response has one result per item, in order, with the status it ' +
-          'would have had as a single request. Items that succeed are written even if others fail.',
+          'would have had as a single request. Items that succeed are written even if others fail. Past a limit ' +
+          '(invitations per hour, pending invitations), the first items that fit are created and the others answer ' +
+          '429 or 409; when none fits, the whole request does.',
         security: NATIVE_SECURITY,
         params: OrganizationParams,
         headers: IDEMPOTENCY_HEADER,
         body: BulkInvitationBody,
-        response: { 200: BulkInvitationResponse, ...problemResponses(400, 401, 403, 404, 422) },
+        response: { 200: BulkInvitationResponse, ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -203,12 +207,13 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/invitations/lookup',
     {
+      onRequest: limitAttempts,
       schema: {
         tags: ['Invitee'],
         summary: 'What an invitation link is for',
         description: 'The token from the link is the credential. Unknown, expired, revoked and used links all answer 404.',
         body: TokenBody,
-        response: { 200: LookupResponse, ...problemResponses(400, 404) },
+        response: { 200: LookupResponse, ...problemResponses(400, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -220,6 +225,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/invitations/accept',
     {
+      onRequest: limitAttempts,
       schema: {
         tags: ['Invitee'],
         summary: 'Accept an invitation',
@@ -228,7 +234,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
           'one (`password`, or a session as Bearer, which must be the invited address), activates the membership ' +
           'and returns a session.',
         body: AcceptBody,
-        response: { 200: AcceptResponse, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: AcceptResponse, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -245,11 +251,12 @@ export function invitationRoutes(app: App, context: AppContext): void {
   app.post(
     '/v1/invitations/decline',
     {
+      onRequest: limitAttempts,
       schema: {
         tags: ['Invitee'],
         summary: 'Decline an invitation',
         body: TokenBody,
-        response: { 204: { type: 'null' }, ...problemResponses(400, 404) },
+        response: { 204: { type: 'null' }, ...problemResponses(400, 404, 429) },
       },
     },
     async (request, reply) => {

@@ -13,7 +13,7 @@ import { activateMembership, findLiveMembership } from '../memberships/membershi
 import type { OutboxTable } from '../outbox/outbox.table.js';
 import { insertOutboxMessages } from '../outbox/outbox.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
-import { listRoles, type RoleRow } from '../roles/role.repository.js';
+import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
 import { openSession, type NewSession } from '../sessions/session.service.js';
 import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js';
 import { findUserByCanonicalEmail, findUserById, insertUser, type UserRow } from '../users/user.repository.js';
@@ -71,7 +71,8 @@ export type InviteResult =
 interface PreparedItem {
   index: number;
   canonical: string;
-  row: Insertable<InvitationTable>;
+  /** The whole row as written: the response is made from it, not read back. */
+  row: InvitationRow;
   token: string;
   sendEmail: boolean;
   roleName: string;
@@ -101,6 +102,17 @@ export function checkRedirectUrl(deps: Pick<ServiceDeps, 'config'>, value: strin
     // not a URL at all: refused below
   }
   return fieldError('REDIRECT_URL_NOT_ALLOWED', 'redirectUrl', `The redirect URL must be on one of: ${deps.config.allowedRedirectOrigins.join(', ')}.`);
+}
+
+/** The roles the requests can name: one request reads its one role, a bulk reads them all. */
+async function rolesFor(deps: ServiceDeps, organizationId: string, requests: InvitationRequest[]): Promise<RoleRow[]> {
+  if (requests.length !== 1) return listRoles(deps.db, organizationId);
+  const [request] = requests as [InvitationRequest];
+  const role =
+    request.roleId !== undefined
+      ? await findRoleById(deps.db, organizationId, request.roleId)
+      : await findRoleByName(deps.db, organizationId, request.roleName ?? 'Member');
+  return role ? [role] : [];
 }
 
 function resolveRole(roles: RoleRow[], request: InvitationRequest): RoleRow | AppError {
@@ -151,7 +163,7 @@ export async function inviteMany(
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const results: InviteResult[] = new Array(requests.length);
-  const roles = await listRoles(deps.db, organization.id);
+  const roles = await rolesFor(deps, organization.id, requests);
   const inviter = await resolveInviter(deps, access, options.inviterUserId);
   const seen = new Map<string, number>();
   const prepared: PreparedItem[] = [];
@@ -221,6 +233,11 @@ export async function inviteMany(
         expires_at: addSeconds(now, days * 86_400).toISOString(),
         created_at: nowIso,
         updated_at: nowIso,
+        accepted_at: null,
+        accepted_user_id: null,
+        declined_at: null,
+        revoked_at: null,
+        last_sent_at: null,
         send_count: 0,
         link_delivery: (request.sendEmail ?? true) ? 'EMAIL' : 'RESPONSE',
       },
@@ -230,37 +247,42 @@ export async function inviteMany(
   const refuseAll = () => options.atomic && results.some((result) => result && !result.ok);
   if (refuseAll() || prepared.length === 0) return fillSkipped(results);
 
+  // The limits (per organization, per inviter, pending cap, per recipient): refused whole when all or
+  // nothing, else the first items that fit go on and the others are refused one by one.
+  const admission = await deps.limits.invitations.admit({
+    organizationId: organization.id,
+    principal: access.principal,
+    emailRecipients: prepared.map((item) => (item.sendEmail ? item.canonical : null)),
+    atomic: options.atomic,
+  });
+  for (const item of prepared.splice(admission.admitted)) results[item.index] = { ok: false, error: admission.refusal! };
+
   let queuedMail = false;
   try {
     await deps.transact(async (trx) => {
-      const emails = prepared.map((item) => item.canonical);
-      const slots = await findPendingSlots(trx, organization.id, emails);
-      const stale = slots.filter((slot) => slot.expires_at <= nowIso).map((slot) => slot.email_canonical);
-      // An expired PENDING row still holds its address's slot in the unique index: give it back.
-      if (stale.length > 0) await expireStalePending(trx, organization.id, stale, nowIso);
-      const pending = new Set(slots.filter((slot) => slot.expires_at > nowIso).map((slot) => slot.email_canonical));
-      const members = await findActiveMemberEmails(trx, organization.id, emails);
-      const writable = prepared.filter((item) => {
-        if (members.has(item.canonical)) {
-          results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };
-          return false;
-        }
-        if (pending.has(item.canonical)) {
-          results[item.index] = {
-            ok: false,
-            error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
-          };
-          return false;
-        }
-        return true;
+      const members = await findActiveMemberEmails(trx, organization.id, prepared.map((item) => item.canonical));
+      const candidates = prepared.filter((item) => {
+        if (!members.has(item.canonical)) return true;
+        results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };
+        return false;
       });
       if (refuseAll()) throw new Rollback();
 
-      const written = await insertPendingInvitations(trx, writable.map((item) => item.row));
-      const writtenIds = new Set(written.map((row) => row.id));
-      for (const item of writable) {
-        if (!writtenIds.has(item.row.id)) {
-          // A concurrent request invited the same address between our check and our insert.
+      // Insert first: most addresses hold no PENDING invitation, and the unique index names the few
+      // that do (including any a concurrent request just wrote), so only those need another look.
+      const writtenIds = await insertPendingInvitations(trx, candidates.map((item) => item.row));
+      const taken = candidates.filter((item) => !writtenIds.has(item.row.id));
+      if (taken.length > 0) {
+        const slots = await findPendingSlots(trx, organization.id, taken.map((item) => item.canonical));
+        // An expired PENDING row still holds its address's slot in the unique index: give it back.
+        const stale = new Set(slots.filter((slot) => slot.expires_at <= nowIso).map((slot) => slot.email_canonical));
+        if (stale.size > 0) {
+          await expireStalePending(trx, organization.id, [...stale], nowIso);
+          const retried = await insertPendingInvitations(trx, taken.filter((item) => stale.has(item.canonical)).map((item) => item.row));
+          for (const id of retried) writtenIds.add(id);
+        }
+        for (const item of taken) {
+          if (writtenIds.has(item.row.id)) continue;
           results[item.index] = {
             ok: false,
             error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
@@ -268,11 +290,11 @@ export async function inviteMany(
         }
       }
       if (refuseAll()) throw new Rollback();
+      const written = candidates.filter((item) => writtenIds.has(item.row.id));
 
       const messages: Insertable<OutboxTable>[] = [];
-      const itemsById = new Map(writable.map((item) => [item.row.id as string, item]));
-      for (const row of written) {
-        const item = itemsById.get(row.id)!;
+      for (const item of written) {
+        const { row } = item;
         results[item.index] = {
           ok: true,
           invitation: toInvitation(row, item.roleName, nowIso),
@@ -280,7 +302,7 @@ export async function inviteMany(
         };
         if (item.sendEmail) {
           messages.push(
-            invitationEmailMessage(
+            admission.screenEmail(item.canonical, invitationEmailMessage(
               deps,
               {
                 organizationId: organization.id,
@@ -294,18 +316,20 @@ export async function inviteMany(
               },
               item.token,
               nowIso,
-            ),
+            )),
           );
         }
       }
       await insertOutboxMessages(trx, messages);
       queuedMail = messages.length > 0;
-      await options.alsoInTransaction?.(trx, written, nowIso);
+      await options.alsoInTransaction?.(trx, written.map((item) => item.row), nowIso);
     });
   } catch (error) {
+    admission.settle([]);
     if (!(error instanceof Rollback)) throw error;
     return fillSkipped(results);
   }
+  admission.settle(prepared.filter((item) => results[item.index]!.ok).map((item) => item.canonical));
   if (queuedMail) deps.events.emit('outbox');
   return results;
 }
@@ -413,8 +437,9 @@ export async function resendInvitation(
     if (!updated) return undefined;
     const inviter = updated.inviter_user_id ? await findUserById(trx, updated.inviter_user_id) : undefined;
     const roleName = await roleNameOf(trx, organizationId, updated.role_id);
+    // Over the recipient's daily limit the email is queued suppressed (recorded, not sent); the answer is the same.
     await insertOutboxMessages(trx, [
-      invitationEmailMessage(
+      await deps.limits.invitations.screenEmail(updated.email_canonical, invitationEmailMessage(
         deps,
         {
           organizationId,
@@ -428,7 +453,7 @@ export async function resendInvitation(
         },
         token,
         nowIso,
-      ),
+      )),
     ]);
     return { row: updated, roleName };
   });

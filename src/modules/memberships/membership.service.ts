@@ -27,6 +27,14 @@ function membersQuery(db: Executor, organizationId: string) {
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .innerJoin('roles', 'roles.id', 'memberships.role_id')
     .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
+    // An INVITED membership's pending invitation (one at most, by the unique index): its profile.
+    .leftJoin('invitations', (join) =>
+      join
+        .onRef('invitations.organization_id', '=', 'memberships.organization_id')
+        .onRef('invitations.email_canonical', '=', 'users.email_canonical')
+        .on('invitations.status', '=', 'PENDING')
+        .on('memberships.status', '=', 'INVITED'),
+    )
     .select([
       'memberships.id',
       'memberships.status',
@@ -48,6 +56,9 @@ function membersQuery(db: Executor, organizationId: string) {
       'users.created_at as user_created_at',
       'users.updated_at as user_updated_at',
       'organizations.main_user_id',
+      'invitations.email as invited_email',
+      'invitations.first_name as invited_first_name',
+      'invitations.last_name as invited_last_name',
     ])
     .where('memberships.organization_id', '=', organizationId)
     .where('memberships.deleted_at', 'is', null);
@@ -55,15 +66,23 @@ function membersQuery(db: Executor, organizationId: string) {
 
 type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTakeFirstOrThrow']>>;
 
+/**
+ * Until they accept, an invited person is shown as the inviter described them (the address and
+ * names of the invitation). Their account, which may belong to other organizations, is not this
+ * organization's to read: showing its names would tell the inviter that it exists.
+ */
+function shownProfile(row: MemberRow): { email: string; first_name: string | null; last_name: string | null } {
+  if (row.status !== 'INVITED') return { email: row.email, first_name: row.first_name, last_name: row.last_name };
+  return { email: row.invited_email ?? row.email_canonical, first_name: row.invited_first_name, last_name: row.invited_last_name };
+}
+
 function toMember(row: MemberRow): Member {
   return {
     user: toPublicUser({
       id: row.user_id,
       numeric_id: row.user_numeric_id,
-      email: row.email,
       email_canonical: row.email_canonical,
-      first_name: row.first_name,
-      last_name: row.last_name,
+      ...shownProfile(row),
       password_hash: null,
       email_verified_at: null,
       created_at: row.user_created_at,

@@ -64,8 +64,9 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
         tags: ['Organizations'],
         summary: 'Assign or change the owner (MAIN user)',
         description:
-          'The user with this email (created when unknown) becomes an active Owner and the MAIN user. ' +
-          'A previous owner stays a member with the role they had.',
+          'The user with this email becomes an active Owner and the MAIN user. A platform client may name anyone ' +
+          '(an unknown address gets an account); an organization client or a signed-in Owner names an active member ' +
+          '(anyone else: 400). A previous owner stays a member with the role they had.',
         security: NATIVE_SECURITY,
         params: OrganizationParams,
         body: AssignOwnerBody,
@@ -73,8 +74,10 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
       },
     },
     async (request) => {
-      await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'organization:manage');
-      return assignOwner(deps, request.params.orgId, request.body);
+      const principal = principalOf(request);
+      await authorizeOrganization(deps, principal, request.params.orgId, 'organization:manage');
+      const platform = principal.kind === 'client' && principal.organizationId === null;
+      return assignOwner(deps, request.params.orgId, request.body, { membersOnly: !platform });
     },
   );
 }

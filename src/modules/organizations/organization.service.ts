@@ -3,11 +3,12 @@ import { hashSecret } from '../../auth/secrets.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
 import type { ServiceDeps } from '../../deps.js';
+import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
-import { upsertMembership } from '../memberships/membership.repository.js';
+import { findLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
 import { findBuiltinRole } from '../roles/role.repository.js';
 import { createBuiltinRoles, toRole, type Role } from '../roles/role.service.js';
-import { findUserById, type UserRow } from '../users/user.repository.js';
+import { findUserByCanonicalEmail, findUserById, type UserRow } from '../users/user.repository.js';
 import { requireEmail } from '../users/email.js';
 import { findOrCreateUser, toPublicUser, type PublicUser } from '../users/user.service.js';
 import {
@@ -79,6 +80,12 @@ export async function createOrganization(deps: ServiceDeps, input: CreateOrganiz
   if (!name) {
     throw new AppError('VALIDATION_FAILED', 'The organization name must not be blank.', {
       fields: [{ field: 'name', message: 'must not be blank' }],
+    });
+  }
+  // The route's schema says so too; the CLI has no schema. The name goes into email subjects.
+  if (NOT_SINGLE_LINE.test(name)) {
+    throw new AppError('VALIDATION_FAILED', 'The organization name must be one line without control characters.', {
+      fields: [{ field: 'name', message: 'must be one line without control characters' }],
     });
   }
   if (input.owner) requireEmail(input.owner.email, 'owner.email');
@@ -158,16 +165,26 @@ export async function getOrganization(deps: ServiceDeps, organizationId: string)
  * Assigns or changes the MAIN user (created without a password when unknown: they set one through
  * an invitation or sign-in flow of their own). The previous owner stays a member with the role
  * they had; a pending invitation of the new owner's address is revoked, having nothing left to do.
+ *
+ * With `membersOnly` (every caller but a platform client), the new owner must already be an active
+ * member: anyone else would become an Owner without having agreed to, and the answer, which shows
+ * the owner's profile, would tell the caller whether the address has an account elsewhere. The
+ * refusal is the same whether it has one or not.
  */
 export async function assignOwner(
   deps: ServiceDeps,
   organizationId: string,
   input: Omit<OwnerInput, 'password'>,
+  options: { membersOnly: boolean },
 ): Promise<Organization> {
   const { canonical } = requireEmail(input.email);
   return deps.db.transaction().execute(async (trx) => {
     const organization = await findOrganizationById(trx, organizationId);
     if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
+    if (options.membersOnly && !(await isActiveMember(trx, organizationId, canonical))) {
+      const message = 'must be an active member of the organization';
+      throw new AppError('VALIDATION_FAILED', `email: The new owner ${message}.`, { fields: [{ field: 'email', message }] });
+    }
     const now = deps.clock.now().toISOString();
     const owner = await findOrCreateUser(trx, deps.clock, input);
     await trx
@@ -179,4 +196,10 @@ export async function assignOwner(
       .execute();
     return toOrganization(await makeOwner(trx, organization, owner, now), owner);
   });
+}
+
+async function isActiveMember(db: Executor, organizationId: string, canonicalEmail: string): Promise<boolean> {
+  const user = await findUserByCanonicalEmail(db, canonicalEmail);
+  const membership = user ? await findLiveMembership(db, organizationId, user.id) : undefined;
+  return membership?.status === 'ACTIVE';
 }

@@ -47,17 +47,20 @@ export function claimDueMessages(
 
 /**
  * Delivered: done for good, and the sealed secret (the link token) is erased. Returns the row if
- * this worker still held it (a worker whose lease ran out records nothing).
+ * this worker still held it (a worker whose lease ran out records nothing). `note` says why a
+ * message recorded as delivered was in fact not sent (suppressed), for the operator; without one,
+ * the last failed attempt's error stays.
  */
 export function markSent(
   db: Executor,
   workerId: string,
   id: string,
   now: string,
+  note: string | null = null,
 ): Promise<{ invitation_id: string | null } | undefined> {
   return db
     .updateTable('outbox')
-    .set({ status: 'SENT', sent_at: now, updated_at: now, secret: null, locked_by: null, locked_until: null })
+    .set({ status: 'SENT', sent_at: now, updated_at: now, secret: null, locked_by: null, locked_until: null, ...(note ? { last_error: note } : {}) })
     .where('id', '=', id)
     .where('locked_by', '=', workerId)
     .returning('invitation_id')

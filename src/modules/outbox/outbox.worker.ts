@@ -133,6 +133,9 @@ export class OutboxWorker {
         } else if ('cancel' in message) {
           await this.finish(row, 'CANCELLED', message.cancel);
           outcome.cancelled++;
+        } else if ('suppressed' in message) {
+          await this.recordSent(row, message.suppressed);
+          outcome.sent++;
         } else {
           try {
             await this.mailer.send(message.mail);
@@ -168,15 +171,15 @@ export class OutboxWorker {
     await renewLeases(this.deps.db, this.id, this.leaseUntil(now), now.toISOString());
   }
 
-  private unrecorded: OutboxRow[] = [];
+  private unrecorded: Array<{ row: OutboxRow; note: string | null }> = [];
   private lastFlush = 0;
 
   /**
    * Recorded soon after the server accepted it, a few at a time (one commit for many messages): a
    * crash resends at most the messages in flight and the few not yet recorded.
    */
-  private async recordSent(row: OutboxRow): Promise<void> {
-    this.unrecorded.push(row);
+  private async recordSent(row: OutboxRow, note: string | null = null): Promise<void> {
+    this.unrecorded.push({ row, note });
     const now = this.deps.clock.now().getTime();
     if (this.unrecorded.length >= SENT_FLUSH_COUNT || now - this.lastFlush >= SENT_FLUSH_MS) await this.flushSent();
   }
@@ -189,8 +192,8 @@ export class OutboxWorker {
     const now = this.deps.clock.now().toISOString();
     await this.deps.db.transaction().execute(async (trx) => {
       const invitations: string[] = [];
-      for (const row of rows) {
-        const sent = await markSent(trx, this.id, row.id, now);
+      for (const { row, note } of rows) {
+        const sent = await markSent(trx, this.id, row.id, now, note);
         if (sent?.invitation_id) invitations.push(sent.invitation_id);
       }
       await recordInvitationsSent(trx, invitations, now);

@@ -22,11 +22,13 @@ export function sessionRoutes(app: App, { deps }: AppContext): void {
   app.post(
     '/v1/sessions',
     {
+      // Counted before the body is read: password guessing pays per attempt, right or wrong.
+      onRequest: deps.limits.attempts.hook('signIn'),
       schema: {
         tags: ['Sessions'],
         summary: 'Sign in with email and password',
         body: SignInBody,
-        response: { 201: SessionResponse, ...problemResponses(400, 401) },
+        response: { 201: SessionResponse, ...problemResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
