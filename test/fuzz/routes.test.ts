@@ -170,7 +170,7 @@ async function fuzz(
             const cause = details.errorInstance instanceof Error ? String(details.errorInstance.stack) : String(details.errorInstance);
             throw new Error(
               `${name} [${world.dialect}] failed after ${details.numRuns} runs and ${details.numShrinks} shrinks.\n` +
-                `Replay with FUZZ_SEED=${details.seed} FUZZ_ROUTES='${name}' (fast-check path ${details.counterexamplePath}).\n\n${cause}`,
+                `Replay with FUZZ_SEED=${details.seed} FUZZ_ROUTES='${name}', or only its counterexample by adding FUZZ_PATH=${details.counterexamplePath}.\n\n${cause}`,
             );
           },
         }),
