@@ -75,11 +75,12 @@ function pathPattern(url: string): RegExp {
  */
 function surfaceOf(routes: FuzzRoute[], request: InjectOptions): Surface {
   const path = new URL(String(request.url), 'http://localhost').pathname;
-  const sameMethod = routes.filter((route) => route.method === request.method);
-  // A path the router cannot decode is refused before any route is matched (app.ts, frameworkErrors):
-  // an invitation link with the invalid-link page, anything else as the native API does.
-  if (sameMethod.length > 0 && !decodable(path)) return path.startsWith('/invite/') ? 'web' : 'native';
-  return sameMethod.find((route) => pathPattern(route.url).test(path))?.plan.surface ?? 'native';
+  // A path the router cannot decode is refused before any route is matched, whatever the method
+  // (app.ts, frameworkErrors): an invitation link with the invalid-link page, anything else as the
+  // native API does. FUZZ_SEED=101 found an OPTIONS request to such a link.
+  if (!decodable(path)) return path.startsWith('/invite/') ? 'web' : 'native';
+  return routes
+    .filter((route) => route.method === request.method).find((route) => pathPattern(route.url).test(path))?.plan.surface ?? 'native';
 }
 
 function decodable(path: string): boolean {
@@ -239,6 +240,10 @@ for (const dialect of DIALECTS) {
         assert.equal(problem.response.json().code, 'VALIDATION_FAILED');
         await expectRefusal({ path: `/v1/organizations/{{orgA}}/invitations/${'a'.repeat(600)}` }, 'native', 400);
         await expectRefusal({ method: 'HEAD', path: '/v1/organizations/{{orgA}}/members/%zz' }, 'native', 400);
+        // Whatever the method, even one no route has: the path is refused before routing.
+        await expectRefusal({ method: 'OPTIONS', path: '/v1/organizations/%E0%A4%A' }, 'native', 400);
+        const optionsLink = await expectRefusal({ method: 'OPTIONS', path: '/invite/{{linkToken.live}}/%E0%A4%A', headers: {} }, 'web', 404);
+        assert.match(optionsLink.response.body, /This invitation link isn.t valid/);
         // An invitation link that cannot be routed, or whose token no link can have, is as dead as an unknown one: the same page.
         for (const token of ['%E0%A4%A', 'x'.repeat(600), 'x'.repeat(513), '']) {
           const page = await expectRefusal({ path: `/invite/${token}`, headers: {} }, 'web', 404);
