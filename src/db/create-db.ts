@@ -94,6 +94,9 @@ function withStatementCache(database: SqliteDatabase.Database, size = 500): Kyse
   };
 }
 
+export const WAL_AUTOCHECKPOINT_PAGES = 4000;
+export const WAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
+
 /** How long a request waits for a PostgreSQL connection (a new one, or a free one from the pool). */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -122,6 +125,14 @@ export function createDb(config: DatabaseConfig): DatabaseHandle {
   const sqlite = new (loadSqlite())(config.filename);
   if (!inMemory) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // Checkpoint every 4,000 pages (16 MB of WAL) instead of SQLite's 1,000. A checkpoint syncs the
+  // disk on the request path, and a page that many commits rewrote (an index's last page) is
+  // copied to the database once per checkpoint: fewer, larger ones cost much less per write. The
+  // create benchmark went from about 990 to 1,220 invitations/s; 10,000 pages gained little more
+  // and made p99 worse (each checkpoint a longer stall).
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  // Once a checkpoint has emptied it, the WAL file shrinks back to this size: disk use stays bounded.
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   sqlite.pragma('foreign_keys = ON');
   // The CLI and a running server may share the file; wait for a lock rather than fail.
   sqlite.pragma('busy_timeout = 5000');
