@@ -6,8 +6,9 @@ import type { WindowCounter } from './window-counter.js';
 /**
  * Attempts per client address: `token` for `POST /oauth/token` (guessing client secrets), `signIn`
  * for `POST /v1/sessions` (guessing passwords), `accept` for everything that takes an invitation
- * link's token (lookup, accept, decline, the invitee's page's forms). The address is `request.ip`, which `TRUST_PROXY` decides: the socket's peer, or
- * the client a trusted proxy names in X-Forwarded-For.
+ * link's token (lookup, accept, decline, the invitee's page's forms). The address is `request.ip`,
+ * which `TRUST_PROXY` decides: the socket's peer, or the client a trusted proxy names in
+ * X-Forwarded-For.
  */
 export type AttemptKind = 'token' | 'signIn' | 'accept';
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createMailer } from '../../src/email/mailer.js';
 import { OutboxWorker } from '../../src/modules/outbox/outbox.worker.js';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink.js';
-import { bearer, createTestOrganization, freePort, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { createTestOrganization, freePort, inviteInBulk, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { waitUntil } from '../helpers/tessera-process.js';
 
@@ -45,19 +45,6 @@ for (const dialect of DIALECTS) {
       await t?.close();
     });
 
-    async function invite(emails: string[]): Promise<string[]> {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
-        headers: bearer(org.token),
-        payload: { invitations: emails.map((email) => ({ email })) },
-      });
-      assert.equal(response.statusCode, 200, response.body);
-      const results = response.json().results as Array<{ status: number; invitation?: { id: string } }>;
-      assert.ok(results.length === emails.length && results.every((result) => result.status === 201), response.body);
-      return results.map((result) => result.invitation!.id);
-    }
-
     function outboxRows(invitationIds: string[]) {
       return t.deps.db.selectFrom('outbox').selectAll().where('invitation_id', 'in', invitationIds).execute();
     }
@@ -67,13 +54,13 @@ for (const dialect of DIALECTS) {
 
       // Up: mail flows.
       const early = Array.from({ length: 5 }, (_, i) => `early-${i}@example.com`);
-      const earlyIds = await invite(early);
+      const earlyIds = await inviteInBulk(t, org, early);
       await waitUntil('the first emails arrive', () => received().length >= early.length);
 
       // Down: connected clients are told 421 and hung up on; new connections are refused.
       await sinks[0]!.stop();
       const during = Array.from({ length: 20 }, (_, i) => `during-outage-${i}@example.com`);
-      const duringIds = await invite(during);
+      const duringIds = await inviteInBulk(t, org, during);
       // Kept down until each of these has been tried and refused three times: retries, not one attempt.
       await waitUntil('every email queued during the outage has failed three times', async () => {
         const rows = await outboxRows(duringIds);

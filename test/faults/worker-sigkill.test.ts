@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { createTestOrganization, inviteInBulk, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { startTesseraWorker, waitUntil, type TesseraProcess } from '../helpers/tessera-process.js';
 
@@ -29,14 +29,7 @@ for (const dialect of DIALECTS) {
 
     test(`every email is delivered, and none twice beyond the batch in flight (${BATCH_SIZE})`, { timeout: 90_000 }, async (context) => {
       const emails = Array.from({ length: MESSAGES }, (_, i) => `killed-worker-${i}@example.com`);
-      const response = await t.app.inject({
-        method: 'POST',
-        url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
-        headers: bearer(org.token),
-        payload: { invitations: emails.map((email) => ({ email })) },
-      });
-      assert.equal(response.statusCode, 200, response.body);
-      const invitationIds = (response.json().results as Array<{ invitation: { id: string } }>).map((result) => result.invitation.id);
+      const invitationIds = await inviteInBulk(t, org, emails);
       const outbox = () => t.deps.db.selectFrom('outbox').selectAll().where('invitation_id', 'in', invitationIds).execute();
 
       const env = {

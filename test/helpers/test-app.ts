@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -128,6 +129,20 @@ export async function createTestOrganization(t: TestApp, name = `Org ${++counter
     token: await tokenFor(t, client.clientId, client.clientSecret),
     ownerPassword,
   };
+}
+
+/** Invites every address in one bulk request as the organization's client; all must be created. Returns the invitation ids. */
+export async function inviteInBulk(t: TestApp, org: TestOrganization, emails: string[]): Promise<string[]> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
+    headers: bearer(org.token),
+    payload: { invitations: emails.map((email) => ({ email })) },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  const results = response.json().results as Array<{ status: number; invitation?: { id: string } }>;
+  assert.ok(results.length === emails.length && results.every((result) => result.status === 201), response.body);
+  return results.map((result) => result.invitation!.id);
 }
 
 /** Waits until the worker has nothing left to send (so that counting received mail is stable). */

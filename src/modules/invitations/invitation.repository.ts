@@ -16,14 +16,14 @@ export async function insertPendingInvitations(db: Executor, rows: Insertable<In
   const inserted = new Set<string>();
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const written = await db
-        .insertInto('invitations')
-        .values(rows.slice(start, start + INSERT_CHUNK))
-        .onConflict((conflict) =>
-          // The predicate must be a literal for the database to match it to the partial index.
-          conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
-        )
-        .returning('id')
-        .execute();
+      .insertInto('invitations')
+      .values(rows.slice(start, start + INSERT_CHUNK))
+      .onConflict((conflict) =>
+        // The predicate must be a literal for the database to match it to the partial index.
+        conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
+      )
+      .returning('id')
+      .execute();
     for (const row of written) inserted.add(row.id);
   }
   return inserted;

@@ -60,7 +60,15 @@ export function markSent(
 ): Promise<{ invitation_id: string | null } | undefined> {
   return db
     .updateTable('outbox')
-    .set({ status: 'SENT', sent_at: now, updated_at: now, secret: null, locked_by: null, locked_until: null, ...(note ? { last_error: note } : {}) })
+    .set({
+      status: 'SENT',
+      sent_at: now,
+      updated_at: now,
+      secret: null,
+      locked_by: null,
+      locked_until: null,
+      ...(note ? { last_error: note } : {}),
+    })
     .where('id', '=', id)
     .where('locked_by', '=', workerId)
     .returning('invitation_id')
