@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { createClient } from '../src/modules/clients/client.service.js';
 import { createOrganization } from '../src/modules/organizations/organization.service.js';
 import { freePort } from '../test/helpers/test-app.js';
+import { measureWriteFloor } from './write-floor.js';
 import {
   killChildren,
   logger,
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
   });
   assertClean('bare route', bareResult);
   bare.kill('SIGTERM');
+  log('create: write floor');
+  const floor = await measureWriteFloor({ postgres: USE_PG, pgUrl: PG_URL, seconds: Math.max(2, SECONDS / 2), concurrency: CONNECTIONS });
   log('create: Tessera');
   const createResult = await load({
     url: `${base}/v1/organizations/${main.organization.id}/invitations`,
@@ -164,6 +167,14 @@ async function main(): Promise<void> {
     ratio: createRatio.toFixed(2),
     target: '≥ 0.5 of the bare route',
     met: createRatio >= 0.5,
+  });
+  rows.push({
+    figure: `write floor: an invitation's two rows (invitation, queued email) written straight through the driver, ${CONNECTIONS} at a time; no HTTP, no validation, no query builder`,
+    tessera: `${Math.round(floor).toLocaleString('en-US')} invitations/s`,
+    reference: 'bare route',
+    ratio: (floor / bareResult.requests.average).toFixed(2),
+    target: 'context: the most any implementation of this schema reaches on one event loop',
+    met: null,
   });
 
   // 2. List latency at depth: the same page query with 1k, 100k and 1M invitations in one organization.

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/database.js';
+import { secureRandomBytes } from './random-bytes.js';
 
 const ROOT_SECRET_NAME = 'root';
 
@@ -45,7 +46,7 @@ export class AppSecrets {
 
   /** AES-256-GCM; the result is base64url(iv | tag | ciphertext). */
   seal(purpose: SecretPurpose, plaintext: string): string {
-    const iv = randomBytes(12);
+    const iv = secureRandomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key(purpose), iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { secureRandomBytes } from './random-bytes.js';
 
 /**
  * Slow hashes for client secrets and passwords (scrypt from node:crypto), and fast SHA-256 digests
@@ -58,7 +59,7 @@ export async function verifyAgainstDecoy(secret: string): Promise<false> {
 
 /** 32 bytes from the CSPRNG, base64url, with an optional readable prefix. */
 export function randomToken(prefix = '', bytes = 32): string {
-  return prefix + randomBytes(bytes).toString('base64url');
+  return prefix + secureRandomBytes(bytes).toString('base64url');
 }
 
 export function sha256(value: string): string {

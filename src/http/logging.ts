@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
+import { secureRandomBytes } from '../auth/random-bytes.js';
 
 /** Header and body paths that may carry a credential; pino replaces them before a line is written. */
 export const REDACTED_PATHS = [
@@ -45,5 +45,5 @@ const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 export function requestIdFor(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
   if (typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming)) return incoming;
-  return `req_${randomBytes(10).toString('hex')}`;
+  return `req_${secureRandomBytes(10).toString('hex')}`;
 }

@@ -19,10 +19,10 @@ function runCli(args: string[], env: Record<string, string>) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) sets its V8 flags and sizes the thread pool, then runs the CLI', () => {
+test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) sets its V8 flags and malloc threshold, sizes the thread pool, then runs the CLI', () => {
   // Run as an executable, as npm's bin link and `npm start` run it. The probe (loaded through
   // NODE_OPTIONS, before the launcher) prints what the CLI sees once the launcher has run.
-  const probe = 'process.on("exit", () => process.stderr.write(`probe ${JSON.stringify([process.env.UV_THREADPOOL_SIZE, process.execArgv])}\\n`))';
+  const probe = 'process.on("exit", () => process.stderr.write(`probe ${JSON.stringify([process.env.UV_THREADPOOL_SIZE, process.execArgv, process.env.MALLOC_MMAP_THRESHOLD_])}\\n`))';
   const run = (threads: string) =>
     spawnSync(join(ROOT, 'bin/tessera.cjs'), ['--help'], {
       cwd: ROOT,
@@ -30,13 +30,16 @@ test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) 
       encoding: 'utf8',
       timeout: 60_000,
     });
-  const probed = (stderr: string): [string, string[]] => JSON.parse(/^probe (.*)$/m.exec(stderr)?.[1] ?? 'null');
+  const probed = (stderr: string): [string, string[], string] => JSON.parse(/^probe (.*)$/m.exec(stderr)?.[1] ?? 'null');
   const result = run('');
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /Usage: tessera/);
-  const [threads, flags] = probed(result.stderr);
+  const [threads, flags, mmapThreshold] = probed(result.stderr);
   assert.equal(threads, String(Math.max(2, availableParallelism())));
-  assert.ok(flags.includes('--max-semi-space-size=8'), `V8 flags from the shebang: ${flags.join(' ')}`);
+  for (const flag of ['--max-semi-space-size=8', '--heap-growing-percent=30']) {
+    assert.ok(flags.includes(flag), `V8 flags from the shebang: ${flags.join(' ')}`);
+  }
+  assert.equal(mmapThreshold, String(2 ** 20), 'glibc gives every allocation of 1 MiB or more back to the system when freed');
   assert.equal(probed(run('7').stderr)[0], '7', 'an operator-set size is kept');
 });
 

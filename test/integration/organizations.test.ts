@@ -55,6 +55,9 @@ for (const dialect of DIALECTS) {
         body.roles.map((role: { name: string }) => role.name).sort(),
         ['Administrator', 'Member', 'Owner', 'Viewer'],
       );
+      // The documents promise v4 UUIDs for organizations and roles (other rows get time-ordered v7 ids).
+      const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      for (const id of [body.organization.id, ...body.roles.map((role: { id: string }) => role.id)]) assert.match(id, v4);
 
       // The owner can sign in with the password and reads the organization as an Owner.
       const session = await t.app.inject({

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ORGANIZATION_CLIENT_SCOPES, PLATFORM_CLIENT_SCOPES, type Permission } from '../../auth/permissions.js';
 import { hashSecret, randomToken, verifyAgainstDecoy, verifySecret } from '../../auth/secrets.js';
+import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { findOrganizationById } from '../organizations/organization.repository.js';
@@ -30,7 +31,7 @@ export async function createClient(
   }
   const clientSecret = randomToken('sec_');
   const row = await insertClient(deps.db, {
-    id: randomUUID(),
+    id: newId(),
     client_id: `cli_${randomBytes(12).toString('hex')}`,
     secret_hash: await hashSecret(clientSecret),
     name: input.name?.trim() || (input.organizationId ? 'Organization client' : 'Platform client'),

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
-import { randomUUID } from 'node:crypto';
 import { sha256 } from '../../auth/secrets.js';
+import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import type { OutgoingMail } from '../../email/mailer.js';
 import { renderInvitationEmail } from '../../email/templates/invitation.js';
@@ -33,7 +33,7 @@ export function invitationEmailMessage(
 ): Insertable<OutboxTable> {
   const { organizationId, ...data } = payload;
   return {
-    id: randomUUID(),
+    id: newId(),
     organization_id: organizationId,
     invitation_id: payload.invitationId,
     kind: INVITATION_EMAIL,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
 import { passwordPolicyProblem } from '../../auth/password-policy.js';
@@ -6,6 +5,7 @@ import { hashSecret, randomToken, sha256, verifySecret } from '../../auth/secret
 import { addSeconds } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
+import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
@@ -16,7 +16,7 @@ import { findOrganizationById, type OrganizationRow } from '../organizations/org
 import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
 import { openSession, type NewSession } from '../sessions/session.service.js';
 import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js';
-import { findUserByCanonicalEmail, findUserById, insertUser, type UserRow } from '../users/user.repository.js';
+import { findUserByCanonicalEmail, findUserById, findUserNameById, insertUser, type UserRow } from '../users/user.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import {
   expireStalePending,
@@ -134,7 +134,7 @@ async function resolveInviter(
 ): Promise<{ userId: string | null; clientId: string | null; name: string }> {
   const { principal, organization } = access;
   if (principal.kind === 'user') {
-    const user = await findUserById(deps.db, principal.userId);
+    const user = await findUserNameById(deps.db, principal.userId);
     return { userId: principal.userId, clientId: null, name: user ? displayName(user) : organization.name };
   }
   const userId = inviterUserId ?? organization.main_user_id;
@@ -144,7 +144,7 @@ async function resolveInviter(
       throw fieldError('UNKNOWN_INVITER', 'inviterUserId', 'The inviter must be an active member of the organization.');
     }
   }
-  const user = userId ? await findUserById(deps.db, userId) : undefined;
+  const user = userId ? await findUserNameById(deps.db, userId) : undefined;
   return { userId: user?.id ?? null, clientId: principal.clientId, name: user ? displayName(user) : organization.name };
 }
 
@@ -215,7 +215,7 @@ export async function inviteMany(
       roleName: role.name,
       recipientName: fullName(request.firstName, request.lastName),
       row: {
-        id: randomUUID(),
+        id: newId(),
         organization_id: organization.id,
         email: checked.email,
         email_canonical: checked.canonical,
@@ -435,7 +435,7 @@ export async function resendInvitation(
     };
     const updated = await transitionPending(trx, { id, organizationId }, nowIso, changes);
     if (!updated) return undefined;
-    const inviter = updated.inviter_user_id ? await findUserById(trx, updated.inviter_user_id) : undefined;
+    const inviter = updated.inviter_user_id ? await findUserNameById(trx, updated.inviter_user_id) : undefined;
     const roleName = await roleNameOf(trx, organizationId, updated.role_id);
     // Over the recipient's daily limit the email is queued suppressed (recorded, not sent); the answer is the same.
     await insertOutboxMessages(trx, [
@@ -561,7 +561,7 @@ async function openInvitation(deps: ServiceDeps, token: string): Promise<Invitat
 export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationLookup> {
   const row = await openInvitation(deps, token);
   const organization = (await findOrganizationById(deps.db, row.organization_id))!;
-  const inviter = row.inviter_user_id ? await findUserById(deps.db, row.inviter_user_id) : undefined;
+  const inviter = row.inviter_user_id ? await findUserNameById(deps.db, row.inviter_user_id) : undefined;
   const user = await findUserByCanonicalEmail(deps.db, row.email_canonical);
   const mustSignIn = signInRequired(user, row);
   return {
@@ -639,7 +639,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
         const user = await activateUser(trx, accepted, input, newPasswordHash, now);
         await trx.updateTable('invitations').set({ accepted_user_id: user.id }).where('id', '=', accepted.id).execute();
         await activateMembership(trx, {
-          id: randomUUID(),
+          id: newId(),
           organization_id: accepted.organization_id,
           user_id: user.id,
           role_id: accepted.role_id,
@@ -681,7 +681,7 @@ async function activateUser(
   const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
   if (!user) {
     return insertUser(trx, {
-      id: randomUUID(),
+      id: newId(),
       email: invitation.email,
       email_canonical: invitation.email_canonical,
       first_name: firstName,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hashSecret } from '../../auth/secrets.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
+import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
@@ -98,6 +99,7 @@ export async function createOrganization(deps: ServiceDeps, input: CreateOrganiz
         const slug = await pickSlug(trx, input.slug, name, attempt);
         const now = deps.clock.now().toISOString();
         let organization = await insertOrganization(trx, {
+          // A v4 UUID, not a time-ordered one: the documents promise v4 ids for organizations.
           id: randomUUID(),
           name,
           slug,
@@ -138,7 +140,7 @@ async function makeOwner(db: Executor, organization: OrganizationRow, user: User
   const ownerRole = await findBuiltinRole(db, organization.id, 'OWNER');
   if (!ownerRole) throw new Error(`organization ${organization.id} has no Owner role`);
   await upsertMembership(db, {
-    id: randomUUID(),
+    id: newId(),
     organization_id: organization.id,
     user_id: user.id,
     role_id: ownerRole.id,

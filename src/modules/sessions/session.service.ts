@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { randomToken, sha256, verifyAgainstDecoy, verifySecret } from '../../auth/secrets.js';
 import { addSeconds } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
+import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { checkEmail, isEmailProblem } from '../users/email.js';
@@ -24,7 +24,7 @@ export async function openSession(db: Executor, deps: Pick<ServiceDeps, 'clock' 
   const now = deps.clock.now();
   const expiresAt = addSeconds(now, deps.config.sessionTtlHours * 3600).toISOString();
   await insertSession(db, {
-    id: randomUUID(),
+    id: newId(),
     token_hash: sha256(token),
     user_id: user.id,
     created_at: now.toISOString(),

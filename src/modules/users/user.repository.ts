@@ -8,6 +8,14 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** What an email or a page needs to name a user (and nothing more: not the password hash). */
+export function findUserNameById(
+  db: Executor,
+  id: string,
+): Promise<Pick<UserRow, 'id' | 'email' | 'first_name' | 'last_name'> | undefined> {
+  return db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirst();
+}
+
 export function findUserByCanonicalEmail(db: Executor, canonical: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email_canonical', '=', canonical).executeTakeFirst();
 }
