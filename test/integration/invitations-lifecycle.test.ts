@@ -6,7 +6,16 @@ import { hashSecret } from '../../src/auth/secrets.js';
 import { inviteMany } from '../../src/modules/invitations/invitation.service.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, platformToken, startTestApp, tokenFor, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  platformToken,
+  startTestApp,
+  tokenFor,
+  waitForOutboxIdle,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 
 for (const dialect of DIALECTS) {
   describe(`invitation lifecycle, through real email [${dialect}]`, () => {
@@ -108,6 +117,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(member.json().metadata, { team: 'compilers' });
       assert.deepEqual(member.json().permissions, { group: 2, read: [1, 2], manage: [] });
 
+      await waitForOutboxIdle(t);
       const after = await t.app.inject({ url: `${base}/invitations/${invitation.id}`, headers: bearer(org.token) });
       assert.equal(after.json().status, 'ACCEPTED');
       assert.equal(after.json().sendCount, 1);
@@ -182,6 +192,8 @@ for (const dialect of DIALECTS) {
       assert.notEqual(mails[0]!.messageId, mails[1]!.messageId);
       assert.equal((await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: first } })).statusCode, 404);
       assert.equal((await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: second } })).statusCode, 200);
+      // The sink has the email once the server accepted it; the worker records the delivery just after.
+      await waitForOutboxIdle(t);
       const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
       assert.equal(read.json().sendCount, 2);
     });
