@@ -4,10 +4,10 @@
  * can, with no HTTP, no validation and no query builder. No implementation of this schema on one
  * event loop can create invitations faster than this; the create figure is read against it.
  */
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { secureRandomBytes } from '../src/auth/random-bytes.js';
+import { randomToken, sha256 } from '../src/auth/secrets.js';
 import { WAL_AUTOCHECKPOINT_PAGES } from '../src/db/create-db.js';
 import { newId } from '../src/db/ids.js';
 import { createOrganization } from '../src/modules/organizations/organization.service.js';
@@ -26,10 +26,10 @@ function rowsFor(n: number, organizationId: string, roleId: string): { invitatio
   const nowIso = now.toISOString();
   const id = newId();
   const email = `floor-${n}@bench.example`;
-  const token = secureRandomBytes(32).toString('base64url');
+  const token = randomToken();
   const payload = JSON.stringify({ invitationId: id, to: email, recipientName: null, inviterName: 'Owner', organizationName: 'Bench', roleName: 'Member', expiresAt: nowIso });
   return {
-    invitation: [id, organizationId, email, roleId, createHash('sha256').update(token).digest('base64url'), new Date(now.getTime() + 7 * 86_400_000).toISOString(), nowIso],
+    invitation: [id, organizationId, email, roleId, sha256(token), new Date(now.getTime() + 7 * 86_400_000).toISOString(), nowIso],
     outbox: [newId(), organizationId, id, payload, secureRandomBytes(60).toString('base64url'), nowIso],
   };
 }
