@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database, Executor } from './database.js';
 import type { DialectName } from './dialect.js';
 
@@ -12,6 +12,14 @@ export type TransactionWork<T> = (trx: Executor) => Promise<T>;
 export type Transact = <T>(work: TransactionWork<T>) => Promise<T>;
 
 const MAX_BATCH = 64;
+
+// Run for every unit of work: compiled once.
+const BEGIN = CompiledQuery.raw('begin immediate');
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const RELEASE = CompiledQuery.raw('release unit');
+const ROLLBACK_UNIT = CompiledQuery.raw('rollback to unit');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
 
 interface Queued {
   work: TransactionWork<unknown>;
@@ -55,23 +63,23 @@ export class SqliteWriteBatcher {
     const outcomes: Array<() => void> = [];
     try {
       await this.db.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection);
+        await connection.executeQuery(BEGIN);
         try {
           for (const item of group) {
-            await sql`savepoint unit`.execute(connection);
+            await connection.executeQuery(SAVEPOINT);
             try {
               const value = await item.work(connection);
-              await sql`release unit`.execute(connection);
+              await connection.executeQuery(RELEASE);
               outcomes.push(() => item.resolve(value));
             } catch (error) {
-              await sql`rollback to unit`.execute(connection);
-              await sql`release unit`.execute(connection);
+              await connection.executeQuery(ROLLBACK_UNIT);
+              await connection.executeQuery(RELEASE);
               outcomes.push(() => item.reject(error));
             }
           }
-          await sql`commit`.execute(connection);
+          await connection.executeQuery(COMMIT);
         } catch (error) {
-          await sql`rollback`.execute(connection).catch(() => undefined);
+          await connection.executeQuery(ROLLBACK).catch(() => undefined);
           throw error;
         }
       });

@@ -1,13 +1,12 @@
-import type { Insertable } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { sha256 } from '../auth/secrets.js';
 import { AppError } from '../http/errors.js';
 import { suppressInvitationEmail } from '../modules/invitations/invitation.email.js';
-import type { OutboxTable } from '../modules/outbox/outbox.table.js';
+import type { OutboxRow } from '../modules/outbox/outbox.repository.js';
 import type { PendingInvitationsCap } from './pending-cap.js';
 import type { Grant, WindowCounter } from './window-counter.js';
 
-type OutboxMessage = Insertable<OutboxTable>;
+type OutboxMessage = OutboxRow;
 
 export interface AdmissionRequest {
   organizationId: string;

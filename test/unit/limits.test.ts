@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Insertable } from 'kysely';
 import type { Principal } from '../../src/auth/principal.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { AppError } from '../../src/http/errors.js';
 import { clientAddressKey } from '../../src/limits/client-address.js';
 import { createLimits } from '../../src/limits/limits.js';
 import { PendingInvitationsCap } from '../../src/limits/pending-cap.js';
-import type { OutboxTable } from '../../src/modules/outbox/outbox.table.js';
+import type { OutboxRow } from '../../src/modules/outbox/outbox.repository.js';
 import { TestClock } from '../helpers/test-clock.js';
 
 const client: Principal = { kind: 'client', clientId: 'cli_a', organizationId: 'org-a', scopes: new Set() };
@@ -112,7 +111,7 @@ describe('limits: invitation admission (in memory)', () => {
 
   test('recipients over their daily limit are marked for suppression, and only they', async () => {
     const { limits } = limitsWith({ RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: '1' });
-    const message = { status: 'PENDING', secret: 'sealed', last_error: null, payload: '{"to":"x@example.com"}' } as Insertable<OutboxTable>;
+    const message = { status: 'PENDING', secret: 'sealed', last_error: null, payload: '{"to":"x@example.com"}' } as OutboxRow;
     await limits.invitations.admit({ organizationId: 'a', principal: client, emailRecipients: ['x@example.com'], atomic: true });
     const once = await limits.invitations.admit({ organizationId: 'b', principal: client, emailRecipients: ['x@example.com', 'y@example.com', null], atomic: true });
     assert.equal(once.admitted, 3);

@@ -1,11 +1,9 @@
-import type { Insertable } from 'kysely';
 import { sha256 } from '../../auth/secrets.js';
 import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import type { OutgoingMail } from '../../email/mailer.js';
 import { renderInvitationEmail } from '../../email/templates/invitation.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
-import type { OutboxTable } from '../outbox/outbox.table.js';
 
 export const INVITATION_EMAIL = 'invitation_email';
 
@@ -30,7 +28,7 @@ export function invitationEmailMessage(
   payload: InvitationEmailPayload & { organizationId: string },
   token: string,
   now: string,
-): Insertable<OutboxTable> {
+): OutboxRow {
   const { organizationId, ...data } = payload;
   return {
     id: newId(),
@@ -59,7 +57,7 @@ type QueuedPayload = InvitationEmailPayload & { suppressed?: string };
  * The same message, marked to be recorded as delivered without being sent: the link token is not
  * kept, since no email will carry it.
  */
-export function suppressInvitationEmail(message: Insertable<OutboxTable>, reason: string): Insertable<OutboxTable> {
+export function suppressInvitationEmail(message: OutboxRow, reason: string): OutboxRow {
   const payload = JSON.parse(message.payload) as QueuedPayload;
   return { ...message, secret: null, payload: JSON.stringify({ ...payload, suppressed: reason }) };
 }

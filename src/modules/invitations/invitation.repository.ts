@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
 import type { InvitationTable } from './invitation.table.js';
 import type { InvitationStatus } from './invitation.status.js';
 
@@ -8,22 +9,57 @@ export type InvitationRow = Selectable<InvitationTable>;
 /** SQLite allows 32,766 bound parameters a statement; 500 rows of ~26 columns stay well inside. */
 const INSERT_CHUNK = 500;
 
+const INVITATION_COLUMNS = columnsOf<InvitationRow>({
+  id: true,
+  organization_id: true,
+  email: true,
+  email_canonical: true,
+  role_id: true,
+  status: true,
+  token_hash: true,
+  inviter_user_id: true,
+  inviter_client_id: true,
+  first_name: true,
+  last_name: true,
+  permissions: true,
+  metadata: true,
+  password_hash: true,
+  redirect_url: true,
+  expires_at: true,
+  created_at: true,
+  updated_at: true,
+  accepted_at: true,
+  accepted_user_id: true,
+  declined_at: true,
+  revoked_at: true,
+  last_sent_at: true,
+  send_count: true,
+  link_delivery: true,
+});
+
+function insertPending(db: Executor, rows: InvitationRow[]) {
+  return db
+    .insertInto('invitations')
+    .values(rows)
+    .onConflict((conflict) =>
+      // The predicate must be a literal for the database to match it to the partial index.
+      conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
+    )
+    .returning('id');
+}
+
+/** The one-invitation insert (every single create) is built once; a bulk's vary in length. */
+const insertOnePending = preparedQuery(INVITATION_COLUMNS, (db, row: InvitationRow) => insertPending(db, [row]));
+
 /**
  * Inserts invitations, skipping any whose (organization, email) already has a PENDING one: the
  * partial unique index decides, so concurrent requests cannot both win. Returns the ids written.
  */
-export async function insertPendingInvitations(db: Executor, rows: Insertable<InvitationTable>[]): Promise<Set<string>> {
+export async function insertPendingInvitations(db: Executor, rows: InvitationRow[]): Promise<Set<string>> {
+  if (rows.length === 1) return new Set((await insertOnePending(db, rows[0]!)).map((row) => row.id));
   const inserted = new Set<string>();
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    const written = await db
-      .insertInto('invitations')
-      .values(rows.slice(start, start + INSERT_CHUNK))
-      .onConflict((conflict) =>
-        // The predicate must be a literal for the database to match it to the partial index.
-        conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
-      )
-      .returning('id')
-      .execute();
+    const written = await insertPending(db, rows.slice(start, start + INSERT_CHUNK)).execute();
     for (const row of written) inserted.add(row.id);
   }
   return inserted;

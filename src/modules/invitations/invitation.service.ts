@@ -1,4 +1,3 @@
-import type { Insertable } from 'kysely';
 import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
 import { passwordPolicyProblem } from '../../auth/password-policy.js';
 import { hashSecret, randomToken, sha256, verifySecret } from '../../auth/secrets.js';
@@ -6,11 +5,12 @@ import { addSeconds } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
 import { newId } from '../../db/ids.js';
+import { preparedQuery } from '../../db/prepared-query.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 import { activateMembership, findLiveMembership } from '../memberships/membership.repository.js';
-import type { OutboxTable } from '../outbox/outbox.table.js';
+import type { OutboxRow } from '../outbox/outbox.repository.js';
 import { insertOutboxMessages } from '../outbox/outbox.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
@@ -292,7 +292,7 @@ export async function inviteMany(
       if (refuseAll()) throw new Rollback();
       const written = candidates.filter((item) => writtenIds.has(item.row.id));
 
-      const messages: Insertable<OutboxTable>[] = [];
+      const messages: OutboxRow[] = [];
       for (const item of written) {
         const { row } = item;
         results[item.index] = {
@@ -348,16 +348,28 @@ function fillSkipped(results: InviteResult[]): InviteResult[] {
   return results;
 }
 
+function activeMemberEmails(db: Executor, organizationId: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.email_canonical')
+    .where('memberships.organization_id', '=', organizationId)
+    .where('memberships.status', '=', 'ACTIVE')
+    .where('memberships.deleted_at', 'is', null);
+}
+
+/** Whether one address is an active member (every single create asks): built once. */
+const activeMemberEmail = preparedQuery(['organizationId', 'email'], (db, args: { organizationId: string; email: string }) =>
+  activeMemberEmails(db, args.organizationId).where('users.email_canonical', '=', args.email),
+);
+
 async function findActiveMemberEmails(db: Executor, organizationId: string, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 1) {
+    return new Set((await activeMemberEmail(db, { organizationId, email: emails[0]! })).map((row) => row.email_canonical));
+  }
   const found = new Set<string>();
   for (let start = 0; start < emails.length; start += 500) {
-    const rows = await db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .select('users.email_canonical')
-      .where('memberships.organization_id', '=', organizationId)
-      .where('memberships.status', '=', 'ACTIVE')
-      .where('memberships.deleted_at', 'is', null)
+    const rows = await activeMemberEmails(db, organizationId)
       .where('users.email_canonical', 'in', emails.slice(start, start + 500))
       .execute();
     for (const row of rows) found.add(row.email_canonical);

@@ -1,11 +1,17 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { preparedQuery } from '../../db/prepared-query.js';
 import type { OrganizationTable } from './organization.table.js';
 
 export type OrganizationRow = Selectable<OrganizationTable>;
 
-export function findOrganizationById(db: Executor, id: string): Promise<OrganizationRow | undefined> {
-  return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+/** Read by every authorized request: built once. */
+const organizationById = preparedQuery(['id'], (db, args: { id: string }) =>
+  db.selectFrom('organizations').selectAll().where('id', '=', args.id),
+);
+
+export async function findOrganizationById(db: Executor, id: string): Promise<OrganizationRow | undefined> {
+  return (await organizationById(db, { id }))[0];
 }
 
 export async function slugExists(db: Executor, slug: string): Promise<boolean> {

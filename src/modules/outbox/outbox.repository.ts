@@ -1,11 +1,39 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { DialectName } from '../../db/dialect.js';
+import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
 import type { OutboxStatus, OutboxTable } from './outbox.table.js';
 
 export type OutboxRow = Selectable<OutboxTable>;
 
-export async function insertOutboxMessages(db: Executor, rows: Insertable<OutboxTable>[]): Promise<void> {
+const OUTBOX_COLUMNS = columnsOf<OutboxRow>({
+  id: true,
+  organization_id: true,
+  invitation_id: true,
+  kind: true,
+  payload: true,
+  secret: true,
+  status: true,
+  attempts: true,
+  max_attempts: true,
+  run_at: true,
+  locked_by: true,
+  locked_until: true,
+  last_error: true,
+  created_at: true,
+  updated_at: true,
+  sent_at: true,
+});
+
+/** The one-message insert (every single create) is built once; a bulk's vary in length. */
+const insertOneMessage = preparedQuery(OUTBOX_COLUMNS, (db, row: OutboxRow) => db.insertInto('outbox').values(row));
+
+/** Queues messages: whole rows, as the worker will read them. */
+export async function insertOutboxMessages(db: Executor, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 1) {
+    await insertOneMessage(db, rows[0]!);
+    return;
+  }
   // SQLite caps bound parameters per statement; 16 columns x 500 rows stays well below it.
   for (let start = 0; start < rows.length; start += 500) {
     await db.insertInto('outbox').values(rows.slice(start, start + 500)).execute();

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { preparedQuery } from '../../db/prepared-query.js';
 import type { UserTable } from './user.table.js';
 
 export type UserRow = Selectable<UserTable>;
@@ -9,11 +10,16 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
 }
 
 /** What an email or a page needs to name a user (and nothing more: not the password hash). */
-export function findUserNameById(
+/** The inviter named in each invitation email: built once. */
+const userNameById = preparedQuery(['id'], (db, args: { id: string }) =>
+  db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', '=', args.id),
+);
+
+export async function findUserNameById(
   db: Executor,
   id: string,
 ): Promise<Pick<UserRow, 'id' | 'email' | 'first_name' | 'last_name'> | undefined> {
-  return db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirst();
+  return (await userNameById(db, { id }))[0];
 }
 
 export function findUserByCanonicalEmail(db: Executor, canonical: string): Promise<UserRow | undefined> {
