@@ -14,6 +14,7 @@ import { registerJsonBodyParser } from './http/json-body.js';
 import { loggerOptions, requestIdFor } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { routingError } from './http/routing-errors.js';
+import { closeUnusedConnectionsOnClose } from './http/unused-connections.js';
 import { buildValidator } from './http/validation.js';
 import { organizationRoutes } from './modules/organizations/organization.routes.js';
 import { RoleResponse } from './modules/roles/role.schemas.js';
@@ -78,6 +79,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (input.onRoute) app.addHook('onRoute', input.onRoute);
+  closeUnusedConnectionsOnClose(app);
 
   // The API speaks JSON (and /oauth/token, in its own scope, forms): any other body is a 415.
   app.removeContentTypeParser('text/plain');
