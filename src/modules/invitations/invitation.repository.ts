@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
 import type { InvitationTable } from './invitation.table.js';

@@ -10,8 +10,7 @@ import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 import { activateMembership, findLiveMembership } from '../memberships/membership.repository.js';
-import type { OutboxRow } from '../outbox/outbox.repository.js';
-import { insertOutboxMessages } from '../outbox/outbox.repository.js';
+import { insertOutboxMessages, type OutboxRow } from '../outbox/outbox.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
 import { openSession, type NewSession } from '../sessions/session.service.js';
@@ -28,7 +27,6 @@ import {
   transitionPending,
   type InvitationRow,
 } from './invitation.repository.js';
-import type { InvitationTable } from './invitation.table.js';
 import { effectiveStatus, type InvitationStatus } from './invitation.status.js';
 import { toInvitation, type Invitation, type MembershipPermissions } from './invitation.views.js';
 

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { DialectName } from '../../db/dialect.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';

@@ -9,12 +9,12 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** What an email or a page needs to name a user (and nothing more: not the password hash). */
-/** The inviter named in each invitation email: built once. */
+/** Read for the inviter named in each invitation email: built once. */
 const userNameById = preparedQuery(['id'], (db, args: { id: string }) =>
   db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', '=', args.id),
 );
 
+/** What an email or a page needs to name a user (and nothing more: not the password hash). */
 export async function findUserNameById(
   db: Executor,
   id: string,
