@@ -72,7 +72,8 @@ export async function setupDatabase(options: { postgres: boolean; pgUrl: string;
     await admin.end();
     const url = new URL(options.pgUrl);
     url.searchParams.set('options', `-c search_path=${schema}`);
-    const handle = createDb(parseDatabaseUrl(url.toString(), 10));
+    // No query timeout: seeding a million invitations is one statement of a minute or more.
+    const handle = createDb(parseDatabaseUrl(url.toString(), 10, 0));
     await migrateToLatest(handle.db);
     const deps = await createServiceDeps(loadConfig({ DATABASE_URL: url.toString() }), handle);
     return {

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from './config.js';
-import { createDb } from './db/create-db.js';
-import { migrateToLatest } from './db/migrate.js';
+import { openMigratedDatabase } from './db/migrate.js';
 import { createServiceDeps, type ServiceDeps } from './deps.js';
 import { isAppError } from './http/errors.js';
 import { passwordPolicyProblem } from './auth/password-policy.js';
@@ -22,12 +21,11 @@ function config(): Config {
 /** Opens the configured database, migrated, for one command, and closes it afterwards. */
 async function withDatabase<T>(run: (deps: ServiceDeps, appliedMigrations: string[]) => Promise<T>): Promise<T> {
   const cfg = config();
-  const handle = createDb(cfg.database);
+  const { database, applied } = await openMigratedDatabase(cfg.database);
   try {
-    const applied = await migrateToLatest(handle.db);
-    return await run(await createServiceDeps(cfg, handle), applied);
+    return await run(await createServiceDeps(cfg, database), applied);
   } finally {
-    await handle.close();
+    await database.close();
   }
 }
 

@@ -6,6 +6,13 @@ import { Value } from '@sinclair/typebox/value';
 const LIMIT_MAX = 1_000_000_000;
 
 /**
+ * How long a PostgreSQL statement may run (DATABASE_QUERY_TIMEOUT_MS). The slowest request's
+ * statements (a bulk of 1,000) take a few hundred milliseconds; one that runs for seconds is
+ * stuck (a lock held elsewhere, a stalled server) and holds a pooled connection while it waits.
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
+/**
  * Every setting Tessera reads from its environment. Each one is validated once, at start; a bad
  * value stops the process with a message that names the variable, rather than failing later.
  */
@@ -18,6 +25,7 @@ const EnvSchema = Type.Object({
     default: 'sqlite:./data/tessera.db',
   }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: DEFAULT_QUERY_TIMEOUT_MS }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://.+' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Tessera <no-reply@localhost>' }),
@@ -60,7 +68,13 @@ type Env = Static<typeof EnvSchema>;
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; url: string; filename: string }
-  | { dialect: 'postgres'; url: string; poolSize: number };
+  | {
+      dialect: 'postgres';
+      url: string;
+      poolSize: number;
+      /** The longest a statement, or an idle gap inside a transaction, may take; 0: no limit. */
+      queryTimeoutMs: number;
+    };
 
 export interface Config {
   port: number;
@@ -154,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const parsed = converted as Env;
-  const database = parseDatabaseUrl(parsed.DATABASE_URL, parsed.DATABASE_POOL_SIZE);
+  const database = parseDatabaseUrl(parsed.DATABASE_URL, parsed.DATABASE_POOL_SIZE, parsed.DATABASE_QUERY_TIMEOUT_MS);
   const publicUrl = (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '');
   try {
     new URL(publicUrl);
@@ -231,7 +245,7 @@ function explain(schema: Record<string, unknown>): string {
   return 'must not be empty';
 }
 
-export function parseDatabaseUrl(url: string, poolSize = 10): DatabaseConfig {
+export function parseDatabaseUrl(url: string, poolSize = 10, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     return { dialect: 'sqlite', url, filename: url.slice('sqlite:'.length) };
   }
@@ -240,7 +254,7 @@ export function parseDatabaseUrl(url: string, poolSize = 10): DatabaseConfig {
   } catch {
     throw new ConfigError(['DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database']);
   }
-  return { dialect: 'postgres', url, poolSize };
+  return { dialect: 'postgres', url, poolSize, queryTimeoutMs };
 }
 
 /** Comma-separated origins; the public URL's own origin is always allowed. */

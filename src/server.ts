@@ -7,8 +7,7 @@ import { createServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
 import { OutboxWorker } from './modules/outbox/outbox.worker.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createDb } from './db/create-db.js';
-import { migrateToLatest } from './db/migrate.js';
+import { openMigratedDatabase } from './db/migrate.js';
 import { demoBanner, seedDemoOrganization } from './demo.js';
 
 /**
@@ -16,8 +15,7 @@ import { demoBanner, seedDemoOrganization } from './demo.js';
  * taking requests, finishes the ones in flight and closes the database.
  */
 export async function serve(config: Config): Promise<void> {
-  const database = createDb(config.database);
-  await migrateToLatest(database.db);
+  const { database } = await openMigratedDatabase(config.database);
   const deps = await createServiceDeps(config, database);
   const demo = config.seedDemo ? await seedDemoOrganization(deps) : undefined;
 
@@ -46,8 +44,7 @@ export async function serve(config: Config): Promise<void> {
 
 /** A worker process on its own (`tessera worker`): no HTTP, only outbox delivery. */
 export async function runWorker(config: Config): Promise<void> {
-  const database = createDb(config.database);
-  await migrateToLatest(database.db);
+  const { database } = await openMigratedDatabase(config.database);
   const deps = await createServiceDeps(config, database);
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ component: 'outbox' });
   warnAboutStoredSecrets(config, log);

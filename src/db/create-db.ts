@@ -10,6 +10,8 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  type PostgresPool,
+  type PostgresPoolClient,
   type SqliteDatabase as KyselySqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
@@ -100,6 +102,42 @@ export const WAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
 /** How long a request waits for a PostgreSQL connection (a new one, or a free one from the pool). */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * How much longer than the server's statement timeout the client waits for an answer. The server
+ * cancels a slow statement itself and says so; only a server or network that stopped answering
+ * leaves the client waiting past this.
+ */
+export const QUERY_READ_GRACE_MS = 2_000;
+
+const READ_TIMEOUT_MESSAGE = 'Query read timeout';
+
+/**
+ * pg's client-side query timeout answers the caller but leaves the statement in flight on its
+ * connection, and the pool would hand that connection to the next request, to wait behind it. A
+ * connection whose answer timed out is ended instead: released, the pool drops it.
+ */
+function endConnectionsThatTimedOut(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    // Only the text form: the dialect has no cursor class, so Kysely never passes a cursor.
+    query: ((text: string, values: readonly unknown[]) =>
+      client.query(text, values as unknown[]).catch((error: unknown) => {
+        if (error instanceof Error && error.message === READ_TIMEOUT_MESSAGE) client.end().catch(() => undefined);
+        throw error;
+      })) as unknown as PostgresPoolClient['query'],
+    release: () => client.release(),
+  });
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (!wrapped) clients.set(client, (wrapped = wrap(client)));
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function createDb(config: DatabaseConfig): DatabaseHandle {
   if (config.dialect === 'postgres') {
     const pool = new (loadPg().Pool)({
@@ -109,6 +147,15 @@ export function createDb(config: DatabaseConfig): DatabaseHandle {
       // A server that is unreachable without refusing (a host down, a partition) would otherwise
       // hold each request for the operating system's TCP timeout, minutes; give up and answer 503.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // A statement waiting on a lock held elsewhere, or running away, is cancelled by the server
+      // (SQLSTATE 57014), and a transaction left idle (its request waiting on something else)
+      // is ended (25P03): either way the request answers 503 and the locks are let go. The client
+      // gives up a little later, for a server that stopped answering altogether.
+      ...(config.queryTimeoutMs > 0 && {
+        statement_timeout: config.queryTimeoutMs,
+        idle_in_transaction_session_timeout: config.queryTimeoutMs,
+        query_timeout: config.queryTimeoutMs + QUERY_READ_GRACE_MS,
+      }),
     });
     // A client can lose its server (restart, failover) while idle in the pool or while checked out
     // between two queries of a transaction. pg reports it as an 'error' event, which would crash
@@ -116,7 +163,7 @@ export function createDb(config: DatabaseConfig): DatabaseHandle {
     // the client is no longer queryable, its next query fails, and the pool discards it.
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: endConnectionsThatTimedOut(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
 

@@ -1,4 +1,6 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import type { DatabaseConfig } from '../config.js';
+import { createDb, type DatabaseHandle } from './create-db.js';
 import { dialectOf } from './dialect.js';
 import { migrations } from './migrations/index.js';
 
@@ -16,6 +18,31 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/**
+ * The configured database, migrated to the latest version, for a process to serve from. A
+ * migration may rightly run longer than the query timeout allows a request (an index built over
+ * a large table): on PostgreSQL, migrations run first, on a connection of their own without it.
+ */
+export async function openMigratedDatabase(config: DatabaseConfig): Promise<{ database: DatabaseHandle; applied: string[] }> {
+  if (config.dialect === 'postgres' && config.queryTimeoutMs > 0) {
+    const migrating = createDb({ ...config, poolSize: 1, queryTimeoutMs: 0 });
+    let applied: string[];
+    try {
+      applied = await migrateToLatest(migrating.db);
+    } finally {
+      await migrating.close();
+    }
+    return { database: createDb(config), applied };
+  }
+  const database = createDb(config);
+  try {
+    return { database, applied: await migrateToLatest(database.db) };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 async function currentSchema(db: Kysely<any>): Promise<string> {

@@ -19,13 +19,15 @@ const NETWORK_CODES = new Set([
 
 /**
  * PostgreSQL SQLSTATEs of an unavailable server: class 08 (connection exception), 57P01-57P03
- * (shut down by an administrator or a crash, or still starting up), 53300 (too many connections).
+ * (shut down by an administrator or a crash, or still starting up), 53300 (too many connections);
+ * and of one too busy to answer in time: 57014 (a statement cancelled, by DATABASE_QUERY_TIMEOUT_MS
+ * or an administrator), 25P03 (a transaction ended for idling as long).
  */
-const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|57014|25P03)$/;
 
-/** pg's own errors for a connection that died or could not be had; they carry no code. */
+/** pg's own errors for a connection that died, could not be had, or stopped answering; no code. */
 const PG_CONNECTION_MESSAGES =
-  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable)/;
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable|Query read timeout)/;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

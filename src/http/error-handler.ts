@@ -23,12 +23,15 @@ function fieldErrors(validation: AjvError[], context: string | undefined): Field
   });
 }
 
-/** Seconds a client is asked to wait (Retry-After) when the database is unreachable: a restart or failover takes a few. */
+/** Seconds a client is asked to wait (Retry-After) when the database does not answer: a restart or failover takes a few. */
 export const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
 
-/** The 503 for a request that failed because the database could not be reached; it may succeed if sent again. */
+/**
+ * The 503 for a request that failed because the database could not be reached, or did not answer
+ * in time; nothing of it was written, and it may succeed if sent again.
+ */
 export function serviceUnavailable(): AppError {
-  return new AppError('SERVICE_UNAVAILABLE', 'The database is unreachable; try again shortly.', {
+  return new AppError('SERVICE_UNAVAILABLE', 'The database did not answer; try again shortly.', {
     headers: { 'retry-after': String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
   });
 }

@@ -7,7 +7,7 @@ function withCode(code: string, message = 'failed'): Error {
   return Object.assign(new Error(message), { code });
 }
 
-test('a database that cannot be reached is told apart from a failing statement', () => {
+test('a database that cannot be reached, or does not answer in time, is told apart from a failing statement', () => {
   for (const error of [
     withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
     withCode('ECONNRESET'),
@@ -18,6 +18,9 @@ test('a database that cannot be reached is told apart from a failing statement',
     new Error('Connection terminated unexpectedly'),
     new Error('Client has encountered a connection error and is not queryable'),
     new Error('timeout exceeded when trying to connect'),
+    withCode('57014', 'canceling statement due to statement timeout'),
+    withCode('25P03', 'terminating connection due to idle-in-transaction timeout'),
+    new Error('Query read timeout'),
     Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), {}),
   ]) {
     assert.equal(isDatabaseUnavailable(error), true, String(error));
