@@ -6,6 +6,7 @@ import { preparedQuery } from '../../src/db/prepared-query.js';
 import { createServiceDeps, type ServiceDeps } from '../../src/deps.js';
 import { insertPendingInvitations, type InvitationRow } from '../../src/modules/invitations/invitation.repository.js';
 import { createOrganization } from '../../src/modules/organizations/organization.service.js';
+import { insertOutboxMessages, type OutboxRow } from '../../src/modules/outbox/outbox.repository.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.js';
 
 /** A whole invitation row, every column set (nothing left to a default). */
@@ -57,12 +58,52 @@ for (const dialect of DIALECTS) {
 
     const readBack = (id: string) => database.handle.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+    // Text that JSON escapes (a bulk on PostgreSQL travels as one JSON parameter): quotes, a
+    // backslash, a line break, a tab, characters outside the BMP and of other scripts.
+    const awkward = 'O\'Brien "the 2nd" \\ line\nbreak\tand 🎉 Ünïcødé 日本';
+
     test('a single invitation (prepared insert) and a bulk (built insert) store every column the same way', async () => {
       const single = invitationRow(organizationId, roleId, 'Single@Prepared.example');
-      const pair = [invitationRow(organizationId, roleId, 'one@prepared.example'), invitationRow(organizationId, roleId, 'two@prepared.example')];
+      const pair = [
+        invitationRow(organizationId, roleId, 'one@prepared.example'),
+        { ...invitationRow(organizationId, roleId, 'two@prepared.example'), first_name: awkward, metadata: JSON.stringify({ note: awkward }), send_count: 3, last_sent_at: '2026-11-23T10:00:00.123Z' },
+      ];
       assert.deepEqual(await insertPendingInvitations(database.handle.db, [single]), new Set([single.id]));
       assert.deepEqual(await insertPendingInvitations(database.handle.db, pair), new Set(pair.map((row) => row.id)));
       for (const row of [single, ...pair]) assert.deepEqual(await readBack(row.id), row);
+    });
+
+    test('queued emails: one (prepared insert) and a bulk (built insert) store every column the same way', async () => {
+      const invitations = ['mail-1@prepared.example', 'mail-2@prepared.example', 'mail-3@prepared.example'].map((email) =>
+        invitationRow(organizationId, roleId, email),
+      );
+      await insertPendingInvitations(database.handle.db, invitations);
+      const message = (invitation: InvitationRow, extra: Partial<OutboxRow> = {}): OutboxRow => ({
+        id: newId(),
+        organization_id: organizationId,
+        invitation_id: invitation.id,
+        kind: 'invitation_email',
+        payload: JSON.stringify({ invitationId: invitation.id, to: invitation.email, inviterName: awkward }),
+        secret: 'sealed-secret',
+        status: 'PENDING',
+        attempts: 0,
+        max_attempts: 8,
+        run_at: '2026-11-23T10:00:00.000Z',
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        created_at: '2026-11-23T10:00:00.000Z',
+        updated_at: '2026-11-23T10:00:00.000Z',
+        sent_at: null,
+        ...extra,
+      });
+      const single = message(invitations[0]!);
+      const bulk = [message(invitations[1]!), message(invitations[2]!, { organization_id: null, secret: null, last_error: awkward, attempts: 2 })];
+      await insertOutboxMessages(database.handle.db, [single]);
+      await insertOutboxMessages(database.handle.db, bulk);
+      for (const row of [single, ...bulk]) {
+        assert.deepEqual(await database.handle.db.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow(), row);
+      }
     });
 
     test('the prepared insert keeps the one-PENDING-per-address rule: a second one is skipped, not written', async () => {

@@ -1,12 +1,14 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
+import { jsonRows } from '../../db/json-rows.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
 import type { InvitationTable } from './invitation.table.js';
 import type { InvitationStatus } from './invitation.status.js';
 
 export type InvitationRow = Selectable<InvitationTable>;
 
-/** SQLite allows 32,766 bound parameters a statement; 500 rows of ~26 columns stay well inside. */
+/** SQLite allows 32,766 bound parameters a statement; 500 rows of 25 columns stay well inside. */
 const INSERT_CHUNK = 500;
 
 const INVITATION_COLUMNS = columnsOf<InvitationRow>({
@@ -37,10 +39,9 @@ const INVITATION_COLUMNS = columnsOf<InvitationRow>({
   link_delivery: true,
 });
 
-function insertPending(db: Executor, rows: InvitationRow[]) {
-  return db
-    .insertInto('invitations')
-    .values(rows)
+function insertPending(db: Executor, rows: InvitationRow[], asJson = false) {
+  const insert = db.insertInto('invitations');
+  return (asJson ? insert.columns(INVITATION_COLUMNS).expression(jsonRows('invitations', INVITATION_COLUMNS, rows)) : insert.values(rows))
     .onConflict((conflict) =>
       // The predicate must be a literal for the database to match it to the partial index.
       conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
@@ -58,6 +59,10 @@ const insertOnePending = preparedQuery(INVITATION_COLUMNS, (db, row: InvitationR
 export async function insertPendingInvitations(db: Executor, rows: InvitationRow[]): Promise<Set<string>> {
   if (rows.length === 1) return new Set((await insertOnePending(db, rows[0]!)).map((row) => row.id));
   const inserted = new Set<string>();
+  if (dialectOf(db) === 'postgres') {
+    for (const row of await insertPending(db, rows, true).execute()) inserted.add(row.id);
+    return inserted;
+  }
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const written = await insertPending(db, rows.slice(start, start + INSERT_CHUNK)).execute();
     for (const row of written) inserted.add(row.id);

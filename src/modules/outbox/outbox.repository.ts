@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { DialectName } from '../../db/dialect.js';
+import { dialectOf, type DialectName } from '../../db/dialect.js';
+import { jsonRows } from '../../db/json-rows.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
 import type { OutboxStatus, OutboxTable } from './outbox.table.js';
 
@@ -32,6 +33,10 @@ const insertOneMessage = preparedQuery(OUTBOX_COLUMNS, (db, row: OutboxRow) => d
 export async function insertOutboxMessages(db: Executor, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 1) {
     await insertOneMessage(db, rows[0]!);
+    return;
+  }
+  if (dialectOf(db) === 'postgres') {
+    await db.insertInto('outbox').columns(OUTBOX_COLUMNS).expression(jsonRows('outbox', OUTBOX_COLUMNS, rows)).execute();
     return;
   }
   // SQLite caps bound parameters per statement; 16 columns x 500 rows stays well below it.
@@ -74,18 +79,18 @@ export function claimDueMessages(
 }
 
 /**
- * Delivered: done for good, and the sealed secret (the link token) is erased. Returns the row if
- * this worker still held it (a worker whose lease ran out records nothing). `note` says why a
- * message recorded as delivered was in fact not sent (suppressed), for the operator; without one,
- * the last failed attempt's error stays.
+ * Delivered: done for good, and the sealed secret (the link token) is erased. Returns the rows
+ * this worker still held (a worker whose lease ran out records nothing). `note` says why messages
+ * recorded as delivered were in fact not sent (suppressed), for the operator; without one, the
+ * last failed attempt's error stays.
  */
 export function markSent(
   db: Executor,
   workerId: string,
-  id: string,
+  ids: string[],
   now: string,
   note: string | null = null,
-): Promise<{ invitation_id: string | null } | undefined> {
+): Promise<Array<{ invitation_id: string | null }>> {
   return db
     .updateTable('outbox')
     .set({
@@ -97,10 +102,10 @@ export function markSent(
       locked_until: null,
       ...(note ? { last_error: note } : {}),
     })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('locked_by', '=', workerId)
     .returning('invitation_id')
-    .executeTakeFirst();
+    .execute();
 }
 
 /** Extends every lease this worker holds, while a long batch is still being sent. */

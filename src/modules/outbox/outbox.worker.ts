@@ -190,11 +190,19 @@ export class OutboxWorker {
     this.lastFlush = this.deps.clock.now().getTime();
     if (rows.length === 0) return;
     const now = this.deps.clock.now().toISOString();
+    // One statement per note (nearly always one: delivered, no note), not one per message.
+    const byNote = new Map<string | null, string[]>();
+    for (const { row, note } of rows) {
+      const ids = byNote.get(note);
+      if (ids) ids.push(row.id);
+      else byNote.set(note, [row.id]);
+    }
     await this.deps.db.transaction().execute(async (trx) => {
       const invitations: string[] = [];
-      for (const { row, note } of rows) {
-        const sent = await markSent(trx, this.id, row.id, now, note);
-        if (sent?.invitation_id) invitations.push(sent.invitation_id);
+      for (const [note, ids] of byNote) {
+        for (const sent of await markSent(trx, this.id, ids, now, note)) {
+          if (sent.invitation_id) invitations.push(sent.invitation_id);
+        }
       }
       await recordInvitationsSent(trx, invitations, now);
     });
