@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { CompactRateLimiterMemory } from './compact-memory-limiter.js';
 import type { LogRef, RedisStore } from './redis-store.js';
 
 /** What a counter granted: all `wanted` points, or fewer, and then how long until its window resets. */
@@ -65,7 +66,7 @@ export interface CounterOptions {
 export function createWindowCounter(options: CounterOptions): WindowCounter | undefined {
   if (options.limit === 0) return undefined;
   const keyPrefix = `${options.keyPrefix}:${options.name}`;
-  const memory = new RateLimiterMemory({ keyPrefix, points: options.limit, duration: options.windowSeconds });
+  const memory = new CompactRateLimiterMemory({ keyPrefix, points: options.limit, duration: options.windowSeconds });
   const limiter = options.store
     ? new RateLimiterRedis({
         storeClient: options.store.client,
