@@ -255,6 +255,33 @@ export async function inviteMany(
   });
   for (const item of prepared.splice(admission.admitted)) results[item.index] = { ok: false, error: admission.refusal! };
 
+  // Each email's message (its sealed link above all) is made before the transaction, which then
+  // holds the database (on SQLite, its one writer) only for the reads and writes. Made for every
+  // admitted item: the few that turn out to be members or already invited are dropped.
+  const emails = new Map<string, OutboxRow>();
+  for (const item of prepared) {
+    if (!item.sendEmail) continue;
+    const { row } = item;
+    emails.set(
+      row.id,
+      invitationEmailMessage(
+        deps,
+        {
+          organizationId: organization.id,
+          invitationId: row.id,
+          to: row.email,
+          recipientName: item.recipientName,
+          inviterName: inviter.name,
+          organizationName: organization.name,
+          roleName: item.roleName,
+          expiresAt: row.expires_at,
+        },
+        item.token,
+        nowIso,
+      ),
+    );
+  }
+
   let queuedMail = false;
   try {
     await deps.transact(async (trx) => {
@@ -298,25 +325,8 @@ export async function inviteMany(
           invitation: toInvitation(row, item.roleName, nowIso),
           acceptUrl: item.sendEmail ? undefined : invitationLink(deps.config.publicUrl, item.token),
         };
-        if (item.sendEmail) {
-          messages.push(
-            admission.screenEmail(item.canonical, invitationEmailMessage(
-              deps,
-              {
-                organizationId: organization.id,
-                invitationId: row.id,
-                to: row.email,
-                recipientName: item.recipientName,
-                inviterName: inviter.name,
-                organizationName: organization.name,
-                roleName: item.roleName,
-                expiresAt: row.expires_at,
-              },
-              item.token,
-              nowIso,
-            )),
-          );
-        }
+        const email = emails.get(row.id);
+        if (email) messages.push(admission.screenEmail(item.canonical, email));
       }
       await insertOutboxMessages(trx, messages);
       queuedMail = messages.length > 0;
