@@ -34,9 +34,16 @@ describe('configuration', () => {
     });
     assert.equal(config.port, 8080);
     assert.equal(config.publicUrl, 'https://invites.example.com');
-    assert.equal(config.database.dialect, 'postgres');
+    assert.deepEqual(config.database, {
+      dialect: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:5432/test',
+      poolSize: 10,
+      queryTimeoutMs: 10_000,
+    });
     assert.equal(config.invitationExpiryDays, 14);
     assert.equal(config.seedDemo, false);
+    const tuned = loadConfig({ DATABASE_URL: 'postgres://db/tessera', DATABASE_POOL_SIZE: '4', DATABASE_QUERY_TIMEOUT_MS: '0' });
+    assert.deepEqual(tuned.database, { dialect: 'postgres', url: 'postgres://db/tessera', poolSize: 4, queryTimeoutMs: 0 });
   });
 
   test('a bad value is refused with the name of its variable', () => {
@@ -44,6 +51,7 @@ describe('configuration', () => {
     assert.match(refusal({ PORT: '70000' }), /PORT must be an integer/);
     assert.match(refusal({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be sqlite:<path> or postgres:\/\//);
     assert.match(refusal({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+    assert.match(refusal({ DATABASE_QUERY_TIMEOUT_MS: '-1' }), /DATABASE_QUERY_TIMEOUT_MS must be an integer from 0 to 3600000/);
     assert.match(refusal({ INVITATION_EXPIRY_DAYS: '31' }), /INVITATION_EXPIRY_DAYS must be an integer from 1 to 30/);
     assert.match(refusal({ PUBLIC_URL: 'invites.example.com' }), /PUBLIC_URL must be an absolute http\(s\) URL/);
     assert.match(refusal({ SMTP_URL: 'http://mail' }), /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
