@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { AppContext } from './app-context.js';
+import { ActiveClients } from './auth/active-clients.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { authenticateToken, bearerToken } from './auth/principal.js';
 import { SigningKeys } from './auth/signing-keys.js';
@@ -51,7 +52,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   const context: AppContext = {
     deps,
     signingKeys,
-    accessTokens: new AccessTokens(signingKeys, config, deps.clock),
+    accessTokens: new AccessTokens(signingKeys, config, deps.clock, new ActiveClients(deps.db, deps.clock)),
     metrics: new Metrics(),
   };
 

@@ -4,7 +4,7 @@ import { openMigratedDatabase } from './db/migrate.js';
 import { createServiceDeps, type ServiceDeps } from './deps.js';
 import { isAppError } from './http/errors.js';
 import { passwordPolicyProblem } from './auth/password-policy.js';
-import { createClient } from './modules/clients/client.service.js';
+import { createClient, revokeClient } from './modules/clients/client.service.js';
 import { createOrganization } from './modules/organizations/organization.service.js';
 import { listOutbox, retryDeadMessages } from './modules/outbox/outbox.repository.js';
 import type { OutboxStatus } from './modules/outbox/outbox.table.js';
@@ -132,6 +132,16 @@ client
       output,
       `client id     ${created.clientId}\nclient secret ${created.clientSecret}   (shown once)`,
     );
+  });
+
+client
+  .command('revoke <clientId>')
+  .description('revoke an API client: no new tokens, and the ones it holds stop working within seconds')
+  .option('--json', 'print JSON')
+  .action(async (clientId: string, options: { json?: boolean }) => {
+    const revoked = await withDatabase((deps) => revokeClient(deps, clientId));
+    if (!revoked) fail(`no client ${JSON.stringify(clientId)}`);
+    print(Boolean(options.json), { clientId, revokedAt: revoked.revokedAt }, `client ${clientId} revoked at ${revoked.revokedAt}`);
   });
 
 const outbox = program.command('outbox').description('inspect and retry queued email');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, decodeProtectedHeader } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { ActiveClients } from './active-clients.js';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -35,6 +36,7 @@ export class AccessTokens {
     private readonly keys: SigningKeys,
     private readonly config: Pick<Config, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtlSeconds'>,
     private readonly clock: Clock,
+    private readonly clients: Pick<ActiveClients, 'isActive'>,
   ) {}
 
   async issue(subject: AccessTokenSubject): Promise<{ token: string; expiresIn: number }> {
@@ -54,8 +56,16 @@ export class AccessTokens {
     return { token, expiresIn: this.config.accessTokenTtlSeconds };
   }
 
-  /** Returns the token's subject, or undefined for anything not issued by us and still valid. */
+  /**
+   * Returns the token's subject, or undefined for anything not issued by us and still valid, and
+   * for the tokens of a client revoked since (see ActiveClients).
+   */
   async verify(token: string): Promise<VerifiedAccessToken | undefined> {
+    const verified = await this.verifiedClaims(token);
+    return verified && (await this.clients.isActive(verified.clientId)) ? verified : undefined;
+  }
+
+  private async verifiedClaims(token: string): Promise<VerifiedAccessToken | undefined> {
     const known = this.verified.get(token);
     if (known) {
       if (known.expiresAt.getTime() > this.clock.now().getTime()) return known;

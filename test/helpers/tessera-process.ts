@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from './test-app.js';
 
@@ -51,6 +51,17 @@ function run(args: string[], env: Record<string, string>): TesseraProcess {
       await exited;
     },
   };
+}
+
+/** One `tessera` command, run to its end (from the TypeScript sources, through tsx). */
+export function runCli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** `tessera serve` on a free port of 127.0.0.1, once /readyz answers 200. */

@@ -6,18 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createEmptyDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.js';
 import { freePort } from '../helpers/test-app.js';
+import { runCli } from '../helpers/tessera-process.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-
-function runCli(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) sets its V8 flags and malloc threshold, sizes the thread pool, then runs the CLI', () => {
   // Run as an executable, as npm's bin link and `npm start` run it. The probe (loaded through

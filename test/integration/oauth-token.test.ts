@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DIALECTS } from '../helpers/test-db.js';
-import { createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { CLIENT_STATUS_TTL_MS } from '../../src/auth/active-clients.js';
+import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { runCli } from '../helpers/tessera-process.js';
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -118,6 +120,39 @@ for (const dialect of DIALECTS) {
         assert.match(String(response.headers['www-authenticate']), /^Basic realm="tessera"/);
         assert.equal(response.headers['cache-control'], 'no-store');
       }
+    });
+
+    test('`tessera client revoke`: the client gets no new token, and the tokens it holds stop working within seconds', async () => {
+      const revoked = await createTestOrganization(t);
+      const bystander = await createTestOrganization(t);
+      const read = (who: TestOrganization) =>
+        t.app.inject({ method: 'GET', url: `/v1/organizations/${who.organization.id}/invitations`, headers: bearer(who.token) });
+      assert.equal((await read(revoked)).statusCode, 200);
+
+      const env = { DATABASE_URL: t.database.url };
+      const command = runCli(['client', 'revoke', revoked.clientId, '--json'], env);
+      assert.equal(command.status, 0, command.stderr);
+      const { revokedAt } = JSON.parse(command.stdout) as { revokedAt: string };
+      assert.ok(Date.parse(revokedAt) > 0);
+      // Again: nothing changes.
+      assert.deepEqual(JSON.parse(runCli(['client', 'revoke', revoked.clientId, '--json'], env).stdout), { clientId: revoked.clientId, revokedAt });
+      const unknown = runCli(['client', 'revoke', 'cli_nobody'], env);
+      assert.equal(unknown.status, 1);
+      assert.match(unknown.stderr, /no client "cli_nobody"/);
+
+      t.clock.advance(CLIENT_STATUS_TTL_MS / 1000 + 1);
+      const refused = await read(revoked);
+      assert.equal(refused.statusCode, 401, refused.body);
+      assert.match(String(refused.headers['www-authenticate']), /error="invalid_token"/);
+      const token = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { authorization: basic(revoked.clientId, revoked.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=client_credentials',
+      });
+      assert.equal(token.statusCode, 401);
+      assert.equal(token.json().error, 'invalid_client');
+      assert.equal((await read(bystander)).statusCode, 200, 'other clients are not affected');
     });
 
     test('other grants, a missing grant and doubled credentials are refused per RFC 6749 §5.2', async () => {

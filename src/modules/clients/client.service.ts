@@ -5,7 +5,7 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { findOrganizationById } from '../organizations/organization.repository.js';
-import { findActiveClient, insertClient, type ApiClientRow } from './client.repository.js';
+import { findActiveClient, insertClient, revokeClientRow, type ApiClientRow } from './client.repository.js';
 
 export interface NewClient {
   id: string;
@@ -58,4 +58,14 @@ export async function authenticateClient(
   const client = await findActiveClient(deps.db, clientId);
   if (!client) return verifyAgainstDecoy(clientSecret).then(() => undefined);
   return (await verifySecret(clientSecret, client.secret_hash)) ? client : undefined;
+}
+
+/**
+ * Revokes an API client: it gets no new access token, and the ones it holds stop working within
+ * CLIENT_STATUS_TTL_MS on every process (src/auth/active-clients.ts). Revoking a revoked client
+ * changes nothing. Returns when it was revoked, or undefined for an unknown client.
+ */
+export async function revokeClient(deps: ServiceDeps, clientId: string): Promise<{ revokedAt: string } | undefined> {
+  const row = await revokeClientRow(deps.db, clientId, deps.clock.now().toISOString());
+  return row?.revoked_at ? { revokedAt: row.revoked_at } : undefined;
 }
