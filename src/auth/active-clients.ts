@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/database.js';
-import { isClientActive } from '../modules/clients/client.repository.js';
+import { findActiveClient } from '../modules/clients/client.repository.js';
 
 /** How long a client's standing is taken as read: a revocation reaches every process within it. */
 export const CLIENT_STATUS_TTL_MS = 5_000;
@@ -26,7 +26,7 @@ export class ActiveClients {
     const now = this.clock.now().getTime();
     const known = this.known.get(clientId);
     if (known && known.until > now) return known.active;
-    const active = await isClientActive(this.db, clientId);
+    const active = (await findActiveClient(this.db, clientId)) !== undefined;
     this.known.delete(clientId);
     if (this.known.size >= MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
     this.known.set(clientId, { active, until: now + CLIENT_STATUS_TTL_MS });

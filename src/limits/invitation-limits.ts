@@ -6,8 +6,6 @@ import type { OutboxRow } from '../modules/outbox/outbox.repository.js';
 import type { PendingInvitationsCap } from './pending-cap.js';
 import type { Grant, WindowCounter } from './window-counter.js';
 
-type OutboxMessage = OutboxRow;
-
 export interface AdmissionRequest {
   organizationId: string;
   /** Who is inviting: a signed-in user counts as that user, an API client as that client. */
@@ -35,7 +33,7 @@ const SUPPRESSED_REASON = 'not sent: the recipient reached RATE_LIMIT_RECIPIENT_
  * `lastSentAt` move as for a sent email, so reading the invitation later tells nothing either),
  * but sends nothing, and keeps the reason on the outbox row for the operator (`tessera outbox list`).
  */
-function suppressed(message: OutboxMessage): OutboxMessage {
+function suppressed(message: OutboxRow): OutboxRow {
   return suppressInvitationEmail(message, SUPPRESSED_REASON);
 }
 
@@ -62,7 +60,7 @@ export class Admission {
   ) {}
 
   /** The outbox row for an invitation's email: as built, or marked suppressed when its recipient is over the daily limit. */
-  screenEmail(recipient: string, message: OutboxMessage): OutboxMessage {
+  screenEmail(recipient: string, message: OutboxRow): OutboxRow {
     return this.suppressedRecipients.has(recipient) ? suppressed(message) : message;
   }
 
@@ -167,7 +165,7 @@ export class InvitationLimits {
   }
 
   /** For a resend: the email as built, or marked suppressed when its recipient is over the daily limit. */
-  async screenEmail(recipient: string, message: OutboxMessage): Promise<OutboxMessage> {
+  async screenEmail(recipient: string, message: OutboxRow): Promise<OutboxRow> {
     if (!this.perRecipient) return message;
     const grant = await this.perRecipient.take(recipientKey(recipient), 1);
     return grant.granted === 0 ? suppressed(message) : message;

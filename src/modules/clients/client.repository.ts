@@ -13,17 +13,6 @@ export function findActiveClient(db: Executor, clientId: string): Promise<ApiCli
     .executeTakeFirst();
 }
 
-/** Whether the client exists and is not revoked. */
-export async function isClientActive(db: Executor, clientId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('api_clients')
-    .select('id')
-    .where('client_id', '=', clientId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Revokes the client if it is active; returns the row as it now is, or undefined for no such client. */
 export async function revokeClientRow(db: Executor, clientId: string, now: string): Promise<ApiClientRow | undefined> {
   await db.updateTable('api_clients').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
