@@ -12,6 +12,9 @@ export interface MembershipTable {
   /** JSON object copied from the accepted invitation. */
   metadata: string | null;
   status: MembershipStatus;
+  /** The names this organization knows the member by: its invitation's, or as typed on accepting it. */
+  first_name: string | null;
+  last_name: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
