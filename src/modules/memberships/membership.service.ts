@@ -78,16 +78,7 @@ function shownProfile(row: MemberRow): { email: string; first_name: string | nul
 
 function toMember(row: MemberRow): Member {
   return {
-    user: toPublicUser({
-      id: row.user_id,
-      numeric_id: row.user_numeric_id,
-      email_canonical: row.email_canonical,
-      ...shownProfile(row),
-      password_hash: null,
-      email_verified_at: null,
-      created_at: row.user_created_at,
-      updated_at: row.user_updated_at,
-    }),
+    user: toPublicUser({ id: row.user_id, numeric_id: row.user_numeric_id, ...shownProfile(row) }),
     role: { id: row.role_id, name: row.role_name },
     status: row.status,
     scope: row.scope,
