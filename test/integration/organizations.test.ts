@@ -265,6 +265,74 @@ for (const dialect of DIALECTS) {
       assert.equal(stranger.statusCode, 404);
     });
 
+    test('an Administrator cannot create a role holding a permission it lacks (organization:manage): 403 ROLE_NOT_ASSIGNABLE, nothing written', async () => {
+      const administratorRole = await findBuiltinRole(t.deps.db, org.organization.id, 'ADMINISTRATOR');
+      const user = await findOrCreateUser(t.deps.db, t.clock, {
+        email: 'administrator@example.com',
+        passwordHash: await hashSecret('Admin-Passw0rd!'),
+      });
+      const now = new Date().toISOString();
+      await upsertMembership(t.deps.db, {
+        id: randomUUID(),
+        organization_id: org.organization.id,
+        user_id: user.id,
+        role_id: administratorRole!.id,
+        scope: 1,
+        permissions: '{"group":0,"read":[],"manage":[]}',
+        metadata: null,
+        status: 'ACTIVE',
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      });
+      const session = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { email: 'administrator@example.com', password: 'Admin-Passw0rd!' },
+        })
+      ).json();
+      const roles = await count(t, 'roles');
+
+      // organization:manage is the Owner's alone: a role carrying it would let the Administrator
+      // (or anyone it is given to) manage the organization and name its owner.
+      const escalate = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/roles`,
+        headers: bearer(session.token),
+        payload: { name: 'Shadow Owner', permissions: ['members:read', 'organization:manage'] },
+      });
+      assert.equal(escalate.statusCode, 403, escalate.body);
+      assert.equal(escalate.json().code, 'ROLE_NOT_ASSIGNABLE');
+      assert.equal(await count(t, 'roles'), roles);
+
+      // The same rule binds a client: a token narrowed to roles:manage cannot mint a role with more.
+      const narrowed = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: { grant_type: 'client_credentials', client_id: org.clientId, client_secret: org.clientSecret, scope: 'roles:manage' },
+      });
+      const clientEscalate = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/roles`,
+        headers: bearer(narrowed.json().access_token),
+        payload: { name: 'Inviter', permissions: ['invitations:manage'] },
+      });
+      assert.equal(clientEscalate.statusCode, 403, clientEscalate.body);
+      assert.equal(clientEscalate.json().code, 'ROLE_NOT_ASSIGNABLE');
+      assert.equal(await count(t, 'roles'), roles);
+
+      // Within its own permissions the Administrator still creates roles.
+      const allowed = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/roles`,
+        headers: bearer(session.token),
+        payload: { name: 'Recruiter', permissions: ['invitations:manage', 'members:read'] },
+      });
+      assert.equal(allowed.statusCode, 201, allowed.body);
+      assert.equal(await count(t, 'roles'), roles + 1);
+    });
+
     test('a token narrowed to read scopes cannot write', async () => {
       const narrowed = await t.app.inject({
         method: 'POST',

@@ -39,8 +39,8 @@ export function roleRoutes(app: App, { deps }: AppContext): void {
       },
     },
     async (request, reply) => {
-      await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'roles:manage');
-      return reply.status(201).send(await createRole(deps, request.params.orgId, request.body));
+      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'roles:manage');
+      return reply.status(201).send(await createRole(deps, access, request.body));
     },
   );
 }

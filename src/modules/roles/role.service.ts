@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
 import { BUILTIN_ROLES, type OrganizationPermission } from '../../auth/permissions.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
@@ -63,13 +64,21 @@ export interface CreateRoleInput {
   permissions?: OrganizationPermission[] | undefined;
 }
 
-export async function createRole(deps: ServiceDeps, organizationId: string, input: CreateRoleInput): Promise<Role> {
+/**
+ * A caller creates only roles it could grant: every permission of the new role must be its own
+ * (the rule of `assertRoleAssignable`), or an Administrator could mint a role with the Owner's
+ * `organization:manage` and hand it out.
+ */
+export async function createRole(deps: ServiceDeps, access: OrganizationAccess, input: CreateRoleInput): Promise<Role> {
   const name = input.name.trim();
   if (!name) {
     throw new AppError('VALIDATION_FAILED', 'The role name must not be blank.', {
       fields: [{ field: 'name', message: 'must not be blank' }],
     });
   }
+  const permissions = [...new Set(input.permissions ?? [])];
+  assertRoleAssignable(access, permissions);
+  const organizationId = access.organization.id;
   const now = deps.clock.now().toISOString();
   try {
     const [row] = await insertRoles(deps.db, [
@@ -79,7 +88,7 @@ export async function createRole(deps: ServiceDeps, organizationId: string, inpu
         name,
         name_canonical: name.toLowerCase(),
         description: input.description?.trim() ?? '',
-        permissions: JSON.stringify([...new Set(input.permissions ?? [])]),
+        permissions: JSON.stringify(permissions),
         builtin: null,
         created_at: now,
         updated_at: now,
