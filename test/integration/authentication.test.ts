@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { DIALECTS } from '../helpers/test-db.js';
 import { bearer, createTestOrganization, startTestApp, tamper, type TestApp, type TestOrganization } from '../helpers/test-app.js';
 
@@ -10,6 +10,31 @@ function base64url(value: object): string {
 
 function payloadOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+}
+
+/** The order n of P-256's base point: an ES256 signature (r, s) and (r, n - s) are both valid. */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+function bigOf(bytes: Uint8Array): bigint {
+  return BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+}
+
+function bytes32(value: bigint): Buffer {
+  return Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+}
+
+/** The token with its signature's s replaced by n - s: the other, equally valid, signature of the same input. */
+function flipS(token: string): string {
+  const [header, payload, signature] = token.split('.');
+  const raw = Buffer.from(signature!, 'base64url');
+  const s = bigOf(raw.subarray(32));
+  return `${header}.${payload}.${Buffer.concat([raw.subarray(0, 32), bytes32(P256_ORDER - s)]).toString('base64url')}`;
+}
+
+/** The token with s in the low half, as Tessera signs (done here independently of its code). */
+function lowS(token: string): string {
+  const s = bigOf(Buffer.from(token.split('.')[2]!, 'base64url').subarray(32));
+  return s > P256_ORDER / 2n ? flipS(token) : token;
 }
 
 for (const dialect of DIALECTS) {
@@ -80,6 +105,34 @@ for (const dialect of DIALECTS) {
         .setProtectedHeader({ alg: 'ES256', kid: header.kid })
         .sign(privateKey);
       await expectRefused(bearer(untyped), true);
+    });
+
+    test('a token signed with our own key but issued an hour in the future (iat) is refused', async () => {
+      const stored = await t.deps.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
+      const key = await importJWK(JSON.parse(stored.private_jwk) as JWK, 'ES256');
+      const now = Math.floor(t.clock.now().getTime() / 1000);
+      const signedAt = (iat: number) =>
+        new SignJWT({ ...payloadOf(org.token), iat, exp: iat + 3600 })
+          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: stored.kid })
+          .sign(key)
+          .then(lowS);
+      // Re-signed now, and a little ahead (another host's clock), the token is good: the key is the real one.
+      for (const iat of [now, now + 30]) {
+        const response = await t.app.inject({ url, headers: bearer(await signedAt(iat)) });
+        assert.equal(response.statusCode, 200, response.body);
+      }
+      await expectRefused(bearer(await signedAt(now + 3600)), true);
+    });
+
+    test('a valid token with a malleated signature (s flipped to n - s, or the signature re-encoded) is refused, even while the original is cached', async () => {
+      assert.equal((await t.app.inject({ url, headers: bearer(org.token) })).statusCode, 200, 'the original is verified and cached');
+      // (r, n - s) is a valid ECDSA signature of the same header and payload: only its canonical form is taken.
+      await expectRefused(bearer(flipS(org.token)), true);
+      // The last base64url character of a 64-byte signature has 4 bits that decode to nothing.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(org.token.at(-1)!);
+      await expectRefused(bearer(org.token.slice(0, -1) + alphabet[last ^ 1]), true);
+      assert.equal((await t.app.inject({ url, headers: bearer(org.token) })).statusCode, 200, 'the original still works');
     });
 
     test('garbage in the Authorization header is refused', async () => {

@@ -55,6 +55,28 @@ for (const dialect of DIALECTS) {
       assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 3600);
     });
 
+    test('every access token issued has a canonical ES256 signature: r and s in [1, n-1], s in the low half (50 tokens)', async () => {
+      // P-256's order n. Node's ECDSA picks s or n - s at random; Tessera keeps the low one.
+      const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+      for (let i = 0; i < 50; i++) {
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          payload: { grant_type: 'client_credentials', client_id: org.clientId, client_secret: org.clientSecret },
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        const token: string = response.json().access_token;
+        const signature = Buffer.from(token.split('.')[2]!, 'base64url');
+        assert.equal(signature.length, 64);
+        const r = BigInt(`0x${signature.subarray(0, 32).toString('hex')}`);
+        const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
+        assert.ok(r >= 1n && r < n, `token ${i}: r out of range`);
+        assert.ok(s >= 1n && s <= n / 2n, `token ${i}: s is in the high half`);
+        const read = await t.app.inject({ url: `/v1/organizations/${org.organization.id}`, headers: bearer(token) });
+        assert.equal(read.statusCode, 200, `token ${i} works: ${read.body}`);
+      }
+    });
+
     test('accepts credentials in a form body and in a JSON body', async () => {
       const form = await t.app.inject({
         method: 'POST',
