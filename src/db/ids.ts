@@ -29,3 +29,43 @@ export function newId(): string {
   }
   return v7({ msecs: last.msecs, seq: last.seq, random });
 }
+
+/** The largest `numeric_id`: the documents' integer ids are 32-bit signed, and PostgreSQL's `integer` too. */
+export const MAX_NUMERIC_ID = 2 ** 31 - 1;
+
+/**
+ * A new user's or organization's `numeric_id`: uniform in [1, 2^31 - 1], from the CSPRNG. The
+ * users-organizations surface shows these numbers to every organization; from a global sequence
+ * one would learn how many accounts and organizations exist, and from a user's small number that
+ * the address had an account before it was invited. 31 random bits, 0 drawn again.
+ */
+export function randomNumericId(): number {
+  for (;;) {
+    const value = secureRandomBytes(4).readUInt32BE(0) & MAX_NUMERIC_ID;
+    if (value !== 0) return value;
+  }
+}
+
+/**
+ * Draws before giving up. With a million rows a draw collides once in 2,000; even with half the
+ * numbers taken, 32 collisions in a row come once in 2^32 inserts.
+ */
+const NUMERIC_ID_DRAWS = 32;
+
+/**
+ * Inserts a row with a random `numeric_id`, drawing again while the number is taken. `insert`
+ * must be `INSERT ... ON CONFLICT (numeric_id) DO NOTHING RETURNING *` and answer undefined when
+ * no row came back: a unique violation would abort the caller's transaction on PostgreSQL, so a
+ * collision is not caught but avoided. The conflict target is numeric_id only, so any other
+ * unique violation (a user's email, an organization's slug) still throws for the caller to handle.
+ */
+export async function insertWithRandomNumericId<Row>(
+  insert: (numericId: number) => Promise<Row | undefined>,
+  draw: () => number = randomNumericId,
+): Promise<Row> {
+  for (let attempt = 0; attempt < NUMERIC_ID_DRAWS; attempt++) {
+    const row = await insert(draw());
+    if (row !== undefined) return row;
+  }
+  throw new Error(`No free numeric_id in ${NUMERIC_ID_DRAWS} random draws`);
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { MAX_NUMERIC_ID } from '../../src/db/ids.js';
 import { runSample, sample } from '../helpers/doc-samples.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
@@ -170,6 +171,61 @@ for (const dialect of DIALECTS) {
       const member = await invite(valid(org.owner!.email));
       assert.equal(member.status, 409);
       assert.equal((await jsonOf(member)).code, 'ALREADY_A_MEMBER');
+    });
+
+    test('userId and organizationId carry no global sequence: random, whether the account is new or older', async () => {
+      // The organizations in the order they were created.
+      const organizations = [org, other];
+      for (let i = 0; i < 6; i++) organizations.push(await createTestOrganization(t, `Numbered ${i}`));
+      const organizationIds = organizations.map((created) => created.organization.numericId);
+
+      // Accounts made earlier, through another organization's invitation.
+      const otherSession = await sessionFor(other.owner!.email, other.ownerPassword);
+      const asOther = { authorization: `Bearer ${other.token}`, 'x-session-token': otherSession };
+      const olderIds = new Map<string, number>();
+      for (let i = 0; i < 12; i++) {
+        const email = `older-${i}@example.com`;
+        const response = await invite(valid(email), asOther);
+        assert.equal(response.status, 201);
+        olderIds.set(email, (await jsonOf(response)).data.userId);
+      }
+
+      // This organization invites the older accounts and brand-new addresses, in turn.
+      const answered: Array<{ older: boolean; userId: number; organizationId: number }> = [];
+      for (let i = 0; i < 12; i++) {
+        for (const [older, email] of [[true, `older-${i}@example.com`], [false, `brand-new-${i}@example.com`]] as const) {
+          const response = await invite(valid(email));
+          assert.equal(response.status, 201);
+          const { data } = await jsonOf(response);
+          answered.push({ older, userId: data.userId, organizationId: data.organizationId });
+          if (older) assert.equal(data.userId, olderIds.get(email), 'the same account, the same number');
+        }
+      }
+      assert.ok(answered.every((row) => row.organizationId === org.organization.numericId));
+      const olderNumbers = answered.filter((row) => row.older).map((row) => row.userId);
+      const newNumbers = answered.filter((row) => !row.older).map((row) => row.userId);
+      const userIds = answered.map((row) => row.userId);
+
+      // What a sequence would show, and the odds that random numbers (uniform 31-bit, drawn
+      // independently) show it too. Together they fail a correct build about once in 300,000 runs.
+      for (const numbers of [organizationIds, userIds]) {
+        assert.ok(numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NUMERIC_ID), numbers.join(', '));
+        assert.equal(new Set(numbers).size, numbers.length, numbers.join(', '));
+        // All 8 (or 24) within 2^20 of each other: odds below 10^-20.
+        assert.ok(Math.max(...numbers) - Math.min(...numbers) > 2 ** 20, numbers.join(', '));
+        // Neighbours (in the order made) within 100 of each other: odds below 201 / 2^31 per pair,
+        // 30 pairs in all, so below 3 * 10^-6.
+        for (let i = 1; i < numbers.length; i++) {
+          assert.ok(Math.abs(numbers[i]! - numbers[i - 1]!) > 100, `neighbours ${numbers[i - 1]} and ${numbers[i]}`);
+        }
+      }
+      // New accounts made one after the other do not count up: 12 random numbers come out
+      // increasing once in 12! (about 5 * 10^8).
+      assert.ok(newNumbers.some((n, i) => i > 0 && n < newNumbers[i - 1]!), newNumbers.join(', '));
+      // An address that had an account before is not told apart by a smaller number: with a
+      // sequence all 12 older numbers lie below all 12 new ones; random numbers do so once in
+      // C(24, 12) = 2,704,156.
+      assert.ok(Math.max(...olderNumbers) > Math.min(...newNumbers), `older ${olderNumbers.join(', ')}; new ${newNumbers.join(', ')}`);
     });
   });
 }

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { insertWithRandomNumericId, randomNumericId } from '../../db/ids.js';
 import { preparedQuery } from '../../db/prepared-query.js';
 import type { OrganizationTable } from './organization.table.js';
 
@@ -19,8 +20,25 @@ export async function slugExists(db: Executor, slug: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export function insertOrganization(db: Executor, organization: Insertable<OrganizationTable>): Promise<OrganizationRow> {
-  return db.insertInto('organizations').values(organization).returningAll().executeTakeFirstOrThrow();
+/**
+ * Inserts an organization with a random `numeric_id` (see `randomNumericId`), drawn again on a
+ * collision. A taken slug still throws its unique violation. `drawNumericId` is for tests.
+ */
+export function insertOrganization(
+  db: Executor,
+  organization: Omit<Insertable<OrganizationTable>, 'numeric_id'>,
+  drawNumericId: () => number = randomNumericId,
+): Promise<OrganizationRow> {
+  return insertWithRandomNumericId(
+    (numericId) =>
+      db
+        .insertInto('organizations')
+        .values({ ...organization, numeric_id: numericId })
+        .onConflict((oc) => oc.column('numeric_id').doNothing())
+        .returningAll()
+        .executeTakeFirst(),
+    drawNumericId,
+  );
 }
 
 export function updateOrganization(

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { insertWithRandomNumericId, randomNumericId } from '../../db/ids.js';
 import { preparedQuery } from '../../db/prepared-query.js';
 import type { UserTable } from './user.table.js';
 
@@ -26,6 +27,23 @@ export function findUserByCanonicalEmail(db: Executor, canonical: string): Promi
   return db.selectFrom('users').selectAll().where('email_canonical', '=', canonical).executeTakeFirst();
 }
 
-export async function insertUser(db: Executor, user: Insertable<UserTable>): Promise<UserRow> {
-  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+/**
+ * Inserts a user with a random `numeric_id` (see `randomNumericId`), drawn again on a collision.
+ * A taken email still throws its unique violation: callers retry on it. `drawNumericId` is for tests.
+ */
+export function insertUser(
+  db: Executor,
+  user: Omit<Insertable<UserTable>, 'numeric_id'>,
+  drawNumericId: () => number = randomNumericId,
+): Promise<UserRow> {
+  return insertWithRandomNumericId(
+    (numericId) =>
+      db
+        .insertInto('users')
+        .values({ ...user, numeric_id: numericId })
+        .onConflict((oc) => oc.column('numeric_id').doNothing())
+        .returningAll()
+        .executeTakeFirst(),
+    drawNumericId,
+  );
 }
