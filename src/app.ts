@@ -1,3 +1,4 @@
+import type { ServerOptions } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { AppContext } from './app-context.js';
@@ -23,6 +24,7 @@ import { roleRoutes } from './modules/roles/role.routes.js';
 import { invitationRoutes } from './modules/invitations/invitation.routes.js';
 import { InvitationResponse, Permissions } from './modules/invitations/invitation.schemas.js';
 import { membershipRoutes } from './modules/memberships/membership.routes.js';
+import { passwordSetupRoutes } from './modules/password-setup/password-setup.routes.js';
 import { sessionRoutes } from './modules/sessions/session.routes.js';
 import { UserResponse } from './modules/users/user.schemas.js';
 import { OrganizationResponse } from './modules/organizations/organization.schemas.js';
@@ -33,6 +35,7 @@ import { tenantInviteUsersSurface } from './surfaces/tenant-inviteusers.js';
 import { usersOrganizationsAdInviteSurface } from './surfaces/users-organizations-ad-invite.js';
 import { usersV1InvitesSurface } from './surfaces/users-v1-invites.js';
 import { inviteWebRoutes, sendUnroutableLinkPage } from './web/invite.routes.js';
+import { passwordSetupWebRoutes } from './web/password-setup.routes.js';
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -42,6 +45,26 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Told of every route as it is registered, hidden ones included (the fuzz tests cover each one). */
   onRoute?: (route: RouteOptions) => void;
+}
+
+/**
+ * Node's server options that make REQUEST_TIMEOUT_MS hold.
+ * - `headersTimeout` no longer than the request's: when it is longer (Node's default is 60 s),
+ *   Node swaps the two, and a body may then trickle for the 60 s instead (seen on Node 20: a body
+ *   sent a byte a second was still open after 8 s with a requestTimeout of 2 s).
+ * - `connectionsCheckingInterval`: Node looks for requests past their time only this often (30 s by
+ *   default); a quarter of the timeout, at most a second, cuts one off within a quarter of its
+ *   timeout after it. Each check walks the list of connections that are mid-request, without
+ *   touching their sockets: thousands of them cost little.
+ */
+export function requestTimeouts(
+  requestTimeoutMs: number,
+): Required<Pick<ServerOptions, 'requestTimeout' | 'headersTimeout' | 'connectionsCheckingInterval'>> {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(1000, Math.floor(requestTimeoutMs / 4)),
+  };
 }
 
 /** Builds the whole HTTP application on a migrated database. It never listens: server.ts does. */
@@ -66,6 +89,12 @@ export async function buildApp(input: AppDeps): Promise<App> {
     }),
     schemaController: { compilersFactory: { buildValidator } },
     bodyLimit: 1024 * 1024,
+    // A client that trickles its request (a byte every few seconds) is answered 408 and closed once
+    // the whole request, headers and body, has taken longer than this: otherwise each one holds a
+    // connection for as long as it likes (Fastify's default, 0, is no limit, and Fastify sets its
+    // own on the server after creating it); `http` goes to Node's createServer.
+    requestTimeout: config.requestTimeoutMs,
+    http: requestTimeouts(config.requestTimeoutMs),
     // Invitation tokens are 43 characters; longer path parameters still reach the handler (and the
     // one invalid-link page) rather than Fastify's own 414.
     routerOptions: { maxParamLength: 512 },
@@ -115,6 +144,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   opsRoutes(app, context);
   await tokenRoutes(app, context);
   sessionRoutes(app, context);
+  passwordSetupRoutes(app, context);
   organizationRoutes(app, context);
   roleRoutes(app, context);
   invitationRoutes(app, context);
@@ -124,6 +154,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await usersOrganizationsAdInviteSurface(app, context);
   await tenantInviteUsersSurface(app, context);
   await inviteWebRoutes(app, context);
+  await passwordSetupWebRoutes(app, context);
 
   return app;
 }

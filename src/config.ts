@@ -13,12 +13,20 @@ const LIMIT_MAX = 1_000_000_000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 /**
+ * How long a client has to send a whole request, headers and body (REQUEST_TIMEOUT_MS). The largest
+ * body (1 MiB) takes about 8 s at 1 Mbit/s; a client that trickles its request holds a connection
+ * for as long as it is let, so a limit is always on: 0 (off) is not offered.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
  * Every setting Tessera reads from its environment. Each one is validated once, at start; a bad
  * value stops the process with a message that names the variable, rather than failing later.
  */
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: DEFAULT_REQUEST_TIMEOUT_MS }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$' })),
   DATABASE_URL: Type.String({
     pattern: '^(sqlite:.+|postgres(ql)?://.+)$',
@@ -79,6 +87,8 @@ export type DatabaseConfig =
 export interface Config {
   port: number;
   host: string;
+  /** The longest a client may take to send a whole request, headers and body; then 408 and closed. */
+  requestTimeoutMs: number;
   publicUrl: string;
   database: DatabaseConfig;
   dataDir: string;
@@ -183,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
+    requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
     publicUrl,
     database: Object.freeze(database),
     dataDir: parsed.DATA_DIR,

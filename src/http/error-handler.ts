@@ -37,13 +37,26 @@ export function serviceUnavailable(): AppError {
 }
 
 /**
+ * Node's error on a request whose connection closed before its body was read in full: the client
+ * went away, or REQUEST_TIMEOUT_MS cut it off (Node answers that 408 itself). Nobody is left to
+ * answer.
+ */
+function isRequestAborted(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'ECONNRESET' && message === 'aborted';
+}
+
+/**
  * Any error, as the catalogue knows it: AppErrors as they are, Fastify's own errors (schema
- * validation, unreadable bodies, wrong content types) mapped to their codes, a database that
- * cannot be reached a SERVICE_UNAVAILABLE, and everything else an INTERNAL_ERROR whose cause stays
- * in the logs, never in the response.
+ * validation, unreadable bodies, wrong content types) and a body cut short mapped to their codes, a
+ * database that cannot be reached a SERVICE_UNAVAILABLE, and everything else an INTERNAL_ERROR whose
+ * cause stays in the logs, never in the response.
  */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  // Checked before the database: its code is a network one too, but the connection that closed is
+  // the client's, and a 5xx logged at error for each would let any client fill the logs with them.
+  if (isRequestAborted(error)) return new AppError('MALFORMED_REQUEST', 'The connection closed before the body arrived in full.');
   if (isDatabaseUnavailable(error)) return serviceUnavailable();
   const fastifyError = error as Partial<FastifyError> & { validation?: AjvError[] };
   if (Array.isArray(fastifyError.validation)) {
