@@ -34,6 +34,8 @@ export async function authorizeOrganization(
     if (!principal.scopes.has(permission)) throw insufficientScope(permission);
     return { organization, principal, permissions: principal.scopes };
   }
+  // A session opened with a provisional password reaches only the organization that set it.
+  if (principal.organizationScope !== null && principal.organizationScope !== organizationId) throw new AppError('ORGANIZATION_NOT_FOUND');
   const membership = await findLiveMembership(deps.db, organizationId, principal.userId);
   if (!membership || membership.status !== 'ACTIVE') throw new AppError('ORGANIZATION_NOT_FOUND');
   const permissions = new Set(JSON.parse(membership.role_permissions) as string[]);

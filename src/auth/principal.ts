@@ -6,7 +6,14 @@ import type { AccessTokens } from './access-tokens.js';
 /** Who is calling: an API client (by its access token) or a signed-in user (by a session token). */
 export type Principal =
   | { kind: 'client'; clientId: string; organizationId: string | null; scopes: ReadonlySet<string> }
-  | { kind: 'user'; userId: string; sessionId: string; email: string };
+  | {
+      kind: 'user';
+      userId: string;
+      sessionId: string;
+      email: string;
+      /** Set when the session was opened with a provisional password: the one organization it reaches. */
+      organizationScope: string | null;
+    };
 
 const REALM = 'realm="tessera"';
 

@@ -47,6 +47,23 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return timingSafeEqual(actual, expected);
 }
 
+/**
+ * Batches of passwords (an inviter's preset passwords, up to a hundred a request) are hashed one at
+ * a time, all batches together, in a lane of their own: however many batches arrive, they hold one
+ * scrypt slot at most, and sign-in and token requests keep the others.
+ */
+let batchLane: Promise<unknown> = Promise.resolve();
+
+export function hashSecretsInBatchLane(secrets: readonly string[]): Promise<string[]> {
+  const run = batchLane.then(async () => {
+    const hashes: string[] = [];
+    for (const secret of secrets) hashes.push(await hashSecret(secret));
+    return hashes;
+  });
+  batchLane = run.catch(() => undefined);
+  return run;
+}
+
 /** A hash of a random secret nobody knows: verifying against it costs what a real check costs. */
 let decoyHash: Promise<string> | undefined;
 

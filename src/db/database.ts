@@ -7,7 +7,7 @@ import type { OrganizationTable } from '../modules/organizations/organization.ta
 import type { OutboxTable } from '../modules/outbox/outbox.table.js';
 import type { RoleTable } from '../modules/roles/role.table.js';
 import type { SessionTable } from '../modules/sessions/session.table.js';
-import type { PasswordSetupTable } from '../modules/users/password-setup.table.js';
+import type { PasswordSetupTable } from '../modules/password-setup/password-setup.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
 import type { AppSecretTable, IdempotencyKeyTable } from './support.table.js';
 

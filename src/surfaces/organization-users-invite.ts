@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf, type AppContext } from '../app-context.js';
 import { authorizeOrganization, type OrganizationAccess } from '../auth/authorize.js';
 import { passwordPolicyProblem } from '../auth/password-policy.js';
-import { hashSecret } from '../auth/secrets.js';
 import type { ServiceDeps } from '../deps.js';
 import { sendProblem } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
@@ -59,7 +58,9 @@ async function callerAccess(deps: ServiceDeps, request: FastifyRequest): Promise
     }
     return authorizeOrganization(deps, principal, principal.organizationId, 'invitations:manage');
   }
-  const memberships = await listActiveMemberships(deps.db, principal.userId);
+  const memberships = (await listActiveMemberships(deps.db, principal.userId)).filter(
+    (membership) => principal.organizationScope === null || membership.organization_id === principal.organizationScope,
+  );
   const named = request.headers['x-organization-id'];
   const candidates = typeof named === 'string' ? memberships.filter((m) => m.organization_id === named) : memberships;
   const managed = candidates.filter((m) => m.permissions.includes('invitations:manage'));
@@ -105,14 +106,10 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
             throw new AppError('PASSWORD_POLICY', `${field} ${problem}`, { fields: [{ field, message: problem }] });
           }
         });
-        // Hashed at once (in parallel; scrypt is slow by design), before anything is written.
-        const hashes = await Promise.all(entries.map((entry) => (entry.password ? hashSecret(entry.password) : null)));
-        const results = await inviteMany(
-          deps,
-          access,
-          entries.map((entry, index) => ({ email: entry.email, passwordHash: hashes[index] })),
-          { atomic: true },
-        );
+        // The service hashes the passwords, last: after every other check and the limits.
+        const results = await inviteMany(deps, access, entries.map((entry) => ({ email: entry.email, password: entry.password })), {
+          atomic: true,
+        });
         const refusal = firstRefusal(results);
         if (refusal) {
           const { error, index } = refusal;

@@ -129,11 +129,9 @@ export async function usersOrganizationsAdInviteSurface(app: App, { deps, access
             {
               emailMaxLength: 250,
               alsoInTransaction: async (trx, [invitation], now) => {
-                const user = await findOrCreateUser(trx, deps.clock, {
-                  email: request.body.email,
-                  firstName: request.body.firstName,
-                  lastName: request.body.lastName,
-                });
+                // The names are the inviter's: they live on the invitation and the membership, never on
+                // the person's own profile, which may already exist and is not this organization's to write.
+                const user = await findOrCreateUser(trx, deps.clock, { email: request.body.email });
                 const membership = await upsertMembership(trx, {
                   id: randomUUID(),
                   organization_id: access.organization.id,
@@ -142,6 +140,8 @@ export async function usersOrganizationsAdInviteSurface(app: App, { deps, access
                   scope: 1,
                   permissions: JSON.stringify(permissions),
                   metadata: null,
+                  first_name: request.body.firstName,
+                  last_name: request.body.lastName,
                   status: 'INVITED',
                   created_at: now,
                   updated_at: now,

@@ -1,5 +1,5 @@
 import { formatExpiry } from '../email/templates/invitation.js';
-import type { InvitationLookup } from '../modules/invitations/invitation.service.js';
+import type { InvitationLookup } from '../modules/invitations/invitation.invitee.js';
 import { html, type SafeHtml } from './html.js';
 
 /** What a rendered page needs beyond the invitation itself. */
@@ -12,7 +12,7 @@ export interface FormContext {
   values?: { firstName?: string | undefined; lastName?: string | undefined };
 }
 
-function layout(title: string, body: SafeHtml): string {
+export function layout(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -32,7 +32,7 @@ ${body}
 `.value;
 }
 
-function csrfField(csrf: string): SafeHtml {
+export function csrfField(csrf: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${csrf}">`;
 }
 
@@ -60,7 +60,7 @@ interface FieldOptions {
   minlength?: number;
 }
 
-function field(options: FieldOptions): SafeHtml {
+export function field(options: FieldOptions): SafeHtml {
   const id = `field-${options.name}`;
   const described = [options.hint ? `${id}-hint` : '', options.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field">
@@ -84,6 +84,19 @@ function declineForm(context: FormContext): SafeHtml {
 </form>`;
 }
 
+/**
+ * What the form asks for. A link that Tessera did not email may be in the inviter's hands, so its
+ * page reads the same whether or not the address has an account, and says what to do in either case.
+ */
+function intro(invitation: InvitationLookup): string {
+  if (invitation.accountMayExist) {
+    return invitation.passwordRequired
+      ? 'Choose a password to create your account. If you already have an account with this address, enter its password instead.'
+      : 'Tell us your name to accept: your password has been set up for you. If you already have an account with this address, enter its password.';
+  }
+  return invitation.passwordRequired ? 'Choose a password for your account to accept.' : 'Tell us your name to accept. Your password has been set up for you.';
+}
+
 /** The invitation, and what the invitee needs to give to accept it. */
 export function invitationPage(invitation: InvitationLookup, context: FormContext): string {
   const error = context.error;
@@ -96,7 +109,7 @@ export function invitationPage(invitation: InvitationLookup, context: FormContex
     fields = html`<p class="notice">You're signed in as <strong>${context.signedInAs}</strong>.</p>`;
   } else if (invitation.signInRequired) {
     acceptLabel = 'Sign in and accept';
-    fields = html`<p class="muted">You already have an account. Sign in to accept.</p>
+    fields = html`<p class="muted">You already have an account. Sign in to accept. <a href="/password-setup">Forgot your password?</a></p>
 ${field({ name: 'email', label: 'Email', type: 'email', value: invitation.email, autocomplete: 'username', readonly: true })}
 ${field({
   name: 'password',
@@ -109,20 +122,20 @@ ${field({
   maxlength: 1024,
 })}`;
   } else {
-    fields = html`<p class="muted">${invitation.passwordRequired ? 'Create your account to accept.' : 'Tell us your name to accept. Your password has been set up for you.'}</p>
+    fields = html`<p class="muted">${intro(invitation)}</p>
 <div class="row">
 ${field({ name: 'firstName', label: 'First name', value: values.firstName ?? invitation.firstName ?? '', autocomplete: 'given-name', maxlength: 250, error: fieldError('firstName'), autofocus: error?.field === 'firstName' })}
 ${field({ name: 'lastName', label: 'Last name', value: values.lastName ?? invitation.lastName ?? '', autocomplete: 'family-name', maxlength: 250, error: fieldError('lastName'), autofocus: error?.field === 'lastName' })}
 </div>
 ${field({ name: 'email', label: 'Email', type: 'email', value: invitation.email, autocomplete: 'username', readonly: true })}
 ${
-  invitation.passwordRequired
+  invitation.passwordRequired || invitation.accountMayExist
     ? field({
         name: 'password',
-        label: 'Choose a password',
+        label: invitation.accountMayExist ? 'Password' : 'Choose a password',
         type: 'password',
         autocomplete: 'new-password',
-        required: true,
+        required: invitation.passwordRequired,
         minlength: 8,
         maxlength: 128,
         hint: 'At least 8 characters, with an upper-case letter, a lower-case letter, a digit and a special character.',

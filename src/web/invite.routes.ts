@@ -16,9 +16,9 @@ import {
   declineInvitation,
   lookupInvitation,
   type InvitationLookup,
-} from '../modules/invitations/invitation.service.js';
+} from '../modules/invitations/invitation.invitee.js';
 import { revokeSession } from '../modules/sessions/session.repository.js';
-import { resolveSession, type SessionPrincipal } from '../modules/sessions/session.service.js';
+import { resolveSession, sessionReaches, type SessionPrincipal } from '../modules/sessions/session.service.js';
 import { checkEmail, isEmailProblem } from '../modules/users/email.js';
 import {
   acceptedPage,
@@ -38,7 +38,7 @@ import { STYLESHEET } from './styles.js';
  * signed-in person is not asked again, and cannot accept an invitation sent to someone else.
  */
 
-const SESSION_COOKIE = 'tessera_session';
+export const SESSION_COOKIE = 'tessera_session';
 const CSRF_COOKIE = 'tessera_csrf';
 const NAME_MAX = 250;
 
@@ -59,7 +59,7 @@ function sameAddress(a: string, b: string): boolean {
   return !isEmailProblem(left) && !isEmailProblem(right) && left.canonical === right.canonical;
 }
 
-function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
+export function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
   return reply.status(status).type('text/html; charset=utf-8').send(page);
 }
 
@@ -81,7 +81,7 @@ function given(value: string | undefined): string | undefined {
 }
 
 /** The headers of every page: no referrer, no caching, a strict content security policy. */
-function pageSecurityHeaders(config: Config): Record<string, string> {
+export function pageSecurityHeaders(config: Config): Record<string, string> {
   const formAction = ["'self'", ...config.allowedRedirectOrigins].join(' ');
   return {
     'referrer-policy': 'no-referrer',
@@ -178,7 +178,9 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
       if (session && !sameAddress(session.email, invitation.email)) {
         return sendPage(reply, status === 200 ? 200 : 403, wrongAccountPage(invitation, { ...context, signedInAs: session.email }));
       }
-      return sendPage(reply, status, invitationPage(invitation, { ...context, signedInAs: session?.email }));
+      // A session opened with a provisional password of another organization proves nothing here.
+      const signedInHere = session && sessionReaches(session, invitation.organization.id);
+      return sendPage(reply, status, invitationPage(invitation, { ...context, signedInAs: signedInHere ? session.email : undefined }));
     }
 
     scope.get('/invite/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) =>
@@ -202,7 +204,7 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
             token: request.params.token,
             ...values,
             password: request.body.password || undefined,
-            signedInUserId: session?.userId,
+            session,
           });
           setSessionCookie(reply, deps, result.session.token, secure);
           if (result.redirectUrl) return reply.redirect(result.redirectUrl, 303);
@@ -239,7 +241,7 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
   });
 }
 
-function setSessionCookie(reply: FastifyReply, deps: ServiceDeps, token: string, secure: boolean): void {
+export function setSessionCookie(reply: FastifyReply, deps: ServiceDeps, token: string, secure: boolean): void {
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,
@@ -253,9 +255,11 @@ function setSessionCookie(reply: FastifyReply, deps: ServiceDeps, token: string,
 function acceptError(error: AppError): { status: number; error: NonNullable<FormContext['error']> } | undefined {
   switch (error.code) {
     case 'PASSWORD_REQUIRED':
-      return { status: 400, error: { field: 'password', message: 'Choose a password for your account.' } };
+      return { status: 400, error: { field: 'password', message: error.detail ?? 'Choose a password for your account.' } };
     case 'PASSWORD_POLICY':
       return { status: 400, error: { field: 'password', message: `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.` } };
+    case 'PASSWORD_REUSED':
+      return { status: 400, error: { field: 'password', message: 'Choose a new password: the current one was set by someone else.' } };
     case 'SIGN_IN_REQUIRED':
       return { status: 401, error: { field: 'password', message: 'Enter your password to sign in.' } };
     case 'INVALID_CREDENTIALS':

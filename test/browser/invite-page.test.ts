@@ -137,7 +137,7 @@ for (const dialect of DIALECTS) {
         org.organization.id,
         'invitations:manage',
       );
-      await inviteMany(t.deps, access, [{ email: 'preset@example.com', passwordHash: await hashSecret('Preset-Passw0rd!') }], { atomic: true });
+      await inviteMany(t.deps, access, [{ email: 'preset@example.com', password: 'Preset-Passw0rd!' }], { atomic: true });
       const link = await linkFor('preset@example.com');
       const context = await noScriptContext();
       const page = await context.newPage();

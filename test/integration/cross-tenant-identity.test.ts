@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
         payload: { name: `VictimCorp ${randomBytes(2).toString('hex')}`, owner: { email: ownerEmail } },
       });
       assert.equal(response.statusCode, 201, response.body);
-      return { id: response.json().id, ownerEmail, ownerId: response.json().owner.id };
+      return { id: response.json().organization.id, ownerEmail, ownerId: response.json().owner.id };
     }
 
     async function inviteHeld(org: TestOrganization, email: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -347,7 +347,14 @@ for (const dialect of DIALECTS) {
     test("names an inviter gives live on the invitation and the membership, never on the person's own profile", async () => {
       const person = fresh('named');
       const first = await createTestOrganization(t, 'First Names Org');
-      const firstToken = await inviteHeld(first, person);
+      const emailedFirst = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${first.organization.id}/invitations`,
+        headers: bearer(first.token),
+        payload: { email: person },
+      });
+      assert.equal(emailedFirst.statusCode, 201, emailedFirst.body);
+      const firstToken = SmtpSink.token(await mailTo(person));
       const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: firstToken, password: OWN_PASSWORD, firstName: 'Ada', lastName: 'Lovelace' } });
       assert.equal(made.statusCode, 200, made.body);
       const userId = made.json().session.user.id as string;
@@ -373,7 +380,7 @@ for (const dialect of DIALECTS) {
       assert.equal(theirs.json().user.firstName, 'Ada');
       // The person accepts the attacker's invitation signed in: their profile keeps their own names.
       const own = await signIn(person, OWN_PASSWORD);
-      const token = SmtpSink.token(await mailTo(person));
+      const token = SmtpSink.token(await mailTo(person, 2));
       const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(own), payload: { token } });
       assert.equal(accepted.statusCode, 200, accepted.body);
       assert.equal(accepted.json().session.user.firstName, 'Ada');

@@ -349,7 +349,7 @@ for (const dialect of DIALECTS) {
       const [result] = await inviteMany(
         t.deps,
         access,
-        [{ email: 'preset@example.com', passwordHash: await hashSecret('Preset-pass1!') }],
+        [{ email: 'preset@example.com', password: 'Preset-pass1!' }],
         { atomic: true },
       );
       assert.ok(result?.ok);

@@ -1,8 +1,8 @@
 import { sha256 } from '../../auth/secrets.js';
 import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
-import type { OutgoingMail } from '../../email/mailer.js';
 import { renderInvitationEmail } from '../../email/templates/invitation.js';
+import type { PreparedMessage } from '../outbox/outbox.message.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
 
 export const INVITATION_EMAIL = 'invitation_email';
@@ -62,12 +62,6 @@ export function suppressInvitationEmail(message: OutboxRow, reason: string): Out
   return { ...message, secret: null, payload: JSON.stringify({ ...payload, suppressed: reason }) };
 }
 
-export type PreparedMessage =
-  | { mail: OutgoingMail; invitationId: string }
-  | { cancel: string }
-  /** Recorded like a delivery, with the reason kept, but not sent. */
-  | { suppressed: string };
-
 /**
  * Turns leased outbox rows into emails. A message whose invitation is no longer PENDING, or whose
  * link was replaced by a resend, has nothing left to deliver and is cancelled instead.
@@ -102,7 +96,6 @@ export async function prepareInvitationEmails(deps: ServiceDeps, rows: OutboxRow
     } else {
       const link = invitationLink(deps.config.publicUrl, token);
       prepared.set(row.id, {
-        invitationId: invitation.id,
         mail: {
           messageId: `<${row.id}@${host}>`,
           to: payload.to,

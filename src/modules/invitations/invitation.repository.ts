@@ -146,6 +146,11 @@ export function transitionPending(
   return query.returningAll().executeTakeFirst();
 }
 
+/** Which account accepted the invitation. */
+export async function recordAcceptedUser(db: Executor, invitationId: string, userId: string): Promise<void> {
+  await db.updateTable('invitations').set({ accepted_user_id: userId }).where('id', '=', invitationId).execute();
+}
+
 export interface InvitationPageQuery {
   organizationId: string;
   status?: InvitationStatus | undefined;

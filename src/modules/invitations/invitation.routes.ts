@@ -19,14 +19,12 @@ import {
   ResendBody,
   TokenBody,
 } from './invitation.schemas.js';
+import { acceptInvitation, declineInvitation, lookupInvitation } from './invitation.invitee.js';
 import {
-  acceptInvitation,
   createInvitation,
-  declineInvitation,
   getInvitation,
   inviteMany,
   listInvitations,
-  lookupInvitation,
   resendInvitation,
   revokeInvitation,
 } from './invitation.service.js';
@@ -230,9 +228,12 @@ export function invitationRoutes(app: App, context: AppContext): void {
         tags: ['Invitee'],
         summary: 'Accept an invitation',
         description:
-          'Creates the account if needed (with the preset password or `password`), or signs in to the existing ' +
-          'one (`password`, or a session as Bearer, which must be the invited address), activates the membership ' +
-          'and returns a session.',
+          'Creates the account if needed (with `password`, or the preset password), or signs in to the existing ' +
+          'one (its `password`, or a session as Bearer, which must be the invited address), activates the membership ' +
+          'and returns a session. Through a link Tessera emailed, an account without a password of its own ' +
+          '(none, or one an inviter chose) takes the `password` chosen now, and its other sessions end. Through a ' +
+          'link the inviter received (`sendEmail: false`), an existing account is never changed: only its own ' +
+          'password signs in. A password an inviter chose reaches only the inviting organization.',
         body: AcceptBody,
         response: { 200: AcceptResponse, ...problemResponses(400, 401, 403, 404, 429) },
       },
@@ -242,7 +243,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
       const principal = token ? await authenticateToken(deps, context.accessTokens, token) : undefined;
       const result = await acceptInvitation(deps, {
         ...request.body,
-        signedInUserId: principal?.kind === 'user' ? principal.userId : undefined,
+        session: principal?.kind === 'user' ? principal : undefined,
       });
       return reply.header('cache-control', 'no-store').send(result);
     },

@@ -154,8 +154,15 @@ export const LookupResponse = Type.Object({
   firstName: Type.Union([Type.String(), Type.Null()]),
   lastName: Type.Union([Type.String(), Type.Null()]),
   expiresAt: Timestamp,
-  signInRequired: Type.Boolean({ description: 'The address has an account: send its password (or a session) to accept.' }),
-  passwordRequired: Type.Boolean({ description: 'Accepting creates or completes the account: send a password.' }),
+  signInRequired: Type.Boolean({ description: 'The address has an account with its own password: send it (or a session) to accept.' }),
+  passwordRequired: Type.Boolean({
+    description: 'Send a password: a new one, or, when `accountMayExist`, the password of the account the address may have.',
+  }),
+  accountMayExist: Type.Boolean({
+    description:
+      'The link was not emailed by Tessera (`sendEmail: false`), so this answer does not say whether the address has an ' +
+      'account. If it has one, accept with that account\'s password or a session; the account is never changed through this link.',
+  }),
 });
 
 export const AcceptResponse = Type.Object({

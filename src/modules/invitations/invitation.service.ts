@@ -1,6 +1,6 @@
 import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
 import { passwordPolicyProblem } from '../../auth/password-policy.js';
-import { hashSecret, randomToken, sha256, verifySecret } from '../../auth/secrets.js';
+import { hashSecretsInBatchLane, randomToken, sha256 } from '../../auth/secrets.js';
 import { addSeconds } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
@@ -31,7 +31,7 @@ import { effectiveStatus, type InvitationStatus } from './invitation.status.js';
 import { toInvitation, type Invitation, type MembershipPermissions } from './invitation.views.js';
 
 export const METADATA_MAX_BYTES = 4096;
-const DEFAULT_PERMISSIONS: MembershipPermissions = { group: 0, read: [], manage: [] };
+export const DEFAULT_PERMISSIONS: MembershipPermissions = { group: 0, read: [], manage: [] };
 
 export interface InvitationRequest {
   email: string;
@@ -46,8 +46,12 @@ export interface InvitationRequest {
   redirectUrl?: string | null | undefined;
   /** Default true. False: no email; the response carries the accept URL, once. */
   sendEmail?: boolean | undefined;
-  /** A password chosen by the inviter, already hashed; it becomes the new account's password. */
-  passwordHash?: string | null | undefined;
+  /**
+   * A password chosen by the inviter (the caller checked its policy). It becomes the password of the
+   * account that accepting creates, provisional and for this organization only. It is hashed only
+   * once every other check and the limits have passed.
+   */
+  password?: string | undefined;
 }
 
 export interface InviteOptions {
@@ -73,6 +77,7 @@ interface PreparedItem {
   row: InvitationRow;
   token: string;
   sendEmail: boolean;
+  password: string | undefined;
   roleName: string;
   recipientName: string | null;
 }
@@ -87,7 +92,7 @@ function fullName(first: string | null | undefined, last: string | null | undefi
   return [first, last].filter(Boolean).join(' ').trim() || null;
 }
 
-function displayName(user: Pick<UserRow, 'first_name' | 'last_name' | 'email'>): string {
+export function displayName(user: Pick<UserRow, 'first_name' | 'last_name' | 'email'>): string {
   return fullName(user.first_name, user.last_name) ?? user.email;
 }
 
@@ -210,6 +215,7 @@ export async function inviteMany(
       canonical: checked.canonical,
       token,
       sendEmail: request.sendEmail ?? true,
+      password: request.password,
       roleName: role.name,
       recipientName: fullName(request.firstName, request.lastName),
       row: {
@@ -226,7 +232,7 @@ export async function inviteMany(
         last_name: request.lastName ?? null,
         permissions: permissions ? JSON.stringify(permissions) : null,
         metadata,
-        password_hash: request.passwordHash ?? null,
+        password_hash: null,
         redirect_url: request.redirectUrl ?? null,
         expires_at: addSeconds(now, days * 86_400).toISOString(),
         created_at: nowIso,
@@ -254,6 +260,25 @@ export async function inviteMany(
     atomic: options.atomic,
   });
   for (const item of prepared.splice(admission.admitted)) results[item.index] = { ok: false, error: admission.refusal! };
+
+  // Preset passwords are hashed last (scrypt is slow by design): only for a request that every
+  // check has passed, members and pending invitations included, and in the batch lane, so that
+  // one organization's batch cannot hold sign-in and token issuance behind it.
+  const presets = prepared.filter((item) => item.password !== undefined);
+  if (presets.length > 0) {
+    try {
+      await refuseTaken(deps, organization.id, prepared, results, nowIso);
+      if (refuseAll()) throw new Rollback();
+      for (let at = prepared.length - 1; at >= 0; at--) if (results[prepared[at]!.index]) prepared.splice(at, 1);
+      const admittedPresets = prepared.filter((item) => item.password !== undefined);
+      const hashes = await hashSecretsInBatchLane(admittedPresets.map((item) => item.password!));
+      admittedPresets.forEach((item, index) => (item.row.password_hash = hashes[index]!));
+    } catch (error) {
+      admission.settle([]);
+      if (!(error instanceof Rollback)) throw error;
+      return fillSkipped(results);
+    }
+  }
 
   // Each email's message (its sealed link above all) is made before the transaction, which then
   // holds the database (on SQLite, its one writer) only for the reads and writes. Made for every
@@ -342,6 +367,29 @@ export async function inviteMany(
   return results;
 }
 
+/**
+ * Before slow work (hashing preset passwords), the items whose address is already a member or has a
+ * live pending invitation are refused, as the transaction would refuse them. The transaction still
+ * decides: this only spares the work for requests that would fail anyway.
+ */
+async function refuseTaken(deps: ServiceDeps, organizationId: string, items: PreparedItem[], results: InviteResult[], now: string): Promise<void> {
+  const addresses = items.map((item) => item.canonical);
+  const members = await findActiveMemberEmails(deps.db, organizationId, addresses);
+  const pending = new Set(
+    (await findPendingSlots(deps.db, organizationId, addresses)).filter((slot) => slot.expires_at > now).map((slot) => slot.email_canonical),
+  );
+  for (const item of items) {
+    if (members.has(item.canonical)) {
+      results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };
+    } else if (pending.has(item.canonical)) {
+      results[item.index] = {
+        ok: false,
+        error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
+      };
+    }
+  }
+}
+
 /** In an all-or-nothing request that was refused, the items that were fine are reported as not written. */
 function fillSkipped(results: InviteResult[]): InviteResult[] {
   for (let index = 0; index < results.length; index++) {
@@ -397,7 +445,7 @@ export async function createInvitation(
   return result!;
 }
 
-async function roleNameOf(db: Executor, organizationId: string, roleId: string): Promise<string> {
+export async function roleNameOf(db: Executor, organizationId: string, roleId: string): Promise<string> {
   const role = await db
     .selectFrom('roles')
     .select('name')
@@ -535,218 +583,8 @@ export async function listInvitations(
   return { data: page.map((row) => toInvitation(row, roles.get(row.role_id) ?? '', now)), nextCursor };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The invitee's side: the link token is the credential.
-
-export interface InvitationLookup {
-  email: string;
-  organization: { id: string; name: string };
-  role: { id: string; name: string };
-  inviter: { name: string };
-  firstName: string | null;
-  lastName: string | null;
-  expiresAt: string;
-  /** An account with this email already has a password: the invitee signs in to accept. */
-  signInRequired: boolean;
-  /** No account password yet and none preset by the inviter: accepting sets one. */
-  passwordRequired: boolean;
-}
-
-/**
- * Whether accepting must go through the existing account's sign-in. An account whose owner proved
- * the mailbox is theirs: they sign in. An account whose password someone else set, and nobody has
- * proved the mailbox for, may be claimed by whoever does: by opening a link that was emailed to it
- * and choosing a password of their own.
- */
-function signInRequired(user: UserRow | undefined, invitation: InvitationRow): boolean {
-  if (!user?.password_hash) return false;
-  return user.email_verified_at !== null || invitation.link_delivery !== 'EMAIL';
-}
-
-/**
- * An inviter's preset password becomes the password of an account that has none (a new one),
- * never the replacement of an existing password: that would hand the account to the inviter.
- */
-function presetApplies(user: UserRow | undefined, invitation: InvitationRow): boolean {
-  return invitation.password_hash !== null && !user?.password_hash;
-}
-
-async function openInvitation(deps: ServiceDeps, token: string): Promise<InvitationRow> {
-  const row = token ? await findOpenInvitationByTokenHash(deps.db, sha256(token), deps.clock.now().toISOString()) : undefined;
-  // Unknown, expired, revoked and used links all get this same answer.
-  if (!row) throw new AppError('INVITATION_LINK_INVALID');
-  return row;
-}
-
-export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationLookup> {
-  const row = await openInvitation(deps, token);
-  const organization = (await findOrganizationById(deps.db, row.organization_id))!;
-  const inviter = row.inviter_user_id ? await findUserNameById(deps.db, row.inviter_user_id) : undefined;
-  const user = await findUserByCanonicalEmail(deps.db, row.email_canonical);
-  const mustSignIn = signInRequired(user, row);
-  return {
-    email: row.email,
-    organization: { id: organization.id, name: organization.name },
-    role: { id: row.role_id, name: await roleNameOf(deps.db, row.organization_id, row.role_id) },
-    inviter: { name: inviter ? displayName(inviter) : organization.name },
-    firstName: row.first_name ?? user?.first_name ?? null,
-    lastName: row.last_name ?? user?.last_name ?? null,
-    expiresAt: row.expires_at,
-    signInRequired: mustSignIn,
-    passwordRequired: !mustSignIn && !presetApplies(user, row),
-  };
-}
-
-export interface AcceptInput {
-  token: string;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-  /** A new account's password, or the existing account's password to sign in with. */
-  password?: string | undefined;
-  /** A signed-in user accepting: must be the invited address. */
-  signedInUserId?: string | undefined;
-}
-
-export interface AcceptResult {
-  session: NewSession;
-  organization: { id: string; name: string };
-  role: { id: string; name: string };
-  redirectUrl: string | null;
-}
-
-/**
- * Accepts an invitation: binds it to the invited address, creates the account if needed (with the
- * preset password, or the one given), activates the membership with the invitation's role,
- * permissions and metadata, and opens a session. The status change is one guarded statement, so
- * of any number of concurrent accepts exactly one succeeds.
- */
-export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): Promise<AcceptResult> {
-  const invitation = await openInvitation(deps, input.token);
-  const existing = await findUserByCanonicalEmail(deps.db, invitation.email_canonical);
-
-  if (input.signedInUserId !== undefined) {
-    const signedIn = await findUserById(deps.db, input.signedInUserId);
-    if (!signedIn || signedIn.email_canonical !== invitation.email_canonical) throw new AppError('EMAIL_MISMATCH');
-  }
-  let newPasswordHash: string | null = null;
-  if (input.signedInUserId !== undefined) {
-    // Signed in as the invited address: nothing more to prove.
-  } else if (signInRequired(existing, invitation)) {
-    if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
-    if (!(await verifySecret(input.password, existing!.password_hash!))) throw new AppError('INVALID_CREDENTIALS');
-  } else if (presetApplies(existing, invitation)) {
-    newPasswordHash = invitation.password_hash;
-  } else {
-    if (input.password === undefined) {
-      throw new AppError('PASSWORD_REQUIRED', 'Choose a password for the new account.', {
-        fields: [{ field: 'password', message: 'is required' }],
-      });
-    }
-    const problem = passwordPolicyProblem(input.password);
-    if (problem) throw new AppError('PASSWORD_POLICY', `password ${problem}`, { fields: [{ field: 'password', message: problem }] });
-    newPasswordHash = await hashSecret(input.password);
-  }
-
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await deps.db.transaction().execute(async (trx) => {
-        const now = deps.clock.now().toISOString();
-        const accepted = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
-          status: 'ACCEPTED',
-          accepted_at: now,
-        });
-        if (!accepted) throw new AppError('INVITATION_LINK_INVALID');
-        const user = await activateUser(trx, accepted, input, newPasswordHash, now);
-        await trx.updateTable('invitations').set({ accepted_user_id: user.id }).where('id', '=', accepted.id).execute();
-        await activateMembership(trx, {
-          id: newId(),
-          organization_id: accepted.organization_id,
-          user_id: user.id,
-          role_id: accepted.role_id,
-          scope: 1,
-          permissions: accepted.permissions ?? JSON.stringify(DEFAULT_PERMISSIONS),
-          metadata: accepted.metadata,
-          status: 'ACTIVE',
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        });
-        const organization = (await findOrganizationById(trx, accepted.organization_id)) as OrganizationRow;
-        return {
-          session: await openSession(trx, deps, user),
-          organization: { id: organization.id, name: organization.name },
-          role: { id: accepted.role_id, name: await roleNameOf(trx, accepted.organization_id, accepted.role_id) },
-          redirectUrl: accepted.redirect_url,
-        };
-      });
-    } catch (error) {
-      // Two invitations for one new address accepted at once: the second finds the account on retry.
-      if (attempt === 0 && asUniqueViolation(error)) continue;
-      throw error;
-    }
-  }
-}
-
-async function activateUser(
-  trx: Executor,
-  invitation: InvitationRow,
-  input: AcceptInput,
-  passwordHash: string | null,
-  now: string,
-): Promise<UserRow> {
-  const firstName = input.firstName?.trim() || invitation.first_name;
-  const lastName = input.lastName?.trim() || invitation.last_name;
-  // A link that only the mailbox received proves the address.
-  const verifiedAt = invitation.link_delivery === 'EMAIL' ? now : null;
-  const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
-  if (!user) {
-    return insertUser(trx, {
-      id: newId(),
-      email: invitation.email,
-      email_canonical: invitation.email_canonical,
-      first_name: firstName,
-      last_name: lastName,
-      password_hash: passwordHash,
-      email_verified_at: verifiedAt,
-      created_at: now,
-      updated_at: now,
-    });
-  }
-  if (passwordHash && user.password_hash) {
-    // The mailbox's owner claims an account whose password someone else set: that password, and
-    // every session opened with it, end here.
-    await trx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', user.id).where('revoked_at', 'is', null).execute();
-  }
-  return trx
-    .updateTable('users')
-    .set({
-      first_name: user.first_name ?? firstName,
-      last_name: user.last_name ?? lastName,
-      ...(passwordHash ? { password_hash: passwordHash } : {}),
-      email_verified_at: user.email_verified_at ?? verifiedAt,
-      updated_at: now,
-    })
-    .where('id', '=', user.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function declineInvitation(deps: ServiceDeps, token: string): Promise<void> {
-  const invitation = await openInvitation(deps, token);
-  const now = deps.clock.now().toISOString();
-  const declined = await deps.db.transaction().execute(async (trx) => {
-    const row = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
-      status: 'DECLINED',
-      declined_at: now,
-    });
-    if (row) await dropInvitedMembership(trx, row, now);
-    return row;
-  });
-  if (!declined) throw new AppError('INVITATION_LINK_INVALID');
-}
-
 /** A membership created in status INVITED alongside the invitation ends with it. */
-async function dropInvitedMembership(trx: Executor, invitation: InvitationRow, now: string): Promise<void> {
+export async function dropInvitedMembership(trx: Executor, invitation: InvitationRow, now: string): Promise<void> {
   const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
   if (!user) return;
   await trx

@@ -50,11 +50,8 @@ function membersQuery(db: Executor, organizationId: string) {
       'users.numeric_id as user_numeric_id',
       'users.email',
       'users.email_canonical',
-      'users.first_name',
-      'users.last_name',
-      'users.password_hash',
-      'users.created_at as user_created_at',
-      'users.updated_at as user_updated_at',
+      'memberships.first_name',
+      'memberships.last_name',
       'organizations.main_user_id',
       'invitations.email as invited_email',
       'invitations.first_name as invited_first_name',
@@ -67,9 +64,10 @@ function membersQuery(db: Executor, organizationId: string) {
 type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTakeFirstOrThrow']>>;
 
 /**
- * Until they accept, an invited person is shown as the inviter described them (the address and
- * names of the invitation). Their account, which may belong to other organizations, is not this
- * organization's to read: showing its names would tell the inviter that it exists.
+ * A member is shown as this organization knows them: the names on their membership (the
+ * invitation's, or as typed when accepting it). Until they accept, the address and names of the
+ * invitation. Their account, which may belong to other organizations, is not this organization's
+ * to read: its names could be what the person typed elsewhere, and would tell the inviter it exists.
  */
 function shownProfile(row: MemberRow): { email: string; first_name: string | null; last_name: string | null } {
   if (row.status !== 'INVITED') return { email: row.email, first_name: row.first_name, last_name: row.last_name };

@@ -51,13 +51,17 @@ export interface CreatedOrganization {
   roles: Role[];
 }
 
-export function toOrganization(row: OrganizationRow, owner: UserRow | undefined | null): Organization {
+/**
+ * The organization as its callers see it. The owner is shown as the organization knows them: the
+ * names on their membership, never their account's (which other organizations may have seen typed).
+ */
+export function toOrganization(row: OrganizationRow, owner: PublicUser | null): Organization {
   return {
     id: row.id,
     numericId: row.numeric_id,
     name: row.name,
     slug: row.slug,
-    owner: owner ? toPublicUser(owner) : null,
+    owner,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -108,14 +112,16 @@ export async function createOrganization(deps: ServiceDeps, input: CreateOrganiz
           updated_at: now,
         });
         const roles = await createBuiltinRoles(trx, organization.id, now);
-        let owner: UserRow | null = null;
+        let owner: PublicUser | null = null;
         if (input.owner) {
-          owner = await findOrCreateUser(trx, deps.clock, { ...input.owner, passwordHash });
-          organization = await makeOwner(trx, organization, owner, now);
+          // A platform client or the operator names the owner: a new account takes the names and password given.
+          const user = await findOrCreateUser(trx, deps.clock, { ...input.owner, passwordHash });
+          organization = await makeOwner(trx, organization, user, now, input.owner);
+          owner = ownerAsShown(user, input.owner);
         }
         return {
           organization: toOrganization(organization, owner),
-          owner: owner ? toPublicUser(owner) : null,
+          owner,
           roles: roles.map(toRole),
         };
       });
@@ -135,8 +141,19 @@ async function pickSlug(db: Executor, chosen: string | undefined, name: string, 
   return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
-/** An ACTIVE Owner membership for the user, and the user as the organization's MAIN user. */
-async function makeOwner(db: Executor, organization: OrganizationRow, user: UserRow, now: string) {
+/** The owner with the names their membership carries. */
+function ownerAsShown(user: UserRow, names: { firstName?: string | null | undefined; lastName?: string | null | undefined }): PublicUser {
+  return toPublicUser({ ...user, first_name: names.firstName ?? null, last_name: names.lastName ?? null });
+}
+
+/** An ACTIVE Owner membership for the user (with the names given), and the user as the organization's MAIN user. */
+async function makeOwner(
+  db: Executor,
+  organization: OrganizationRow,
+  user: UserRow,
+  now: string,
+  names: { firstName?: string | null | undefined; lastName?: string | null | undefined },
+) {
   const ownerRole = await findBuiltinRole(db, organization.id, 'OWNER');
   if (!ownerRole) throw new Error(`organization ${organization.id} has no Owner role`);
   await upsertMembership(db, {
@@ -147,6 +164,8 @@ async function makeOwner(db: Executor, organization: OrganizationRow, user: User
     scope: 1,
     permissions: JSON.stringify({ group: 0, read: [], manage: [] }),
     metadata: null,
+    first_name: names.firstName ?? null,
+    last_name: names.lastName ?? null,
     status: 'ACTIVE',
     created_at: now,
     updated_at: now,
@@ -159,8 +178,14 @@ async function makeOwner(db: Executor, organization: OrganizationRow, user: User
 export async function getOrganization(deps: ServiceDeps, organizationId: string): Promise<Organization> {
   const row = await findOrganizationById(deps.db, organizationId);
   if (!row) throw new AppError('ORGANIZATION_NOT_FOUND');
-  const owner = row.main_user_id ? await findUserById(deps.db, row.main_user_id) : null;
-  return toOrganization(row, owner);
+  return toOrganization(row, row.main_user_id ? await ownerOf(deps.db, row.id, row.main_user_id) : null);
+}
+
+async function ownerOf(db: Executor, organizationId: string, userId: string): Promise<PublicUser | null> {
+  const user = await findUserById(db, userId);
+  if (!user) return null;
+  const membership = await findLiveMembership(db, organizationId, userId);
+  return ownerAsShown(user, { firstName: membership?.first_name ?? null, lastName: membership?.last_name ?? null });
 }
 
 /**
@@ -188,7 +213,7 @@ export async function assignOwner(
       throw new AppError('VALIDATION_FAILED', `email: The new owner ${message}.`, { fields: [{ field: 'email', message }] });
     }
     const now = deps.clock.now().toISOString();
-    const owner = await findOrCreateUser(trx, deps.clock, input);
+    const owner = await findOrCreateUser(trx, deps.clock, { email: input.email });
     await trx
       .updateTable('invitations')
       .set({ status: 'REVOKED', revoked_at: now, updated_at: now })
@@ -196,7 +221,13 @@ export async function assignOwner(
       .where('email_canonical', '=', canonical)
       .where('status', '=', 'PENDING')
       .execute();
-    return toOrganization(await makeOwner(trx, organization, owner, now), owner);
+    // Names given here are this organization's for the owner; without them, the ones it had stay.
+    const current = await findLiveMembership(trx, organizationId, owner.id);
+    const names = {
+      firstName: input.firstName ?? current?.first_name ?? null,
+      lastName: input.lastName ?? current?.last_name ?? null,
+    };
+    return toOrganization(await makeOwner(trx, organization, owner, now, names), ownerAsShown(owner, names));
   });
 }
 

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceDeps } from '../../deps.js';
 import { DeliveryError, type Mailer } from '../../email/mailer.js';
-import { INVITATION_EMAIL, prepareInvitationEmails, type PreparedMessage } from '../invitations/invitation.email.js';
 import { recordInvitationsSent } from '../invitations/invitation.repository.js';
+import { MESSAGE_HANDLERS } from './outbox.handlers.js';
+import type { MessageHandler, PreparedMessage } from './outbox.message.js';
 import {
   claimDueMessages,
   markFinished,
@@ -49,6 +50,7 @@ export class OutboxWorker {
     private readonly deps: ServiceDeps,
     readonly mailer: Mailer,
     private readonly log: FastifyBaseLogger,
+    private readonly handlers: Readonly<Record<string, MessageHandler>> = MESSAGE_HANDLERS,
   ) {}
 
   start(): void {
@@ -213,10 +215,16 @@ export class OutboxWorker {
   }
 
   private async prepare(rows: OutboxRow[]): Promise<Map<string, PreparedMessage>> {
-    const known = rows.filter((row) => row.kind === INVITATION_EMAIL);
-    const prepared = await prepareInvitationEmails(this.deps, known);
-    for (const row of rows) {
-      if (!prepared.has(row.id)) prepared.set(row.id, { cancel: `unknown message kind ${JSON.stringify(row.kind)}` });
+    const byKind = new Map<string, OutboxRow[]>();
+    for (const row of rows) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
+    const prepared = new Map<string, PreparedMessage>();
+    for (const [kind, kindRows] of byKind) {
+      const handler = Object.hasOwn(this.handlers, kind) ? this.handlers[kind] : undefined;
+      if (!handler) {
+        for (const row of kindRows) prepared.set(row.id, { cancel: `unknown message kind ${JSON.stringify(kind)}` });
+        continue;
+      }
+      for (const [id, message] of await handler(this.deps, kindRows)) prepared.set(id, message);
     }
     return prepared;
   }

@@ -18,20 +18,30 @@ export interface NewSession {
   user: PublicUser;
 }
 
-/** Opens a session for a user already known to be who they say (password checked, or invitation accepted). */
-export async function openSession(db: Executor, deps: Pick<ServiceDeps, 'clock' | 'config'>, user: UserRow): Promise<NewSession> {
+/**
+ * Opens a session for a user already known to be who they say (password checked, or invitation
+ * accepted). A session of an account whose password is provisional reaches only the organization
+ * that password was set for.
+ */
+export async function openSession(
+  db: Executor,
+  deps: Pick<ServiceDeps, 'clock' | 'config'>,
+  user: Pick<UserRow, 'id' | 'numeric_id' | 'email' | 'first_name' | 'last_name' | 'password_organization_id'>,
+): Promise<NewSession & { id: string }> {
   const token = randomToken(SESSION_TOKEN_PREFIX);
   const now = deps.clock.now();
   const expiresAt = addSeconds(now, deps.config.sessionTtlHours * 3600).toISOString();
+  const id = newId();
   await insertSession(db, {
-    id: newId(),
+    id,
     token_hash: sha256(token),
     user_id: user.id,
+    organization_id: user.password_organization_id,
     created_at: now.toISOString(),
     expires_at: expiresAt,
     revoked_at: null,
   });
-  return { token, expiresAt, user: toPublicUser(user) };
+  return { id, token, expiresAt, user: toPublicUser(user) };
 }
 
 /** Email and password sign-in. Every failure looks the same and takes the same time. */
@@ -40,17 +50,25 @@ export async function signIn(deps: ServiceDeps, email: string, password: string)
   const user = isEmailProblem(checked) ? undefined : await findUserByCanonicalEmail(deps.db, checked.canonical);
   const valid = user?.password_hash ? await verifySecret(password, user.password_hash) : await verifyAgainstDecoy(password);
   if (!user || !valid) throw new AppError('INVALID_CREDENTIALS');
-  return openSession(deps.db, deps, user);
+  const { id: _id, ...session } = await openSession(deps.db, deps, user);
+  return session;
 }
 
 export interface SessionPrincipal {
   sessionId: string;
   userId: string;
   email: string;
+  /** Null: the session reaches every organization of the user. Set: only this one (a provisional password's). */
+  organizationScope: string | null;
 }
 
 export async function resolveSession(deps: ServiceDeps, token: string): Promise<SessionPrincipal | undefined> {
   if (!token.startsWith(SESSION_TOKEN_PREFIX)) return undefined;
   const row = await findLiveSession(deps.db, sha256(token), deps.clock.now().toISOString());
-  return row ? { sessionId: row.session_id, userId: row.user_id, email: row.email } : undefined;
+  return row ? { sessionId: row.session_id, userId: row.user_id, email: row.email, organizationScope: row.organization_id } : undefined;
+}
+
+/** Whether a signed-in user's session may act in this organization. */
+export function sessionReaches(session: Pick<SessionPrincipal, 'organizationScope'>, organizationId: string): boolean {
+  return session.organizationScope === null || session.organizationScope === organizationId;
 }

@@ -47,3 +47,26 @@ export function insertUser(
     drawNumericId,
   );
 }
+
+/** Sets an account's password (and who it reaches), and what the accept or setup proved. */
+export function updateUserCredentials(
+  db: Executor,
+  id: string,
+  changes: Pick<UserRow, 'updated_at'> &
+    Partial<Pick<UserRow, 'password_hash' | 'password_organization_id' | 'email_verified_at' | 'first_name' | 'last_name'>>,
+): Promise<UserRow> {
+  return db.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Whether the user is an active member of any organization. */
+export async function hasActiveMembership(db: Executor, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'ACTIVE')
+    .where('deleted_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,311 @@
+import { passwordPolicyProblem } from '../../auth/password-policy.js';
+import { hashSecret, sha256, verifyAgainstDecoy, verifySecret } from '../../auth/secrets.js';
+import type { Executor } from '../../db/database.js';
+import { asUniqueViolation } from '../../db/dialect.js';
+import { newId } from '../../db/ids.js';
+import type { ServiceDeps } from '../../deps.js';
+import { AppError } from '../../http/errors.js';
+import { activateMembership } from '../memberships/membership.repository.js';
+import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
+import { revokeUserSessions } from '../sessions/session.repository.js';
+import { openSession, sessionReaches, type NewSession, type SessionPrincipal } from '../sessions/session.service.js';
+import { accountStanding, hasOwnPassword, passwordReaches, type AccountStanding } from '../users/account.js';
+import { findUserById, findUserNameById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
+import { findOpenInvitationByTokenHash, recordAcceptedUser, transitionPending, type InvitationRow } from './invitation.repository.js';
+import { DEFAULT_PERMISSIONS, displayName, dropInvitedMembership, roleNameOf } from './invitation.service.js';
+
+/**
+ * The invitee's side: the link token is the credential for looking up, accepting and declining one
+ * invitation. Who the holder of a link is depends on how it travelled: a link Tessera emailed is in
+ * the mailbox owner's hands; a link the inviter received (`sendEmail: false`) may be in anyone's,
+ * the inviter's first. So an inviter-held link never acts for an account that existed before its
+ * accept, and nothing it shows depends on whether the address has an account.
+ */
+
+export interface InvitationLookup {
+  email: string;
+  organization: { id: string; name: string };
+  role: { id: string; name: string };
+  inviter: { name: string };
+  /** The names the inviter gave, if any: the invitation's own, never the account's. */
+  firstName: string | null;
+  lastName: string | null;
+  expiresAt: string;
+  /** The address has an account with its own password: the invitee signs in to accept. */
+  signInRequired: boolean;
+  /** Accepting needs a password: a new one, or (when `accountMayExist`) the account's own. */
+  passwordRequired: boolean;
+  /**
+   * The link was not emailed by Tessera, so this answer does not say whether the address has an
+   * account: if it has one, the invitee accepts with that account's password (or signed in).
+   */
+  accountMayExist: boolean;
+}
+
+function emailed(invitation: InvitationRow): boolean {
+  return invitation.link_delivery === 'EMAIL';
+}
+
+async function openInvitation(deps: ServiceDeps, token: string): Promise<InvitationRow> {
+  const row = token ? await findOpenInvitationByTokenHash(deps.db, sha256(token), deps.clock.now().toISOString()) : undefined;
+  // Unknown, expired, revoked and used links all get this same answer.
+  if (!row) throw new AppError('INVITATION_LINK_INVALID');
+  return row;
+}
+
+export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationLookup> {
+  const row = await openInvitation(deps, token);
+  const organization = (await findOrganizationById(deps.db, row.organization_id))!;
+  const inviter = row.inviter_user_id ? await findUserNameById(deps.db, row.inviter_user_id) : undefined;
+  const preset = row.password_hash !== null;
+  let signInRequired = false;
+  let passwordRequired = !preset;
+  if (emailed(row)) {
+    // The mailbox owner holds this link: what their account needs is theirs to know.
+    const { user, held } = await accountStanding(deps.db, row.email_canonical);
+    signInRequired = held && hasOwnPassword(user!);
+    passwordRequired = !signInRequired && (held || !preset);
+  }
+  return {
+    email: row.email,
+    organization: { id: organization.id, name: organization.name },
+    role: { id: row.role_id, name: await roleNameOf(deps.db, row.organization_id, row.role_id) },
+    inviter: { name: inviter ? displayName(inviter) : organization.name },
+    firstName: row.first_name,
+    lastName: row.last_name,
+    expiresAt: row.expires_at,
+    signInRequired,
+    passwordRequired,
+    accountMayExist: !emailed(row),
+  };
+}
+
+export interface AcceptInput {
+  token: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  /** A new account's password, or the existing account's password to sign in with. */
+  password?: string | undefined;
+  /** The accepting browser's or caller's session, if any: it must be the invited address's. */
+  session?: Pick<SessionPrincipal, 'userId' | 'organizationScope'> | undefined;
+}
+
+export interface AcceptResult {
+  session: NewSession;
+  organization: { id: string; name: string };
+  role: { id: string; name: string };
+  redirectUrl: string | null;
+}
+
+/** What an accept will do to the account, decided before the transaction (hashing is slow). */
+interface AccountChange {
+  /** The account as it stood when the change was decided: the transaction checks it still does. */
+  standing: AccountStanding;
+  /** A password to set, and the organization it reaches (null: the mailbox owner's own). */
+  password?: { hash: string; organizationId: string | null } | undefined;
+  /** The accept proves the mailbox (the link was emailed). */
+  provesMailbox: boolean;
+  /** A password someone else set gives way: every other session of the account ends. */
+  endOtherSessions: boolean;
+}
+
+function passwordRequired(detail = 'Choose a password for the new account.'): AppError {
+  return new AppError('PASSWORD_REQUIRED', detail, { fields: [{ field: 'password', message: 'is required' }] });
+}
+
+function checkPolicy(password: string): void {
+  const problem = passwordPolicyProblem(password);
+  if (problem) throw new AppError('PASSWORD_POLICY', `password ${problem}`, { fields: [{ field: 'password', message: problem }] });
+}
+
+/**
+ * Decides what the accept may do, by who can be holding the link:
+ * - signed in as the invited address (with a session that reaches the organization): nothing to prove;
+ * - no account yet: the accept creates it, with the password chosen here or the inviter's preset
+ *   (provisional for this organization unless the mailbox owner chose it through an emailed link);
+ * - an account, through an emailed link: its own password signs in; a missing or provisional one is
+ *   replaced by the one the mailbox owner chooses now, and every other session ends;
+ * - an account, through an inviter-held link: only a password that reaches this organization
+ *   signs in; the account is never changed. Answers do not tell an account from none until a
+ *   password is checked: the policy is applied first, and one slow hash is spent either way.
+ */
+async function decideAccountChange(
+  deps: ServiceDeps,
+  invitation: InvitationRow,
+  input: AcceptInput,
+  signedIn: UserRow | undefined,
+): Promise<AccountChange> {
+  const standing = await accountStanding(deps.db, invitation.email_canonical);
+  const byMail = emailed(invitation);
+  const organizationId = invitation.organization_id;
+  if (signedIn) return { standing, provesMailbox: byMail, endOtherSessions: false };
+
+  if (!standing.held) {
+    if (input.password !== undefined) {
+      checkPolicy(input.password);
+      return {
+        standing,
+        password: { hash: await hashSecret(input.password), organizationId: byMail ? null : organizationId },
+        provesMailbox: byMail,
+        endOtherSessions: false,
+      };
+    }
+    if (invitation.password_hash === null) throw passwordRequired();
+    return { standing, password: { hash: invitation.password_hash, organizationId }, provesMailbox: byMail, endOtherSessions: false };
+  }
+
+  const user = standing.user!;
+  if (byMail) {
+    if (hasOwnPassword(user)) {
+      if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
+      if (!(await verifySecret(input.password, user.password_hash!))) throw new AppError('INVALID_CREDENTIALS');
+      return { standing, provesMailbox: true, endOtherSessions: false };
+    }
+    // No password, or one someone else chose: the mailbox owner chooses theirs now.
+    if (input.password === undefined) throw passwordRequired('Choose a password for your account.');
+    checkPolicy(input.password);
+    if (user.password_hash !== null && (await verifySecret(input.password, user.password_hash))) throw new AppError('PASSWORD_REUSED');
+    return {
+      standing,
+      password: { hash: await hashSecret(input.password), organizationId: null },
+      provesMailbox: true,
+      endOtherSessions: true,
+    };
+  }
+
+  // An inviter-held link and an account someone holds: its password, or nothing.
+  if (input.password === undefined) throw passwordRequired('Enter the password of the account with this address, or choose one for a new account.');
+  checkPolicy(input.password);
+  const valid = passwordReaches(user, organizationId)
+    ? await verifySecret(input.password, user.password_hash!)
+    : await verifyAgainstDecoy(input.password);
+  if (!valid) throw new AppError('INVALID_CREDENTIALS');
+  return { standing, provesMailbox: false, endOtherSessions: false };
+}
+
+/** The account changed hands while the accept was decided (another accept made it): decide again. */
+class StandingChanged extends Error {}
+
+/**
+ * Accepts an invitation: binds it to the invited address, creates or completes the account as
+ * `decideAccountChange` allows, activates the membership with the invitation's role, permissions,
+ * metadata and names, and opens a session (which reaches only this organization when the account's
+ * password is provisional). The status change is one guarded statement, so of any number of
+ * concurrent accepts exactly one succeeds.
+ */
+export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): Promise<AcceptResult> {
+  const invitation = await openInvitation(deps, input.token);
+
+  let signedIn: UserRow | undefined;
+  if (input.session !== undefined) {
+    const user = await findUserById(deps.db, input.session.userId);
+    if (!user || user.email_canonical !== invitation.email_canonical) throw new AppError('EMAIL_MISMATCH');
+    // A provisional session of another organization proves nothing here.
+    if (sessionReaches(input.session, invitation.organization_id)) signedIn = user;
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    const change = await decideAccountChange(deps, invitation, input, signedIn);
+    try {
+      return await deps.db.transaction().execute(async (trx) => {
+        const now = deps.clock.now().toISOString();
+        const accepted = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
+          status: 'ACCEPTED',
+          accepted_at: now,
+        });
+        if (!accepted) throw new AppError('INVITATION_LINK_INVALID');
+        const user = await applyAccountChange(trx, accepted, input, change, now);
+        await recordAcceptedUser(trx, accepted.id, user.id);
+        await activateMembership(trx, {
+          id: newId(),
+          organization_id: accepted.organization_id,
+          user_id: user.id,
+          role_id: accepted.role_id,
+          scope: 1,
+          permissions: accepted.permissions ?? JSON.stringify(DEFAULT_PERMISSIONS),
+          metadata: accepted.metadata,
+          first_name: typed(input.firstName) ?? accepted.first_name,
+          last_name: typed(input.lastName) ?? accepted.last_name,
+          status: 'ACTIVE',
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        });
+        const organization = (await findOrganizationById(trx, accepted.organization_id)) as OrganizationRow;
+        const { id: sessionId, ...session } = await openSession(trx, deps, user);
+        if (change.endOtherSessions) await revokeUserSessions(trx, user.id, now, sessionId);
+        return {
+          session,
+          organization: { id: organization.id, name: organization.name },
+          role: { id: accepted.role_id, name: await roleNameOf(trx, accepted.organization_id, accepted.role_id) },
+          redirectUrl: accepted.redirect_url,
+        };
+      });
+    } catch (error) {
+      // Another accept made this address's account meanwhile (two invitations of one new address
+      // accepted at once): decide again, against the account as it is now.
+      if (attempt === 0 && (error instanceof StandingChanged || asUniqueViolation(error))) continue;
+      throw error;
+    }
+  }
+}
+
+function typed(value: string | undefined): string | null {
+  return value?.trim() || null;
+}
+
+/** Creates, completes or leaves the account, as decided; the names typed fill only what the profile lacks. */
+async function applyAccountChange(
+  trx: Executor,
+  invitation: InvitationRow,
+  input: AcceptInput,
+  change: AccountChange,
+  now: string,
+): Promise<UserRow> {
+  const current = await accountStanding(trx, invitation.email_canonical);
+  if (current.held !== change.standing.held || current.user?.id !== change.standing.user?.id) throw new StandingChanged();
+  const verifiedAt = change.provesMailbox ? now : null;
+  const credentials = change.password ? { password_hash: change.password.hash, password_organization_id: change.password.organizationId } : {};
+  const firstName = typed(input.firstName) ?? invitation.first_name;
+  const lastName = typed(input.lastName) ?? invitation.last_name;
+  const user = current.user;
+  if (!user) {
+    return insertUser(trx, {
+      id: newId(),
+      email: invitation.email,
+      email_canonical: invitation.email_canonical,
+      first_name: firstName,
+      last_name: lastName,
+      password_hash: null,
+      password_organization_id: null,
+      ...credentials,
+      email_verified_at: verifiedAt,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+  // A bare profile is completed like a new account; an account someone holds keeps its names
+  // unless its mailbox owner is the one filling them in.
+  const fillNames = !current.held || change.provesMailbox;
+  if (!change.password && !change.provesMailbox && !fillNames) return user;
+  return updateUserCredentials(trx, user.id, {
+    ...credentials,
+    ...(fillNames ? { first_name: user.first_name ?? firstName, last_name: user.last_name ?? lastName } : {}),
+    email_verified_at: user.email_verified_at ?? verifiedAt,
+    updated_at: now,
+  });
+}
+
+export async function declineInvitation(deps: ServiceDeps, token: string): Promise<void> {
+  const invitation = await openInvitation(deps, token);
+  const now = deps.clock.now().toISOString();
+  const declined = await deps.db.transaction().execute(async (trx) => {
+    const row = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
+      status: 'DECLINED',
+      declined_at: now,
+    });
+    if (row) await dropInvitedMembership(trx, row, now);
+    return row;
+  });
+  if (!declined) throw new AppError('INVITATION_LINK_INVALID');
+}
