@@ -393,6 +393,24 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('a redirect URL with characters that need encoding is saved encoded, and the page redirects to it after accepting (no 500)', async () => {
+      const created = await invite({ email: 'encoded@example.com', redirectUrl: `${t.config.publicUrl}/welcome back?name=José&x=<1>` });
+      assert.equal(created.statusCode, 201, created.body);
+      const expected = `${t.config.publicUrl}/welcome%20back?name=Jos%C3%A9&x=%3C1%3E`;
+      assert.equal(created.json().redirectUrl, expected);
+      const token = SmtpSink.token((await mailTo('encoded@example.com'))[0]!);
+      const page = await t.app.inject({ url: `/invite/${token}` });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: `/invite/${token}/accept`,
+        headers: { cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, password: 'Encoded-pass1!' }).toString(),
+      });
+      assert.equal(accepted.statusCode, 303, accepted.body);
+      assert.equal(accepted.headers.location, expected);
+    });
+
     test('a redirect URL off the allowed origins is refused', async () => {
       const refused = await invite({ email: 'phish@example.com', redirectUrl: 'https://evil.example/steal' });
       assert.equal(refused.statusCode, 400);

@@ -96,11 +96,15 @@ export function displayName(user: Pick<UserRow, 'first_name' | 'last_name' | 'em
   return fullName(user.first_name, user.last_name) ?? user.email;
 }
 
-/** Invitation links may only send people back to origins the operator allowed. */
-export function checkRedirectUrl(deps: Pick<ServiceDeps, 'config'>, value: string): AppError | undefined {
+/**
+ * Invitation links may only send people back to origins the operator allowed. The URL is kept as
+ * the WHATWG parser writes it (spaces and other characters percent-encoded): it goes into a
+ * `Location` header after the accept has committed, where a raw one would fail.
+ */
+export function normalizeRedirectUrl(deps: Pick<ServiceDeps, 'config'>, value: string): string | AppError {
   try {
     const url = new URL(value);
-    if (/^https?:$/.test(url.protocol) && deps.config.allowedRedirectOrigins.includes(url.origin)) return undefined;
+    if (/^https?:$/.test(url.protocol) && deps.config.allowedRedirectOrigins.includes(url.origin)) return url.href;
   } catch {
     // not a URL at all: refused below
   }
@@ -202,9 +206,9 @@ export async function inviteMany(
       results[index] = { ok: false, error: fieldError('VALIDATION_FAILED', 'metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`) };
       return;
     }
-    const redirectProblem = request.redirectUrl ? checkRedirectUrl(deps, request.redirectUrl) : undefined;
-    if (redirectProblem) {
-      results[index] = { ok: false, error: redirectProblem };
+    const redirectUrl = request.redirectUrl ? normalizeRedirectUrl(deps, request.redirectUrl) : null;
+    if (redirectUrl instanceof AppError) {
+      results[index] = { ok: false, error: redirectUrl };
       return;
     }
     const days = request.expiresInDays ?? deps.config.invitationExpiryDays;
@@ -233,7 +237,7 @@ export async function inviteMany(
         permissions: permissions ? JSON.stringify(permissions) : null,
         metadata,
         password_hash: null,
-        redirect_url: request.redirectUrl ?? null,
+        redirect_url: redirectUrl,
         expires_at: addSeconds(now, days * 86_400).toISOString(),
         created_at: nowIso,
         updated_at: nowIso,
