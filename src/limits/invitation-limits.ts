@@ -37,9 +37,21 @@ function suppressed(message: OutboxRow): OutboxRow {
   return suppressInvitationEmail(message, SUPPRESSED_REASON);
 }
 
+/**
+ * The mailbox a canonical address reaches, for counting only: `a+x@ex.com`, `a+y@ex.com` and
+ * `a@ex.com` land in one mailbox wherever subaddressing is on (RFC 5233), so without this each new
+ * tag would be a fresh daily budget for flooding it. A `+` that starts the local part tags nothing
+ * and stays. Everything else (invitations, uniqueness, sending) keeps the address as it is.
+ */
+function mailboxOf(canonicalEmail: string): string {
+  const at = canonicalEmail.lastIndexOf('@');
+  const plus = canonicalEmail.indexOf('+');
+  return plus > 0 && plus < at ? canonicalEmail.slice(0, plus) + canonicalEmail.slice(at) : canonicalEmail;
+}
+
 function recipientKey(canonicalEmail: string): string {
   // Counters in Redis hold a digest, not the address.
-  return sha256(canonicalEmail);
+  return sha256(mailboxOf(canonicalEmail));
 }
 
 function inviterKey(principal: Principal): string {

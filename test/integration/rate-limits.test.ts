@@ -325,6 +325,26 @@ for (const dialect of DIALECTS) {
       assert.equal(delta.filter((row) => row.last_error?.startsWith('not sent:')).length, 1);
     });
 
+    test('an address with or without a +tag is one recipient: x+1@, x+2@ and x@ from three organizations share one daily budget', async () => {
+      const [local, domain] = address('tagged').split('@');
+      const targets = [`${local}+1@${domain}`, `${local}+2@${domain}`, `${local}@${domain}`];
+      const responses: LightMyRequestResponse[] = [];
+      for (const [index, target] of targets.entries()) responses.push(await inviteNative(t, orgs[index + 1]!, target));
+      for (const response of responses) assert.equal(response.statusCode, 201, response.body);
+      // Each invitation keeps its address as entered, tag and all.
+      assert.deepEqual(responses.map((response) => response.json().email), targets);
+
+      await waitForOutboxIdle(t);
+      const deliveredTo = (target: string) => t.smtp!.received.filter((mail) => mail.to === target).length;
+      assert.deepEqual(targets.map(deliveredTo), [1, 1, 0]);
+      // The third is suppressed as over the limit, like any over-limit email.
+      const third = (await outboxOf(t.deps, orgs[3]!.organization.id)).filter((row) => row.invitation_id === responses[2]!.json().id);
+      assert.equal(third.length, 1);
+      assert.equal(third[0]!.status, 'SENT');
+      assert.equal(third[0]!.secret, null);
+      assert.match(third[0]!.last_error!, /not sent: .*RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY/);
+    });
+
     test('an invitation that is refused sends nothing and counts nothing against its recipient', async () => {
       const target = address('refused');
       assert.equal((await inviteNative(t, orgs[0]!, target)).statusCode, 201);
