@@ -35,7 +35,7 @@ import { tenantInviteUsersSurface } from './surfaces/tenant-inviteusers.js';
 import { usersOrganizationsAdInviteSurface } from './surfaces/users-organizations-ad-invite.js';
 import { usersV1InvitesSurface } from './surfaces/users-v1-invites.js';
 import { inviteWebRoutes, sendUnroutableLinkPage } from './web/invite.routes.js';
-import { passwordSetupWebRoutes } from './web/password-setup.routes.js';
+import { passwordSetupWebRoutes, sendUnroutableSetupLinkPage } from './web/password-setup.routes.js';
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -105,6 +105,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
       if (request.url.startsWith('/invite/')) return sendUnroutableLinkPage(reply, config);
+      if (request.url.startsWith('/password-setup/')) return sendUnroutableSetupLinkPage(reply, config);
       return sendProblem(request, reply, routingError(error));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -39,6 +39,11 @@ const ChooseForm = Type.Object({
   password: Type.Optional(Type.String({ maxLength: 4096 })),
 });
 
+/** A setup link the router cannot even decode is as dead as an unknown one: the same page. */
+export function sendUnroutableSetupLinkPage(reply: FastifyReply, config: AppContext['deps']['config']): FastifyReply {
+  return sendPage(reply.headers(pageSecurityHeaders(config)), 404, invalidSetupLinkPage());
+}
+
 export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Promise<void> {
   const secure = new URL(deps.config.publicUrl).protocol === 'https:';
   const securityHeaders = pageSecurityHeaders(deps.config);

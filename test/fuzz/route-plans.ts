@@ -61,6 +61,8 @@ const PLANS: Record<string, RoutePlan> = {
 
   'POST /oauth/token': { surface: 'oauth', callers: 'oauth-client', body: 'json-or-form', runs: SLOW },
   'POST /v1/sessions': { surface: 'native', callers: 'anyone', body: 'json', runs: SLOW },
+  'POST /v1/password-setup': { surface: 'native', callers: 'anyone', body: 'json', runs: SOME },
+  'POST /v1/password-setup/complete': { surface: 'native', callers: 'anyone', body: 'json', runs: SOME },
   'DELETE /v1/sessions/current': { surface: 'native', callers: 'session', runs: SOME },
 
   'POST /v1/organizations': { surface: 'native', callers: 'platform', body: 'json', runs: SOME },
@@ -96,6 +98,10 @@ const PLANS: Record<string, RoutePlan> = {
   'POST /invite/:token/accept': { surface: 'web', callers: 'browser', body: 'form', runs: MANY },
   'POST /invite/:token/decline': { surface: 'web', callers: 'browser', body: 'form', runs: SOME },
   'POST /invite/:token/sign-out': { surface: 'web', callers: 'browser', body: 'form', runs: SOME },
+  'GET /password-setup': { surface: 'web', callers: 'browser', runs: FEW },
+  'POST /password-setup': { surface: 'web', callers: 'browser', body: 'form', runs: SOME },
+  'GET /password-setup/:token': { surface: 'web', callers: 'browser', runs: SOME },
+  'POST /password-setup/:token': { surface: 'web', callers: 'browser', body: 'form', runs: SOME },
 };
 
 /** A route as the fuzz test sees it: one method, its plan and its schema. */

@@ -76,9 +76,9 @@ function pathPattern(url: string): RegExp {
 function surfaceOf(routes: FuzzRoute[], request: InjectOptions): Surface {
   const path = new URL(String(request.url), 'http://localhost').pathname;
   // A path the router cannot decode is refused before any route is matched, whatever the method
-  // (app.ts, frameworkErrors): an invitation link with the invalid-link page, anything else as the
+  // (app.ts, frameworkErrors): an invitation or password-setup link with its invalid-link page, anything else as the
   // native API does. FUZZ_SEED=101 found an OPTIONS request to such a link.
-  if (!decodable(path)) return path.startsWith('/invite/') ? 'web' : 'native';
+  if (!decodable(path)) return path.startsWith('/invite/') || path.startsWith('/password-setup/') ? 'web' : 'native';
   return routes
     .filter((route) => route.method === request.method).find((route) => pathPattern(route.url).test(path))?.plan.surface ?? 'native';
 }
