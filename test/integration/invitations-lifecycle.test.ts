@@ -86,6 +86,7 @@ for (const dialect of DIALECTS) {
           expiresAt: undefined,
           signInRequired: false,
           passwordRequired: true,
+          accountMayExist: false,
         },
       );
 
@@ -287,11 +288,12 @@ for (const dialect of DIALECTS) {
         await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Squatter-1!' } })
       ).json();
 
-      // A link handed to the inviter (sendEmail: false) proves nothing: sign-in stays required.
+      // A link handed to the inviter (sendEmail: false) proves nothing, and says nothing of the account.
       const handed = (await invite({ email: 'claimed@example.com', sendEmail: false })).json();
       const handedToken = handed.acceptUrl.split('/invite/')[1];
       const handedLookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: handedToken } })).json();
-      assert.equal(handedLookup.signInRequired, true);
+      assert.equal(handedLookup.signInRequired, false);
+      assert.equal(handedLookup.accountMayExist, true);
       const takeover = await t.app.inject({
         method: 'POST',
         url: '/v1/invitations/accept',

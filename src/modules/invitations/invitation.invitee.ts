@@ -9,7 +9,7 @@ import { activateMembership } from '../memberships/membership.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { revokeUserSessions } from '../sessions/session.repository.js';
 import { openSession, sessionReaches, type NewSession, type SessionPrincipal } from '../sessions/session.service.js';
-import { accountStanding, hasOwnPassword, passwordReaches, type AccountStanding } from '../users/account.js';
+import { accountStanding, mailboxOwnerMustSignIn, passwordReaches, type AccountStanding } from '../users/account.js';
 import { findUserById, findUserNameById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
 import { findOpenInvitationByTokenHash, recordAcceptedUser, transitionPending, type InvitationRow } from './invitation.repository.js';
 import { DEFAULT_PERMISSIONS, displayName, dropInvitedMembership, roleNameOf } from './invitation.service.js';
@@ -63,7 +63,7 @@ export async function lookupInvitation(deps: ServiceDeps, token: string): Promis
   if (emailed(row)) {
     // The mailbox owner holds this link: what their account needs is theirs to know.
     const { user, held } = await accountStanding(deps.db, row.email_canonical);
-    signInRequired = held && hasOwnPassword(user!);
+    signInRequired = held && mailboxOwnerMustSignIn(user!);
     passwordRequired = !signInRequired && (held || !preset);
   }
   return {
@@ -123,8 +123,9 @@ function checkPolicy(password: string): void {
  * - signed in as the invited address (with a session that reaches the organization): nothing to prove;
  * - no account yet: the accept creates it, with the password chosen here or the inviter's preset
  *   (provisional for this organization unless the mailbox owner chose it through an emailed link);
- * - an account, through an emailed link: its own password signs in; a missing or provisional one is
- *   replaced by the one the mailbox owner chooses now, and every other session ends;
+ * - an account, through an emailed link: its own password signs in once the address is proven; a
+ *   missing, provisional or unproven one is replaced by the one the mailbox owner chooses now, and
+ *   every other session ends;
  * - an account, through an inviter-held link: only a password that reaches this organization
  *   signs in; the account is never changed. Answers do not tell an account from none until a
  *   password is checked: the policy is applied first, and one slow hash is spent either way.
@@ -156,12 +157,13 @@ async function decideAccountChange(
 
   const user = standing.user!;
   if (byMail) {
-    if (hasOwnPassword(user)) {
+    if (mailboxOwnerMustSignIn(user)) {
       if (input.password === undefined) throw new AppError('SIGN_IN_REQUIRED');
       if (!(await verifySecret(input.password, user.password_hash!))) throw new AppError('INVALID_CREDENTIALS');
       return { standing, provesMailbox: true, endOtherSessions: false };
     }
-    // No password, or one someone else chose: the mailbox owner chooses theirs now.
+    // No password, or one someone else chose (an inviter, or before anyone proved the address): the
+    // mailbox owner chooses theirs now.
     if (input.password === undefined) throw passwordRequired('Choose a password for your account.');
     checkPolicy(input.password);
     if (user.password_hash !== null && (await verifySecret(input.password, user.password_hash))) throw new AppError('PASSWORD_REUSED');

@@ -36,6 +36,16 @@ export function hasOwnPassword(user: Pick<UserRow, 'password_hash' | 'password_o
   return user.password_hash !== null && user.password_organization_id === null;
 }
 
+/**
+ * Whether an emailed link must sign in: the account has its own password and its mailbox owner has
+ * proven the address. A password an operator or platform client set on an address nobody proved
+ * yet gives way to the mailbox owner, like a provisional one: whoever created the account before
+ * its owner (pre-hijacking) cannot keep it.
+ */
+export function mailboxOwnerMustSignIn(user: Pick<UserRow, 'password_hash' | 'password_organization_id' | 'email_verified_at'>): boolean {
+  return hasOwnPassword(user) && user.email_verified_at !== null;
+}
+
 /** Whether the account's password may be used to act in this organization. */
 export function passwordReaches(user: Pick<UserRow, 'password_hash' | 'password_organization_id'>, organizationId: string): boolean {
   return user.password_hash !== null && (user.password_organization_id === null || user.password_organization_id === organizationId);
