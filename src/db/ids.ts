@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { v7 } from 'uuid';
 import { secureRandomBytes } from '../auth/random-bytes.js';
 
@@ -10,7 +11,7 @@ const last = { msecs: -Infinity, seq: 0 };
  * instead of a random page: with random (v4) keys, every insert in a group commit dirtied a page
  * of its own in each key index, and each of those pages went to the WAL. The time it reveals is the
  * row's `created_at`, which the API shows anyway; nothing relies on ids being unguessable (tokens
- * are separate secrets). Organizations and roles keep random v4 ids: the documents Tessera
+ * are separate secrets). Users keep random v4 ids (`newUserId`), and so do organizations and roles: the documents Tessera
  * implements promise v4 UUIDs for them (a users-v1 client must send a v4 `roleId`).
  *
  * The random bits come from the pooled CSPRNG bytes: uuid's own source is a `getRandomValues`
@@ -68,4 +69,13 @@ export async function insertWithRandomNumericId<Row>(
     if (row !== undefined) return row;
   }
   throw new Error(`No free numeric_id in ${NUMERIC_ID_DRAWS} random draws`);
+}
+
+/**
+ * A user's id: a random (v4) UUID, not a time-ordered one. Every organization the person joins sees
+ * it, and a v7 id's first 48 bits would tell each of them when the account was made, and so that
+ * it existed before they invited the address.
+ */
+export function newUserId(): string {
+  return randomUUID();
 }

@@ -344,6 +344,27 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(answers[1]!.page, /Private|Person/);
     });
 
+    test('the user id an organization sees carries no time: random (v4), whether the account is new or older', async () => {
+      const older = fresh('older');
+      const elsewhere = await createTestOrganization(t, 'Ids Elsewhere');
+      const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(elsewhere, older), password: OWN_PASSWORD } });
+      assert.equal(made.statusCode, 200, made.body);
+      const session = await signIn(attacker.owner!.email, attacker.ownerPassword);
+      for (const email of [older, fresh('brand-new')]) {
+        const invited = await t.app.inject({
+          method: 'POST',
+          url: '/users-organizations/v1/ad/invite',
+          headers: { ...bearer(attacker.token), 'x-session-token': session },
+          payload: { firstName: 'Given', lastName: 'Name', email, permissions: { group: 1 } },
+        });
+        assert.equal(invited.statusCode, 201, invited.body);
+      }
+      const page = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members?status=INVITED&limit=100`, headers: bearer(attacker.token) });
+      const ids = (page.json().data as Array<{ user: { id: string; email: string } }>).filter((m) => [older].includes(m.user.email) || m.user.email.startsWith('brand-new'));
+      assert.equal(ids.length, 2);
+      for (const member of ids) assert.match(member.user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, member.user.email);
+    });
+
     test("names an inviter gives live on the invitation and the membership, never on the person's own profile", async () => {
       const person = fresh('named');
       const first = await createTestOrganization(t, 'First Names Org');

@@ -2,7 +2,7 @@ import { passwordPolicyProblem } from '../../auth/password-policy.js';
 import { hashSecret, sha256, verifyAgainstDecoy, verifySecret } from '../../auth/secrets.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
-import { newId } from '../../db/ids.js';
+import { newId, newUserId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { activateMembership } from '../memberships/membership.repository.js';
@@ -273,7 +273,7 @@ async function applyAccountChange(
   const user = current.user;
   if (!user) {
     return insertUser(trx, {
-      id: newId(),
+      id: newUserId(),
       email: invitation.email,
       email_canonical: invitation.email_canonical,
       first_name: firstName,

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
-import { newId } from '../../db/ids.js';
+import { newUserId } from '../../db/ids.js';
 import { requireEmail } from './email.js';
 import { findUserByCanonicalEmail, insertUser, type UserRow } from './user.repository.js';
 
@@ -19,7 +19,7 @@ export async function findOrCreateUser(db: Executor, clock: Clock, profile: User
   if (existing) return existing;
   const now = clock.now().toISOString();
   return insertUser(db, {
-    id: newId(),
+    id: newUserId(),
     email: checked.email,
     email_canonical: checked.canonical,
     first_name: profile.firstName ?? null,
