@@ -31,6 +31,8 @@ import {
  */
 
 const CSRF_COOKIE = 'tessera_setup_csrf';
+/** What the request form's CSRF token is bound to (a choose-password form's is bound to its link). */
+const REQUEST_FORM = 'password-setup-request';
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
 const RequestForm = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 1024 })), email: Type.Optional(Type.String({ maxLength: 4096 })) });
 const ChooseForm = Type.Object({
@@ -57,7 +59,7 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
       cookieKey: CSRF_COOKIE,
       cookieOpts: { path: '/password-setup', httpOnly: true, sameSite: 'strict', secure, signed: true },
       // A choose-password form's token is bound to its link.
-      getUserInfo: (request: FastifyRequest) => (request.params as { token?: string }).token ?? '',
+      getUserInfo: (request: FastifyRequest) => (request.params as { token?: string }).token ?? REQUEST_FORM,
       csrfOpts: { hmacKey: deps.secrets.key('csrf') },
     });
     scope.addHook('onSend', async (_request, reply) => {
@@ -88,7 +90,7 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
     }
 
     scope.get('/password-setup', { schema: { hide: true } }, async (_request, reply) =>
-      sendPage(reply, 200, requestPasswordSetupPage({ csrf: reply.generateCsrf({ userInfo: '' }) })),
+      sendPage(reply, 200, requestPasswordSetupPage({ csrf: reply.generateCsrf({ userInfo: REQUEST_FORM }) })),
     );
 
     scope.post(
@@ -97,7 +99,7 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
       async (request, reply) => {
         const email = request.body.email?.trim() ?? '';
         if (!email) {
-          return sendPage(reply, 400, requestPasswordSetupPage({ csrf: reply.generateCsrf({ userInfo: '' }), error: 'Enter your email address.' }));
+          return sendPage(reply, 400, requestPasswordSetupPage({ csrf: reply.generateCsrf({ userInfo: REQUEST_FORM }), error: 'Enter your email address.' }));
         }
         await requestPasswordSetup(deps, email);
         return sendPage(reply, 200, passwordSetupRequestedPage(PASSWORD_SETUP_REQUESTED));

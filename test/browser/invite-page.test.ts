@@ -11,6 +11,7 @@ import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
   createTestOrganization,
+  platformToken,
   startTestApp,
   tokenFor,
   type TestApp,
@@ -191,6 +192,71 @@ for (const dialect of DIALECTS) {
       assert.equal(await page.locator('h1').textContent(), "You've joined Acme & Co");
       await context.close();
       assert.equal((await memberByEmail('returning@example.com')).role.name, 'Viewer');
+    });
+
+    test('an Owner without a password asks for the setup link, opens it from the email and chooses one', async () => {
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/v1/organizations',
+        headers: bearer(await platformToken(t)),
+        payload: { name: 'Passwordless Ltd', owner: { email: 'no-password@example.com' } },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      await checkAccessibility(`${base}/password-setup`, 'password-setup request page');
+      const context = await noScriptContext();
+      const page = await context.newPage();
+      await page.goto(`${base}/password-setup`);
+      await screenshots(page, `${dialect}-password-setup-request`);
+      await page.getByLabel('Email').fill('no-password@example.com');
+      await page.getByRole('button', { name: 'Email me a link' }).click();
+      await page.waitForLoadState();
+      assert.equal(await page.locator('h1').textContent(), 'Check your email');
+      await screenshots(page, `${dialect}-password-setup-requested`);
+
+      const mail = await new Promise<string>((resolve, reject) => {
+        const deadline = Date.now() + 15_000;
+        const poll = () => {
+          const found = t.smtp!.received.find((m) => m.to === 'no-password@example.com');
+          if (found) return resolve(/https?:\/\/\S+\/password-setup\/[A-Za-z0-9_-]+/.exec(found.text)![0]);
+          if (Date.now() > deadline) return reject(new Error('no setup mail'));
+          setTimeout(poll, 20);
+        };
+        poll();
+      });
+      await checkAccessibility(mail, 'choose-password page');
+      await page.goto(mail);
+      assert.equal(await page.getByLabel('Email').inputValue(), 'no-password@example.com');
+      await page.getByLabel('New password').fill('alllowercase');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.waitForLoadState();
+      assert.equal(await page.locator('.field-error').textContent(), 'Your password must contain an upper-case letter.');
+      await screenshots(page, `${dialect}-password-setup-error`);
+      await page.getByLabel('New password').fill('Own-Passw0rd!');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.waitForLoadState();
+      assert.equal(await page.locator('h1').textContent(), 'Your password is set');
+      await screenshots(page, `${dialect}-password-set`);
+      await context.close();
+      const signIn = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'no-password@example.com', password: 'Own-Passw0rd!' } });
+      assert.equal(signIn.statusCode, 201);
+    });
+
+    test("a link the inviter received reads the same for anyone, and says what to do with or without an account", async () => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/invitations`,
+        headers: bearer(await freshToken()),
+        payload: { email: 'handed@example.com', sendEmail: false },
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      await checkAccessibility(response.json().acceptUrl, 'inviter-held link page');
+      const context = await noScriptContext();
+      const page = await context.newPage();
+      await page.goto(response.json().acceptUrl);
+      assert.match(await page.locator('form p.muted').first().textContent() ?? '', /If you already have an account with this address, enter its password instead/);
+      assert.equal(await page.getByLabel('Password').getAttribute('required'), '');
+      await screenshots(page, `${dialect}-invitation-handed-link`);
+      await context.close();
     });
 
     test('decline: a confirmation, and the invitation is DECLINED', async () => {
