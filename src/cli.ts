@@ -101,6 +101,9 @@ org
         `roles         ${roles.map((role) => `${role.name}=${role.id}`).join(' ')}`,
         `client id     ${result.client.clientId}`,
         `client secret ${result.client.clientSecret}   (shown once)`,
+        ...(options.ownerPassword === undefined
+          ? [`The owner sets a password through the link emailed from ${config().publicUrl}/password-setup (if their account has none yet).`]
+          : []),
       ].join('\n'),
     );
   });
