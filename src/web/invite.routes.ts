@@ -1,14 +1,8 @@
-import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import type { Config } from '../config.js';
-import type { ServiceDeps } from '../deps.js';
 import { NOT_SINGLE_LINE } from '../http/common.schemas.js';
-import { logError, toAppError } from '../http/error-handler.js';
 import { AppError, isAppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
 import {
@@ -23,12 +17,12 @@ import { checkEmail, isEmailProblem } from '../modules/users/email.js';
 import {
   acceptedPage,
   declinedPage,
-  errorPage,
   invalidLinkPage,
   invitationPage,
   wrongAccountPage,
   type FormContext,
 } from './invite-page.js';
+import { pageSecurityHeaders, registerPageScope, SESSION_COOKIE, sendPage, setSessionCookie } from './page-scope.js';
 import { STYLESHEET } from './styles.js';
 
 /**
@@ -38,7 +32,6 @@ import { STYLESHEET } from './styles.js';
  * signed-in person is not asked again, and cannot accept an invitation sent to someone else.
  */
 
-export const SESSION_COOKIE = 'tessera_session';
 const CSRF_COOKIE = 'tessera_csrf';
 const NAME_MAX = 250;
 
@@ -59,10 +52,6 @@ function sameAddress(a: string, b: string): boolean {
   return !isEmailProblem(left) && !isEmailProblem(right) && left.canonical === right.canonical;
 }
 
-export function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(page);
-}
-
 /**
  * The rules the API's name fields follow, for a form that has no schema to judge it: a name ends
  * up in the subject of the invitations its owner sends, where a line break would start a header.
@@ -80,18 +69,6 @@ function given(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** The headers of every page: no referrer, no caching, a strict content security policy. */
-export function pageSecurityHeaders(config: Config): Record<string, string> {
-  const formAction = ["'self'", ...config.allowedRedirectOrigins].join(' ');
-  return {
-    'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
-    'content-security-policy': `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-  };
-}
-
 /**
  * The one invalid-link page, for a link Fastify cannot even route (a token that is not valid
  * percent-encoded UTF-8, or longer than any path parameter may be): such a link is as dead as an
@@ -105,54 +82,15 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
   // The forms take the link token as the credential: attempts are limited per client address.
   // (Opening the page, a GET, is not: it changes nothing, and mail scanners follow links.)
   const limitAttempts = deps.limits.attempts.hook('accept');
-  const secure = new URL(deps.config.publicUrl).protocol === 'https:';
-  const securityHeaders = pageSecurityHeaders(deps.config);
 
   app.get('/assets/tessera.css', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
 
-  await app.register(async (plain) => {
-    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
-    await scope.register(cookie, { secret: deps.secrets.key('csrf').toString('base64url') });
-    await scope.register(formbody);
-    await scope.register(csrf, {
-      sessionPlugin: '@fastify/cookie',
-      cookieKey: CSRF_COOKIE,
-      cookieOpts: { path: '/invite', httpOnly: true, sameSite: 'strict', secure, signed: true },
-      // Each form's token is bound to its invitation link, not only to the cookie.
-      getUserInfo: (request: FastifyRequest) => (request.params as { token: string }).token,
-      csrfOpts: { hmacKey: deps.secrets.key('csrf') },
-    });
-
-    scope.addHook('onSend', async (_request, reply) => {
-      reply.headers(securityHeaders);
-    });
-
-    scope.setErrorHandler((error, request, reply) => {
-      if ((error as { code?: string }).code?.startsWith('FST_CSRF')) {
-        return sendPage(reply, 403, errorPage('This form has expired', 'Go back, reload the page and try again.'));
-      }
-      const appError = toAppError(error);
-      logError(request, error, appError);
-      if (appError.code === 'RATE_LIMITED') {
-        if (appError.headers) reply.headers(appError.headers);
-        return sendPage(reply, 429, errorPage('Too many attempts', 'Wait a minute, then go back and try again.'));
-      }
-      // A token the schema refuses (empty, too long) is a dead link like any other: the same page.
-      const badLink = (error as { validationContext?: string }).validationContext === 'params';
-      if (appError.code === 'INVITATION_LINK_INVALID' || appError.status === 404 || badLink) return sendPage(reply, 404, invalidLinkPage());
-      if (appError.status === 503) {
-        // The database is out of reach for a moment (restart, failover): say so, and when to retry.
-        if (appError.headers) reply.headers(appError.headers);
-        return sendPage(reply, 503, errorPage('Back in a moment', 'We could not reach our records just now. Please try again in a few seconds.', request.id));
-      }
-      if (appError.status >= 500) {
-        return sendPage(reply, 500, errorPage('Something went wrong', 'Please try again in a moment.', request.id));
-      }
-      return sendPage(reply, appError.status, errorPage("We couldn't read that form", 'Go back, reload the page and try again.'));
-    });
-
+  const deadLink = { deadLinkPage: invalidLinkPage, deadLinkCode: 'INVITATION_LINK_INVALID' };
+  // Each form's token is bound to its invitation link, not only to the cookie.
+  const bindFormTo = (request: FastifyRequest) => (request.params as { token: string }).token;
+  await registerPageScope(app, deps, { csrfCookie: CSRF_COOKIE, cookiePath: '/invite', bindFormTo, ...deadLink }, (scope) => {
     async function signedIn(request: FastifyRequest): Promise<SessionPrincipal | undefined> {
       const token = request.cookies[SESSION_COOKIE];
       return token ? resolveSession(deps, token) : undefined;
@@ -206,7 +144,7 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
             password: request.body.password || undefined,
             session,
           });
-          setSessionCookie(reply, deps, result.session.token, secure);
+          setSessionCookie(reply, deps, result.session.token);
           if (result.redirectUrl) return reply.redirect(result.redirectUrl, 303);
           return sendPage(reply, 200, acceptedPage({ ...result, email: result.session.user.email }));
         } catch (error) {
@@ -241,15 +179,6 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
   });
 }
 
-export function setSessionCookie(reply: FastifyReply, deps: ServiceDeps, token: string, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    maxAge: deps.config.sessionTtlHours * 3600,
-  });
-}
 
 /** How a refused accept shows on the form, or undefined for errors that get a page of their own. */
 function acceptError(error: AppError): { status: number; error: NonNullable<FormContext['error']> } | undefined {

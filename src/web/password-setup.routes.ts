@@ -1,11 +1,6 @@
-import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { logError, toAppError } from '../http/error-handler.js';
 import { isAppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
 import {
@@ -14,8 +9,7 @@ import {
   PASSWORD_SETUP_REQUESTED,
   requestPasswordSetup,
 } from '../modules/password-setup/password-setup.service.js';
-import { errorPage } from './invite-page.js';
-import { pageSecurityHeaders, sendPage, setSessionCookie } from './invite.routes.js';
+import { pageSecurityHeaders, registerPageScope, sendPage, setSessionCookie } from './page-scope.js';
 import {
   choosePasswordPage,
   invalidSetupLinkPage,
@@ -47,43 +41,16 @@ export function sendUnroutableSetupLinkPage(reply: FastifyReply, config: AppCont
 }
 
 export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Promise<void> {
-  const secure = new URL(deps.config.publicUrl).protocol === 'https:';
-  const securityHeaders = pageSecurityHeaders(deps.config);
 
-  await app.register(async (plain) => {
-    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
-    await scope.register(cookie, { secret: deps.secrets.key('csrf').toString('base64url') });
-    await scope.register(formbody);
-    await scope.register(csrf, {
-      sessionPlugin: '@fastify/cookie',
-      cookieKey: CSRF_COOKIE,
-      cookieOpts: { path: '/password-setup', httpOnly: true, sameSite: 'strict', secure, signed: true },
-      // A choose-password form's token is bound to its link.
-      getUserInfo: (request: FastifyRequest) => (request.params as { token?: string }).token ?? REQUEST_FORM,
-      csrfOpts: { hmacKey: deps.secrets.key('csrf') },
-    });
-    scope.addHook('onSend', async (_request, reply) => {
-      reply.headers(securityHeaders);
-    });
-    scope.setErrorHandler((error, request, reply) => {
-      if ((error as { code?: string }).code?.startsWith('FST_CSRF')) {
-        return sendPage(reply, 403, errorPage('This form has expired', 'Go back, reload the page and try again.'));
-      }
-      const appError = toAppError(error);
-      logError(request, error, appError);
-      if (appError.code === 'RATE_LIMITED') {
-        if (appError.headers) reply.headers(appError.headers);
-        return sendPage(reply, 429, errorPage('Too many attempts', 'Wait a minute, then go back and try again.'));
-      }
-      const badLink = (error as { validationContext?: string }).validationContext === 'params';
-      if (appError.code === 'PASSWORD_SETUP_LINK_INVALID' || badLink) return sendPage(reply, 404, invalidSetupLinkPage());
-      if (appError.status >= 500) {
-        if (appError.headers) reply.headers(appError.headers);
-        return sendPage(reply, appError.status === 503 ? 503 : 500, errorPage('Something went wrong', 'Please try again in a moment.', request.id));
-      }
-      return sendPage(reply, appError.status, errorPage("We couldn't read that form", 'Go back, reload the page and try again.'));
-    });
-
+  const options = {
+    csrfCookie: CSRF_COOKIE,
+    cookiePath: '/password-setup',
+    // A choose-password form's token is bound to its link; the request form's to a name of its own.
+    bindFormTo: (request: FastifyRequest) => (request.params as { token?: string }).token ?? REQUEST_FORM,
+    deadLinkPage: invalidSetupLinkPage,
+    deadLinkCode: 'PASSWORD_SETUP_LINK_INVALID',
+  };
+  await registerPageScope(app, deps, options, (scope) => {
     async function renderChoose(reply: FastifyReply, token: string, status: number, error?: string): Promise<FastifyReply> {
       const { email } = await lookupPasswordSetup(deps, token);
       return sendPage(reply, status, choosePasswordPage({ email, token, csrf: reply.generateCsrf({ userInfo: token }), error }));
@@ -120,7 +87,7 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
       async (request, reply) => {
         try {
           const session = await completePasswordSetup(deps, request.params.token, request.body.password ?? '');
-          setSessionCookie(reply, deps, session.token, secure);
+          setSessionCookie(reply, deps, session.token);
           return sendPage(reply, 200, passwordSetPage(session.user.email));
         } catch (error) {
           if (isAppError(error) && error.code === 'PASSWORD_POLICY') {

@@ -221,18 +221,17 @@ for (const dialect of DIALECTS) {
       assert.equal(badPermission.statusCode, 400);
     });
 
-    test('a signed-in Member may read but not manage roles; a stranger sees nothing', async () => {
-      const memberRole = await findBuiltinRole(t.deps.db, org.organization.id, 'MEMBER');
-      const user = await findOrCreateUser(t.deps.db, t.clock, {
-        email: 'member@example.com',
-        passwordHash: await hashSecret('Member-Passw0rd!'),
-      });
+    /** A session of a new user with an ACTIVE membership of one of `org`'s built-in roles. */
+    async function sessionWithRole(builtin: 'MEMBER' | 'ADMINISTRATOR', email: string): Promise<string> {
+      const role = await findBuiltinRole(t.deps.db, org.organization.id, builtin);
+      const password = 'Role-Passw0rd!';
+      const user = await findOrCreateUser(t.deps.db, t.clock, { email, passwordHash: await hashSecret(password) });
       const now = new Date().toISOString();
       await upsertMembership(t.deps.db, {
         id: randomUUID(),
         organization_id: org.organization.id,
         user_id: user.id,
-        role_id: memberRole!.id,
+        role_id: role!.id,
         scope: 1,
         permissions: '{"group":0,"read":[],"manage":[]}',
         metadata: null,
@@ -241,13 +240,13 @@ for (const dialect of DIALECTS) {
         updated_at: now,
         deleted_at: null,
       });
-      const session = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: 'member@example.com', password: 'Member-Passw0rd!' },
-        })
-      ).json();
+      const session = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
+      assert.equal(session.statusCode, 201, session.body);
+      return session.json().token as string;
+    }
+
+    test('a signed-in Member may read but not manage roles; a stranger sees nothing', async () => {
+      const session = { token: await sessionWithRole('MEMBER', 'member@example.com') };
       const read = await t.app.inject({ url: `/v1/organizations/${org.organization.id}/roles`, headers: bearer(session.token) });
       assert.equal(read.statusCode, 200);
       const manage = await t.app.inject({
@@ -266,32 +265,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('an Administrator cannot create a role holding a permission it lacks (organization:manage): 403 ROLE_NOT_ASSIGNABLE, nothing written', async () => {
-      const administratorRole = await findBuiltinRole(t.deps.db, org.organization.id, 'ADMINISTRATOR');
-      const user = await findOrCreateUser(t.deps.db, t.clock, {
-        email: 'administrator@example.com',
-        passwordHash: await hashSecret('Admin-Passw0rd!'),
-      });
-      const now = new Date().toISOString();
-      await upsertMembership(t.deps.db, {
-        id: randomUUID(),
-        organization_id: org.organization.id,
-        user_id: user.id,
-        role_id: administratorRole!.id,
-        scope: 1,
-        permissions: '{"group":0,"read":[],"manage":[]}',
-        metadata: null,
-        status: 'ACTIVE',
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      });
-      const session = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: 'administrator@example.com', password: 'Admin-Passw0rd!' },
-        })
-      ).json();
+      const session = { token: await sessionWithRole('ADMINISTRATOR', 'administrator@example.com') };
       const roles = await count(t, 'roles');
 
       // organization:manage is the Owner's alone: a role carrying it would let the Administrator

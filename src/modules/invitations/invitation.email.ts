@@ -1,8 +1,7 @@
 import { sha256 } from '../../auth/secrets.js';
-import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { renderInvitationEmail } from '../../email/templates/invitation.js';
-import type { PreparedMessage } from '../outbox/outbox.message.js';
+import { newOutboxMessage, type PreparedMessage } from '../outbox/outbox.message.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
 
 export const INVITATION_EMAIL = 'invitation_email';
@@ -30,24 +29,7 @@ export function invitationEmailMessage(
   now: string,
 ): OutboxRow {
   const { organizationId, ...data } = payload;
-  return {
-    id: newId(),
-    organization_id: organizationId,
-    invitation_id: payload.invitationId,
-    kind: INVITATION_EMAIL,
-    payload: JSON.stringify(data),
-    secret: deps.secrets.seal('outbox-seal', token),
-    status: 'PENDING',
-    attempts: 0,
-    max_attempts: deps.config.outbox.maxAttempts,
-    run_at: now,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    sent_at: null,
-  };
+  return newOutboxMessage(deps, { kind: INVITATION_EMAIL, organizationId, invitationId: payload.invitationId, payload: data, token }, now);
 }
 
 /** The invitation email's queued payload; `suppressed` (the reason) when it must not be sent. */

@@ -1,3 +1,4 @@
+import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import type { OutgoingMail } from '../../email/mailer.js';
 import type { OutboxRow } from './outbox.repository.js';
@@ -11,3 +12,32 @@ export type PreparedMessage =
 
 /** Turns a kind's leased rows into what to send: one per outbox `kind`, as graphile-worker maps task names to tasks. */
 export type MessageHandler = (deps: ServiceDeps, rows: OutboxRow[]) => Promise<Map<string, PreparedMessage>>;
+
+/**
+ * A new message, due now. Its link token travels sealed (`secret`) and is erased once sent, so the
+ * database never holds a usable link in the clear.
+ */
+export function newOutboxMessage(
+  deps: Pick<ServiceDeps, 'secrets' | 'config'>,
+  message: { kind: string; organizationId: string | null; invitationId: string | null; payload: unknown; token: string },
+  now: string,
+): OutboxRow {
+  return {
+    id: newId(),
+    organization_id: message.organizationId,
+    invitation_id: message.invitationId,
+    kind: message.kind,
+    payload: JSON.stringify(message.payload),
+    secret: deps.secrets.seal('outbox-seal', message.token),
+    status: 'PENDING',
+    attempts: 0,
+    max_attempts: deps.config.outbox.maxAttempts,
+    run_at: now,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    sent_at: null,
+  };
+}

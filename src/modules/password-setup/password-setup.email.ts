@@ -1,9 +1,8 @@
 import { sha256 } from '../../auth/secrets.js';
-import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { renderPasswordSetupEmail } from '../../email/templates/password-setup.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
-import type { PreparedMessage } from '../outbox/outbox.message.js';
+import { newOutboxMessage, type PreparedMessage } from '../outbox/outbox.message.js';
 import { openPasswordSetupIds } from './password-setup.repository.js';
 
 export const PASSWORD_SETUP_EMAIL = 'password_setup_email';
@@ -29,24 +28,7 @@ export function passwordSetupEmailMessage(
   token: string,
   now: string,
 ): OutboxRow {
-  return {
-    id: newId(),
-    organization_id: null,
-    invitation_id: null,
-    kind: PASSWORD_SETUP_EMAIL,
-    payload: JSON.stringify(payload),
-    secret: deps.secrets.seal('outbox-seal', token),
-    status: 'PENDING',
-    attempts: 0,
-    max_attempts: deps.config.outbox.maxAttempts,
-    run_at: now,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    sent_at: null,
-  };
+  return newOutboxMessage(deps, { kind: PASSWORD_SETUP_EMAIL, organizationId: null, invitationId: null, payload, token }, now);
 }
 
 /** Turns leased rows into emails; a link used, replaced or expired meanwhile is not sent. */
