@@ -142,6 +142,7 @@ export async function usersOrganizationsAdInviteSurface(app: App, { deps, access
                   metadata: null,
                   first_name: request.body.firstName,
                   last_name: request.body.lastName,
+                  email: invitation!.email,
                   status: 'INVITED',
                   created_at: now,
                   updated_at: now,

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, platformToken, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { bearer, createTestOrganization, platformToken, startTestApp, waitForOutboxIdle, type TestApp, type TestOrganization } from '../helpers/test-app.js';
 
 /**
  * Accounts are global; organizations do not trust each other. Each test here is first the attack
@@ -363,6 +363,134 @@ for (const dialect of DIALECTS) {
       const ids = (page.json().data as Array<{ user: { id: string; email: string } }>).filter((m) => [older].includes(m.user.email) || m.user.email.startsWith('brand-new'));
       assert.equal(ids.length, 2);
       for (const member of ids) assert.match(member.user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, member.user.email);
+    });
+
+    test('a password set while a provisional one is being checked leaves no session behind (accept and sign-in racing the owner)', async () => {
+      // Found by review: the accept's decision (a slow password check) was made before its
+      // transaction, and the session took the account's reach as it was after the owner set their own.
+      const other = await createTestOrganization(t, 'Race Org');
+      for (let trial = 0; trial < 6; trial++) {
+        const person = fresh(`race-${trial}`);
+        const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD } });
+        assert.equal(made.statusCode, 200, made.body);
+        const userId = made.json().session.user.id as string;
+        const removed = await t.app.inject({ method: 'DELETE', url: `/v1/organizations/${other.organization.id}/members/${userId}`, headers: bearer(other.token) });
+        assert.equal(removed.statusCode, 204, removed.body);
+        const again = await inviteHeld(other, person);
+        assert.equal((await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: person } })).statusCode, 202);
+        const setup = setupToken(await mailTo(person));
+
+        const racers = await Promise.all([
+          trial % 2 === 0
+            ? t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: again, password: ATTACKER_PASSWORD } })
+            : trySignIn(person, ATTACKER_PASSWORD),
+          t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: setup, password: OWN_PASSWORD } }),
+        ]);
+        assert.equal(racers[1].statusCode, 200, racers[1].body);
+        const live = await t.deps.db
+          .selectFrom('sessions')
+          .select(['organization_id'])
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .execute();
+        assert.deepEqual(live, [{ organization_id: null }], `trial ${trial}: ${racers[0].statusCode} ${racers[0].body}`);
+      }
+    });
+
+    test('accepting an inviter-held link without a password answers the same for an address with an account and one without', async () => {
+      const victim = await victimCorp();
+      const answers = [];
+      for (const email of [victim.ownerEmail, fresh('nobody')]) {
+        const token = await inviteHeld(attacker, email);
+        const api = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
+        const page = await t.app.inject({ method: 'GET', url: `/invite/${token}` });
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+        const form = await t.app.inject({
+          method: 'POST',
+          url: `/invite/${token}/accept`,
+          headers: { cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: csrf, password: '' }).toString(),
+        });
+        const blank = (text: string) => text.replaceAll(email, '(address)').replaceAll(token, '(token)').replace(/name="_csrf" value="[^"]*"/g, '').replace(/<time datetime="[^"]*">[^<]*<\/time>/g, '').replace(/req_[0-9a-f]+/g, '');
+        answers.push({ api: { status: api.statusCode, body: blank(api.body) }, form: { status: form.statusCode, body: blank(form.body) } });
+      }
+      assert.equal(answers[0]!.api.status, 400);
+      assert.deepEqual(answers[1], answers[0]);
+    });
+
+    test("the inviter is named as the organization knows them, never by names another organization entered", async () => {
+      const person = fresh('dave');
+      const first = await createTestOrganization(t, 'Names Entered Elsewhere');
+      const emailed = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${first.organization.id}/invitations`,
+        headers: bearer(first.token),
+        payload: { email: person, firstName: 'Dave', lastName: 'EnteredByFirst' },
+      });
+      assert.equal(emailed.statusCode, 201, emailed.body);
+      const joinedFirst = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: SmtpSink.token(await mailTo(person)), password: OWN_PASSWORD } });
+      assert.equal(joinedFirst.statusCode, 200, joinedFirst.body);
+      const dave = joinedFirst.json().session.user.id as string;
+      // Dave joins the attacker's organization too, signed in, without giving names there.
+      const own = await signIn(person, OWN_PASSWORD);
+      const invited = await t.app.inject({ method: 'POST', url: `/v1/organizations/${attacker.organization.id}/invitations`, headers: bearer(attacker.token), payload: { email: person } });
+      assert.equal(invited.statusCode, 201, invited.body);
+      const joined = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(own), payload: { token: SmtpSink.token(await mailTo(person, 2)) } });
+      assert.equal(joined.statusCode, 200, joined.body);
+
+      // The attacker names Dave as an inviter and reads the name back.
+      const probe = fresh('probe');
+      const token = await inviteHeld(attacker, probe, { inviterUserId: dave });
+      const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
+      assert.equal(lookup.json().inviter.name, person);
+      const page = await t.app.inject({ method: 'GET', url: `/invite/${token}` });
+      assert.doesNotMatch(page.body, /EnteredByFirst/);
+      const member = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members/${dave}`, headers: bearer(attacker.token) });
+      assert.equal(member.json().user.lastName, null);
+    });
+
+    test('asking for setup links costs the account nothing: earlier links keep working, invitation emails still go out, and at most three an hour are sent', async () => {
+      const victim = await victimCorp();
+      for (let i = 0; i < 5; i++) {
+        const asked = await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: victim.ownerEmail } });
+        assert.equal(asked.statusCode, 202, asked.body);
+      }
+      await waitForOutboxIdle(t);
+      const links = t.smtp!.received.filter((m) => m.to === victim.ownerEmail).map(setupToken);
+      assert.equal(links.length, 3);
+      // Another organization's invitation still reaches the address (its own daily budget untouched).
+      const invited = await t.app.inject({ method: 'POST', url: `/v1/organizations/${attacker.organization.id}/invitations`, headers: bearer(attacker.token), payload: { email: victim.ownerEmail } });
+      assert.equal(invited.statusCode, 201, invited.body);
+      const invitation = await mailTo(victim.ownerEmail, 4);
+      assert.match(invitation.text, /\/invite\//);
+      // The first link still works.
+      const page = await t.app.inject({ method: 'GET', url: `/password-setup/${links[0]}` });
+      assert.equal(page.statusCode, 200);
+      const done = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: links[0], password: OWN_PASSWORD } });
+      assert.equal(done.statusCode, 200, done.body);
+      // And using one ends the others.
+      const later = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: links[2], password: OWN_PASSWORD } });
+      assert.equal(later.statusCode, 404, later.body);
+    });
+
+    test("another organization's spelling of an address never shows: an account made from a bare profile, and the member list, use the invitation's", async () => {
+      const local = randomBytes(4).toString('hex');
+      const session = await signIn(attacker.owner!.email, attacker.ownerPassword);
+      // The attacker makes a bare profile, in lower case.
+      const bare = await t.app.inject({
+        method: 'POST',
+        url: '/users-organizations/v1/ad/invite',
+        headers: { ...bearer(attacker.token), 'x-session-token': session },
+        payload: { firstName: 'Bare', lastName: 'Profile', email: `vic-${local}@v.example`, permissions: { group: 1 } },
+      });
+      assert.equal(bare.statusCode, 201, bare.body);
+      const other = await createTestOrganization(t, 'Spelling Org');
+      const spelled = `VIC-${local.toUpperCase()}@V.EXAMPLE`;
+      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, spelled), password: OWN_PASSWORD } });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      assert.equal(accepted.json().session.user.email, spelled);
+      const member = await t.app.inject({ url: `/v1/organizations/${other.organization.id}/members/${accepted.json().session.user.id}`, headers: bearer(other.token) });
+      assert.equal(member.json().user.email, spelled);
     });
 
     test("names an inviter gives live on the invitation and the membership, never on the person's own profile", async () => {

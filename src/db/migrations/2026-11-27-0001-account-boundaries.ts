@@ -20,10 +20,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The names the organization knows the member by: from its invitation, or as typed on accepting it.
   await db.schema.alterTable('memberships').addColumn('first_name', 'text').execute();
   await db.schema.alterTable('memberships').addColumn('last_name', 'text').execute();
+  // The address as this organization entered it: another organization's spelling is not its to see.
+  await db.schema.alterTable('memberships').addColumn('email', 'text').execute();
 
   // What existed before: the names each organization showed, now its own copy.
   await sql`update memberships set first_name = (select u.first_name from users u where u.id = memberships.user_id),
-    last_name = (select u.last_name from users u where u.id = memberships.user_id)`.execute(db);
+    last_name = (select u.last_name from users u where u.id = memberships.user_id),
+    email = (select u.email from users u where u.id = memberships.user_id)`.execute(db);
   // A password on an address nobody proved was set by an inviter: provisional, for the organization
   // whose invitation made the account (an operator's or platform's owner password has no such invitation).
   await sql`update users set password_organization_id = (
@@ -45,6 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('password_setups').ifExists().execute();
+  await db.schema.alterTable('memberships').dropColumn('email').execute();
   await db.schema.alterTable('memberships').dropColumn('last_name').execute();
   await db.schema.alterTable('memberships').dropColumn('first_name').execute();
   await db.schema.dropIndex('sessions_user_idx').ifExists().execute();

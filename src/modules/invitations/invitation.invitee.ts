@@ -5,12 +5,12 @@ import { asUniqueViolation } from '../../db/dialect.js';
 import { newId, newUserId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
-import { activateMembership } from '../memberships/membership.repository.js';
+import { activateMembership, findMemberName } from '../memberships/membership.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { revokeUserSessions } from '../sessions/session.repository.js';
 import { openSession, sessionReaches, type NewSession, type SessionPrincipal } from '../sessions/session.service.js';
-import { accountStanding, mailboxOwnerMustSignIn, passwordReaches, type AccountStanding } from '../users/account.js';
-import { findUserById, findUserNameById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
+import { accountStanding, mailboxOwnerMustSignIn, passwordReaches, sameCredentials, type AccountStanding } from '../users/account.js';
+import { findUserById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
 import { findOpenInvitationByTokenHash, recordAcceptedUser, transitionPending, type InvitationRow } from './invitation.repository.js';
 import { DEFAULT_PERMISSIONS, displayName, dropInvitedMembership, roleNameOf } from './invitation.service.js';
 
@@ -56,7 +56,7 @@ async function openInvitation(deps: ServiceDeps, token: string): Promise<Invitat
 export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationLookup> {
   const row = await openInvitation(deps, token);
   const organization = (await findOrganizationById(deps.db, row.organization_id))!;
-  const inviter = row.inviter_user_id ? await findUserNameById(deps.db, row.inviter_user_id) : undefined;
+  const inviter = row.inviter_user_id ? await findMemberName(deps.db, row.organization_id, row.inviter_user_id) : undefined;
   const preset = row.password_hash !== null;
   let signInRequired = false;
   let passwordRequired = !preset;
@@ -109,7 +109,9 @@ interface AccountChange {
   endOtherSessions: boolean;
 }
 
-function passwordRequired(detail = 'Choose a password for the new account.'): AppError {
+const HELD_LINK_PASSWORD = 'Enter the password of the account with this address, or choose one for a new account.';
+
+function passwordRequired(detail: string): AppError {
   return new AppError('PASSWORD_REQUIRED', detail, { fields: [{ field: 'password', message: 'is required' }] });
 }
 
@@ -142,6 +144,8 @@ async function decideAccountChange(
   if (signedIn) return { standing, provesMailbox: byMail, endOtherSessions: false };
 
   if (!standing.held) {
+    // The same answer as for an account (below) when the link was not emailed: it tells nothing.
+    const missing = byMail ? 'Choose a password for the new account.' : HELD_LINK_PASSWORD;
     if (input.password !== undefined) {
       checkPolicy(input.password);
       return {
@@ -151,7 +155,7 @@ async function decideAccountChange(
         endOtherSessions: false,
       };
     }
-    if (invitation.password_hash === null) throw passwordRequired();
+    if (invitation.password_hash === null) throw passwordRequired(missing);
     return { standing, password: { hash: invitation.password_hash, organizationId }, provesMailbox: byMail, endOtherSessions: false };
   }
 
@@ -176,7 +180,7 @@ async function decideAccountChange(
   }
 
   // An inviter-held link and an account someone holds: its password, or nothing.
-  if (input.password === undefined) throw passwordRequired('Enter the password of the account with this address, or choose one for a new account.');
+  if (input.password === undefined) throw passwordRequired(HELD_LINK_PASSWORD);
   checkPolicy(input.password);
   const valid = passwordReaches(user, organizationId)
     ? await verifySecret(input.password, user.password_hash!)
@@ -206,7 +210,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
     if (sessionReaches(input.session, invitation.organization_id)) signedIn = user;
   }
 
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const change = await decideAccountChange(deps, invitation, input, signedIn);
     try {
       return await deps.db.transaction().execute(async (trx) => {
@@ -228,6 +232,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
           metadata: accepted.metadata,
           first_name: typed(input.firstName) ?? accepted.first_name,
           last_name: typed(input.lastName) ?? accepted.last_name,
+          email: accepted.email,
           status: 'ACTIVE',
           created_at: now,
           updated_at: now,
@@ -244,10 +249,10 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
         };
       });
     } catch (error) {
-      // Another accept made this address's account meanwhile (two invitations of one new address
-      // accepted at once): decide again, against the account as it is now.
-      if (attempt === 0 && (error instanceof StandingChanged || asUniqueViolation(error))) continue;
-      throw error;
+      // The account changed while the accept was decided (another accept made it, its owner set a
+      // password): decide again, against the account as it is now.
+      if (!(error instanceof StandingChanged || asUniqueViolation(error))) throw error;
+      if (attempt >= 3) throw new AppError('SERVICE_UNAVAILABLE', 'The account changed while accepting. Try again.', { headers: { 'retry-after': '1' } });
     }
   }
 }
@@ -256,7 +261,7 @@ function typed(value: string | undefined): string | null {
   return value?.trim() || null;
 }
 
-/** Creates, completes or leaves the account, as decided; the names typed fill only what the profile lacks. */
+/** Creates, completes or leaves the account, as decided. */
 async function applyAccountChange(
   trx: Executor,
   invitation: InvitationRow,
@@ -264,20 +269,24 @@ async function applyAccountChange(
   change: AccountChange,
   now: string,
 ): Promise<UserRow> {
-  const current = await accountStanding(trx, invitation.email_canonical);
-  if (current.held !== change.standing.held || current.user?.id !== change.standing.user?.id) throw new StandingChanged();
+  // Locked until the transaction ends: a password set meanwhile (another accept, password setup)
+  // would make the decision, and the session's reach, stale.
+  const current = await accountStanding(trx, invitation.email_canonical, { lock: true });
+  if (current.held !== change.standing.held || !sameCredentials(current.user, change.standing.user)) throw new StandingChanged();
   const verifiedAt = change.provesMailbox ? now : null;
   const credentials = change.password ? { password_hash: change.password.hash, password_organization_id: change.password.organizationId } : {};
-  const firstName = typed(input.firstName) ?? invitation.first_name;
-  const lastName = typed(input.lastName) ?? invitation.last_name;
+  // What the person typed; a new account starts from the invitation's names where they typed none.
+  // An existing profile is never written with names another party gave.
+  const firstName = typed(input.firstName);
+  const lastName = typed(input.lastName);
+  const startingNames = { first_name: firstName ?? invitation.first_name, last_name: lastName ?? invitation.last_name };
   const user = current.user;
   if (!user) {
     return insertUser(trx, {
       id: newUserId(),
       email: invitation.email,
       email_canonical: invitation.email_canonical,
-      first_name: firstName,
-      last_name: lastName,
+      ...startingNames,
       password_hash: null,
       password_organization_id: null,
       ...credentials,
@@ -286,13 +295,22 @@ async function applyAccountChange(
       updated_at: now,
     });
   }
-  // A bare profile is completed like a new account; an account someone holds keeps its names
-  // unless its mailbox owner is the one filling them in.
-  const fillNames = !current.held || change.provesMailbox;
-  if (!change.password && !change.provesMailbox && !fillNames) return user;
+  if (!current.held) {
+    // A bare profile is nobody's yet: this accept makes the account, as if it were new (and with
+    // this invitation's spelling of the address, not the one another organization entered).
+    return updateUserCredentials(trx, user.id, {
+      ...credentials,
+      email: invitation.email,
+      ...startingNames,
+      email_verified_at: verifiedAt,
+      updated_at: now,
+    });
+  }
+  // An account someone holds: only its mailbox owner fills in what it lacks.
+  if (!change.password && !change.provesMailbox) return user;
   return updateUserCredentials(trx, user.id, {
     ...credentials,
-    ...(fillNames ? { first_name: user.first_name ?? firstName, last_name: user.last_name ?? lastName } : {}),
+    ...(change.provesMailbox ? { first_name: user.first_name ?? firstName, last_name: user.last_name ?? lastName } : {}),
     email_verified_at: user.email_verified_at ?? verifiedAt,
     updated_at: now,
   });

@@ -9,13 +9,13 @@ import { preparedQuery } from '../../db/prepared-query.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
-import { activateMembership, findLiveMembership } from '../memberships/membership.repository.js';
+import { findLiveMembership, findMemberName } from '../memberships/membership.repository.js';
 import { insertOutboxMessages, type OutboxRow } from '../outbox/outbox.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
 import { openSession, type NewSession } from '../sessions/session.service.js';
 import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js';
-import { findUserByCanonicalEmail, findUserById, findUserNameById, insertUser, type UserRow } from '../users/user.repository.js';
+import { findUserByCanonicalEmail, type UserRow } from '../users/user.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import {
   expireStalePending,
@@ -133,7 +133,11 @@ function resolveRole(roles: RoleRow[], request: InvitationRequest): RoleRow | Ap
   );
 }
 
-/** Who the email names as the inviter, and who is recorded as such. */
+/**
+ * Who the email names as the inviter, and who is recorded as such: by the names and address the
+ * organization knows them by (their membership's), never their account's, which another
+ * organization may have entered.
+ */
 async function resolveInviter(
   deps: ServiceDeps,
   access: OrganizationAccess,
@@ -141,7 +145,7 @@ async function resolveInviter(
 ): Promise<{ userId: string | null; clientId: string | null; name: string }> {
   const { principal, organization } = access;
   if (principal.kind === 'user') {
-    const user = await findUserNameById(deps.db, principal.userId);
+    const user = await findMemberName(deps.db, organization.id, principal.userId);
     return { userId: principal.userId, clientId: null, name: user ? displayName(user) : organization.name };
   }
   const userId = inviterUserId ?? organization.main_user_id;
@@ -151,7 +155,7 @@ async function resolveInviter(
       throw fieldError('UNKNOWN_INVITER', 'inviterUserId', 'The inviter must be an active member of the organization.');
     }
   }
-  const user = userId ? await findUserNameById(deps.db, userId) : undefined;
+  const user = userId ? await findMemberName(deps.db, organization.id, userId) : undefined;
   return { userId: user?.id ?? null, clientId: principal.clientId, name: user ? displayName(user) : organization.name };
 }
 
@@ -507,7 +511,7 @@ export async function resendInvitation(
     };
     const updated = await transitionPending(trx, { id, organizationId }, nowIso, changes);
     if (!updated) return undefined;
-    const inviter = updated.inviter_user_id ? await findUserNameById(trx, updated.inviter_user_id) : undefined;
+    const inviter = updated.inviter_user_id ? await findMemberName(trx, organizationId, updated.inviter_user_id) : undefined;
     const roleName = await roleNameOf(trx, organizationId, updated.role_id);
     // Over the recipient's daily limit the email is queued suppressed (recorded, not sent); the answer is the same.
     await insertOutboxMessages(trx, [

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { preparedQuery } from '../../db/prepared-query.js';
 import type { MembershipTable } from './membership.table.js';
 
 export type MembershipRow = Selectable<MembershipTable>;
@@ -39,6 +40,7 @@ export async function activateMembership(
           metadata: membership.metadata ?? null,
           first_name: membership.first_name ?? null,
           last_name: membership.last_name ?? null,
+          email: membership.email ?? null,
           status: 'ACTIVE',
           updated_at: membership.updated_at,
           deleted_at: null,
@@ -62,6 +64,7 @@ export async function upsertMembership(db: Executor, membership: Insertable<Memb
         metadata: membership.metadata ?? null,
         first_name: membership.first_name ?? null,
         last_name: membership.last_name ?? null,
+        email: membership.email ?? null,
         status: membership.status,
         updated_at: membership.updated_at,
         deleted_at: null,
@@ -85,4 +88,23 @@ export async function listActiveMemberships(
     .where('memberships.deleted_at', 'is', null)
     .execute();
   return rows.map((row) => ({ organization_id: row.organization_id, permissions: JSON.parse(row.permissions) as string[] }));
+}
+
+/** What an email or a page names a member by: the names and address this organization knows them by. */
+const memberNameById = preparedQuery(['organizationId', 'userId'], (db, args: { organizationId: string; userId: string }) =>
+  db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email as account_email', 'memberships.email', 'memberships.first_name', 'memberships.last_name'])
+    .where('memberships.organization_id', '=', args.organizationId)
+    .where('memberships.user_id', '=', args.userId),
+);
+
+export async function findMemberName(
+  db: Executor,
+  organizationId: string,
+  userId: string,
+): Promise<{ id: string; email: string; first_name: string | null; last_name: string | null } | undefined> {
+  const row = (await memberNameById(db, { organizationId, userId }))[0];
+  return row && { id: row.id, email: row.email ?? row.account_email, first_name: row.first_name, last_name: row.last_name };
 }

@@ -52,6 +52,7 @@ function membersQuery(db: Executor, organizationId: string) {
       'users.email_canonical',
       'memberships.first_name',
       'memberships.last_name',
+      'memberships.email as member_email',
       'organizations.main_user_id',
       'invitations.email as invited_email',
       'invitations.first_name as invited_first_name',
@@ -70,7 +71,7 @@ type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTake
  * to read: its names could be what the person typed elsewhere, and would tell the inviter it exists.
  */
 function shownProfile(row: MemberRow): { email: string; first_name: string | null; last_name: string | null } {
-  if (row.status !== 'INVITED') return { email: row.email, first_name: row.first_name, last_name: row.last_name };
+  if (row.status !== 'INVITED') return { email: row.member_email ?? row.email, first_name: row.first_name, last_name: row.last_name };
   return { email: row.invited_email ?? row.email_canonical, first_name: row.invited_first_name, last_name: row.invited_last_name };
 }
 

@@ -15,6 +15,8 @@ export interface MembershipTable {
   /** The names this organization knows the member by: its invitation's, or as typed on accepting it. */
   first_name: string | null;
   last_name: string | null;
+  /** The address as this organization entered it (its invitation's spelling). */
+  email: string | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;

@@ -116,8 +116,9 @@ export async function createOrganization(deps: ServiceDeps, input: CreateOrganiz
         if (input.owner) {
           // A platform client or the operator names the owner: a new account takes the names and password given.
           const user = await findOrCreateUser(trx, deps.clock, { ...input.owner, passwordHash });
-          organization = await makeOwner(trx, organization, user, now, input.owner);
-          owner = ownerAsShown(user, input.owner);
+          const names = { ...input.owner, email: requireEmail(input.owner.email).email };
+          organization = await makeOwner(trx, organization, user, now, names);
+          owner = ownerAsShown(user, names);
         }
         return {
           organization: toOrganization(organization, owner),
@@ -142,8 +143,14 @@ async function pickSlug(db: Executor, chosen: string | undefined, name: string, 
 }
 
 /** The owner with the names their membership carries. */
-function ownerAsShown(user: UserRow, names: { firstName?: string | null | undefined; lastName?: string | null | undefined }): PublicUser {
-  return toPublicUser({ ...user, first_name: names.firstName ?? null, last_name: names.lastName ?? null });
+interface OwnerNames {
+  email?: string | null | undefined;
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+}
+
+function ownerAsShown(user: UserRow, names: OwnerNames): PublicUser {
+  return toPublicUser({ ...user, email: names.email ?? user.email, first_name: names.firstName ?? null, last_name: names.lastName ?? null });
 }
 
 /** An ACTIVE Owner membership for the user (with the names given), and the user as the organization's MAIN user. */
@@ -152,7 +159,7 @@ async function makeOwner(
   organization: OrganizationRow,
   user: UserRow,
   now: string,
-  names: { firstName?: string | null | undefined; lastName?: string | null | undefined },
+  names: OwnerNames,
 ) {
   const ownerRole = await findBuiltinRole(db, organization.id, 'OWNER');
   if (!ownerRole) throw new Error(`organization ${organization.id} has no Owner role`);
@@ -166,6 +173,7 @@ async function makeOwner(
     metadata: null,
     first_name: names.firstName ?? null,
     last_name: names.lastName ?? null,
+    email: names.email ?? user.email,
     status: 'ACTIVE',
     created_at: now,
     updated_at: now,
@@ -185,7 +193,7 @@ async function ownerOf(db: Executor, organizationId: string, userId: string): Pr
   const user = await findUserById(db, userId);
   if (!user) return null;
   const membership = await findLiveMembership(db, organizationId, userId);
-  return ownerAsShown(user, { firstName: membership?.first_name ?? null, lastName: membership?.last_name ?? null });
+  return ownerAsShown(user, { email: membership?.email, firstName: membership?.first_name ?? null, lastName: membership?.last_name ?? null });
 }
 
 /**
@@ -224,6 +232,7 @@ export async function assignOwner(
     // Names given here are this organization's for the owner; without them, the ones it had stay.
     const current = await findLiveMembership(trx, organizationId, owner.id);
     const names = {
+      email: current?.email ?? requireEmail(input.email).email,
       firstName: input.firstName ?? current?.first_name ?? null,
       lastName: input.lastName ?? current?.last_name ?? null,
     };

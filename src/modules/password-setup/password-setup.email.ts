@@ -13,8 +13,6 @@ export const PASSWORD_SETUP_MINUTES = 60;
 interface PasswordSetupPayload {
   setupId: string;
   to: string;
-  /** Set when the email must not be sent (the recipient's daily limit): the reason. */
-  suppressed?: string;
 }
 
 export function passwordSetupLink(publicUrl: string, token: string): string {
@@ -24,7 +22,7 @@ export function passwordSetupLink(publicUrl: string, token: string): string {
 /** The outbox row for a setup link's email; the token travels sealed, as an invitation's does. */
 export function passwordSetupEmailMessage(
   deps: Pick<ServiceDeps, 'secrets' | 'config'>,
-  payload: Omit<PasswordSetupPayload, 'suppressed'>,
+  payload: PasswordSetupPayload,
   token: string,
   now: string,
 ): OutboxRow {
@@ -42,7 +40,6 @@ export async function preparePasswordSetupEmails(deps: ServiceDeps, rows: Outbox
     const token = row.secret ? deps.secrets.open('outbox-seal', row.secret) : undefined;
     const tokenHash = open.get(payload.setupId);
     if (!tokenHash) prepared.set(row.id, { cancel: 'the password-setup link was used, replaced or expired' });
-    else if (payload.suppressed !== undefined) prepared.set(row.id, { suppressed: payload.suppressed });
     else if (!token) prepared.set(row.id, { cancel: 'the sealed link token cannot be opened (was SECRET_KEY changed?)' });
     else if (tokenHash !== sha256(token)) prepared.set(row.id, { cancel: 'the sealed link token does not match its link' });
     else {

@@ -45,7 +45,18 @@ export function usePasswordSetup(db: Executor, id: string, now: string): Promise
     .executeTakeFirst();
 }
 
-/** A newer link, or a password set, ends every other open link of the account. */
+/** A password set ends every other open link of the account. */
 export async function closePasswordSetups(db: Executor, userId: string, now: string): Promise<void> {
   await db.updateTable('password_setups').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}
+
+/** How many setup links were made for the account since `since`. */
+export async function countPasswordSetupsSince(db: Executor, userId: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('password_setups')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

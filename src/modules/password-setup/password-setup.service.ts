@@ -10,7 +10,13 @@ import { openSession, type NewSession } from '../sessions/session.service.js';
 import { checkEmail, isEmailProblem } from '../users/email.js';
 import { findUserByCanonicalEmail, updateUserCredentials } from '../users/user.repository.js';
 import { PASSWORD_SETUP_MINUTES, passwordSetupEmailMessage } from './password-setup.email.js';
-import { closePasswordSetups, findOpenPasswordSetup, insertPasswordSetup, usePasswordSetup } from './password-setup.repository.js';
+import {
+  closePasswordSetups,
+  countPasswordSetupsSince,
+  findOpenPasswordSetup,
+  insertPasswordSetup,
+  usePasswordSetup,
+} from './password-setup.repository.js';
 
 /**
  * Setting a password through a link Tessera emails: the mailbox owner proves the address and
@@ -19,12 +25,17 @@ import { closePasswordSetups, findOpenPasswordSetup, insertPasswordSetup, usePas
  * chose (a provisional one) gives way. Every other session of the account ends.
  */
 
+/** Setup emails an account may be sent in an hour; past it, requests are answered alike and send nothing. */
+export const PASSWORD_SETUPS_PER_HOUR = 3;
+
 /** The one answer to a request, whether or not the address has an account. */
 export const PASSWORD_SETUP_REQUESTED = 'If an account uses this address, a link to set its password is on its way.';
 
 /**
  * Emails a setup link to the address's account, if there is one. The caller is told the same
- * either way; an earlier link stops working; the recipient's daily email limit applies.
+ * either way. Anyone may ask for any address, so asking must cost its owner nothing: earlier links
+ * keep working until one is used or they expire, and these emails have a budget of their own
+ * (`PASSWORD_SETUPS_PER_HOUR` an account), apart from the invitation emails' daily limit.
  */
 export async function requestPasswordSetup(deps: ServiceDeps, email: string): Promise<void> {
   const checked = checkEmail(email);
@@ -35,12 +46,10 @@ export async function requestPasswordSetup(deps: ServiceDeps, email: string): Pr
   const nowIso = now.toISOString();
   const token = randomToken();
   const setupId = newId();
-  const message = await deps.limits.invitations.screenEmail(
-    checked.canonical,
-    passwordSetupEmailMessage(deps, { setupId, to: user.email }, token, nowIso),
-  );
-  await deps.db.transaction().execute(async (trx) => {
-    await closePasswordSetups(trx, user.id, nowIso);
+  const message = passwordSetupEmailMessage(deps, { setupId, to: user.email }, token, nowIso);
+  const sent = await deps.db.transaction().execute(async (trx) => {
+    const hourAgo = addSeconds(now, -3600).toISOString();
+    if ((await countPasswordSetupsSince(trx, user.id, hourAgo)) >= PASSWORD_SETUPS_PER_HOUR) return false;
     await insertPasswordSetup(trx, {
       id: setupId,
       user_id: user.id,
@@ -50,8 +59,9 @@ export async function requestPasswordSetup(deps: ServiceDeps, email: string): Pr
       used_at: null,
     });
     await insertOutboxMessages(trx, [message]);
+    return true;
   });
-  deps.events.emit('outbox');
+  if (sent) deps.events.emit('outbox');
 }
 
 /** The address a setup link is for (the page shows it), or the one invalid-link error. */

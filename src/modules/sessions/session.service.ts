@@ -5,7 +5,7 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { checkEmail, isEmailProblem } from '../users/email.js';
-import { findUserByCanonicalEmail, type UserRow } from '../users/user.repository.js';
+import { findUserByCanonicalEmail, lockUser, type UserRow } from '../users/user.repository.js';
 import { toPublicUser, type PublicUser } from '../users/user.service.js';
 import { findLiveSession, insertSession } from './session.repository.js';
 
@@ -50,8 +50,16 @@ export async function signIn(deps: ServiceDeps, email: string, password: string)
   const user = isEmailProblem(checked) ? undefined : await findUserByCanonicalEmail(deps.db, checked.canonical);
   const valid = user?.password_hash ? await verifySecret(password, user.password_hash) : await verifyAgainstDecoy(password);
   if (!user || !valid) throw new AppError('INVALID_CREDENTIALS');
-  const { id: _id, ...session } = await openSession(deps.db, deps, user);
-  return session;
+  // Checking took a while (scrypt): the session opens only if the password is still the one checked,
+  // so a password replaced meanwhile (and the sessions it ended) leaves none behind.
+  return deps.db.transaction().execute(async (trx) => {
+    const current = await lockUser(trx, { id: user.id });
+    if (!current || current.password_hash !== user.password_hash || current.password_organization_id !== user.password_organization_id) {
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const { id: _id, ...session } = await openSession(trx, deps, current);
+    return session;
+  });
 }
 
 export interface SessionPrincipal {

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { findUserByCanonicalEmail, hasActiveMembership, type UserRow } from './user.repository.js';
+import { findUserByCanonicalEmail, hasActiveMembership, lockUser, type UserRow } from './user.repository.js';
 
 /**
  * Accounts are global and organizations do not trust each other. These are the rules for what a
@@ -24,8 +24,9 @@ export interface AccountStanding {
   held: boolean;
 }
 
-export async function accountStanding(db: Executor, canonicalEmail: string): Promise<AccountStanding> {
-  const user = await findUserByCanonicalEmail(db, canonicalEmail);
+/** The account's standing; `lock` holds the user row until the transaction ends (a change is decided on it). */
+export async function accountStanding(db: Executor, canonicalEmail: string, options: { lock?: boolean } = {}): Promise<AccountStanding> {
+  const user = options.lock ? await lockUser(db, { canonicalEmail }) : await findUserByCanonicalEmail(db, canonicalEmail);
   if (!user) return { user, held: false };
   const held = user.password_hash !== null || user.email_verified_at !== null || (await hasActiveMembership(db, user.id));
   return { user, held };
@@ -49,4 +50,17 @@ export function mailboxOwnerMustSignIn(user: Pick<UserRow, 'password_hash' | 'pa
 /** Whether the account's password may be used to act in this organization. */
 export function passwordReaches(user: Pick<UserRow, 'password_hash' | 'password_organization_id'>, organizationId: string): boolean {
   return user.password_hash !== null && (user.password_organization_id === null || user.password_organization_id === organizationId);
+}
+
+/** Whether two reads of an account agree on everything a credential decision rests on. */
+export function sameCredentials(
+  a: Pick<UserRow, 'id' | 'password_hash' | 'password_organization_id' | 'email_verified_at'> | undefined,
+  b: Pick<UserRow, 'id' | 'password_hash' | 'password_organization_id' | 'email_verified_at'> | undefined,
+): boolean {
+  return (
+    a?.id === b?.id &&
+    a?.password_hash === b?.password_hash &&
+    a?.password_organization_id === b?.password_organization_id &&
+    a?.email_verified_at === b?.email_verified_at
+  );
 }

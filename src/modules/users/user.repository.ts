@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
 import { insertWithRandomNumericId, randomNumericId } from '../../db/ids.js';
-import { preparedQuery } from '../../db/prepared-query.js';
 import type { UserTable } from './user.table.js';
 
 export type UserRow = Selectable<UserTable>;
@@ -10,21 +10,21 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Read for the inviter named in each invitation email: built once. */
-const userNameById = preparedQuery(['id'], (db, args: { id: string }) =>
-  db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', '=', args.id),
-);
-
-/** What an email or a page needs to name a user (and nothing more: not the password hash). */
-export async function findUserNameById(
-  db: Executor,
-  id: string,
-): Promise<Pick<UserRow, 'id' | 'email' | 'first_name' | 'last_name'> | undefined> {
-  return (await userNameById(db, { id }))[0];
-}
-
 export function findUserByCanonicalEmail(db: Executor, canonical: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email_canonical', '=', canonical).executeTakeFirst();
+}
+
+/**
+ * The user, locked until the transaction ends, for a change decided on what it read: on PostgreSQL
+ * `FOR UPDATE`; SQLite runs one write transaction at a time already.
+ */
+export function lockUser(
+  trx: Executor,
+  where: { canonicalEmail: string } | { id: string },
+): Promise<UserRow | undefined> {
+  let query = trx.selectFrom('users').selectAll();
+  query = 'id' in where ? query.where('id', '=', where.id) : query.where('email_canonical', '=', where.canonicalEmail);
+  return (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /**
@@ -53,7 +53,7 @@ export function updateUserCredentials(
   db: Executor,
   id: string,
   changes: Pick<UserRow, 'updated_at'> &
-    Partial<Pick<UserRow, 'password_hash' | 'password_organization_id' | 'email_verified_at' | 'first_name' | 'last_name'>>,
+    Partial<Pick<UserRow, 'email' | 'password_hash' | 'password_organization_id' | 'email_verified_at' | 'first_name' | 'last_name'>>,
 ): Promise<UserRow> {
   return db.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
