@@ -33,6 +33,7 @@ import { opsRoutes } from './ops/ops.routes.js';
 import { organizationUsersInviteSurface } from './surfaces/organization-users-invite.js';
 import { tenantInviteUsersSurface } from './surfaces/tenant-inviteusers.js';
 import { usersOrganizationsAdInviteSurface } from './surfaces/users-organizations-ad-invite.js';
+import { surfaceRendererFor } from './surfaces/surface-kit.js';
 import { usersV1InvitesSurface } from './surfaces/users-v1-invites.js';
 import { inviteWebRoutes, sendUnroutableLinkPage } from './web/invite.routes.js';
 import { passwordSetupWebRoutes, sendUnroutableSetupLinkPage } from './web/password-setup.routes.js';
@@ -106,6 +107,8 @@ export async function buildApp(input: AppDeps): Promise<App> {
       reply.header('x-request-id', request.id);
       if (request.url.startsWith('/invite/')) return sendUnroutableLinkPage(reply, config);
       if (request.url.startsWith('/password-setup/')) return sendUnroutableSetupLinkPage(reply, config);
+      const surface = surfaceRendererFor(request.url);
+      if (surface) return surface(request, reply, routingError(error));
       return sendProblem(request, reply, routingError(error));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();

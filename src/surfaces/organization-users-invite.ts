@@ -65,7 +65,14 @@ async function callerAccess(deps: ServiceDeps, request: FastifyRequest): Promise
   const candidates = typeof named === 'string' ? memberships.filter((m) => m.organization_id === named) : memberships;
   const managed = candidates.filter((m) => m.permissions.includes('invitations:manage'));
   if (managed.length === 0) throw new AppError('FORBIDDEN', 'Inviting users requires the Owner or Administrator role.');
-  if (managed.length > 1) throw new AppError('ORGANIZATION_REQUIRED');
+  if (managed.length > 1) {
+    const ids = managed.map((m) => m.organization_id).sort();
+    throw new AppError(
+      'ORGANIZATION_REQUIRED',
+      `You manage several organizations: name one in the x-organization-id header, one of ${ids.join(', ')}.`,
+      { fields: [{ field: 'x-organization-id', message: `must be one of ${ids.join(', ')}` }] },
+    );
+  }
   return authorizeOrganization(deps, principal, managed[0]!.organization_id, 'invitations:manage');
 }
 
@@ -85,6 +92,15 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
             'when the invitee accepts; it is never emailed or returned. A user who manages several organizations names ' +
             'one in `x-organization-id`.',
           security: [{ bearerAuth: [] }],
+          headers: Type.Object({
+            'x-organization-id': Type.Optional(
+              Type.String({
+                description:
+                  'For a user who is Owner or Administrator of several organizations: the id of the one to invite into. ' +
+                  'Without it, such a user is answered 400 with the ids to choose from.',
+              }),
+            ),
+          }),
           body: InviteBody,
           response: {
             200: Summary,

@@ -5,26 +5,52 @@ import type { OrganizationPermission } from '../auth/permissions.js';
 import { unauthenticated } from '../auth/principal.js';
 import type { ServiceDeps } from '../deps.js';
 import { logError, toAppError } from '../http/error-handler.js';
-import type { AppError } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
 import type { InviteResult } from '../modules/invitations/invitation.service.js';
 
 export type ErrorRenderer = (request: FastifyRequest, reply: FastifyReply, error: AppError) => FastifyReply;
 
+/** The documented surfaces' path prefixes, each with its error format: what answers there when no route does. */
+const renderersByPrefix = new Map<string, ErrorRenderer>();
+
+/** The error format of the documented surface whose paths hold `url`, if any. */
+export function surfaceRendererFor(url: string): ErrorRenderer | undefined {
+  const path = url.split('?')[0]!;
+  for (const [prefix, render] of renderersByPrefix) if (path === prefix || path.startsWith(`${prefix}/`)) return render;
+  return undefined;
+}
+
+function renderIn(render: ErrorRenderer) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    logError(request, error, appError);
+    if (appError.headers) reply.headers(appError.headers);
+    return render(request, reply, appError);
+  };
+}
+
 /**
  * A documented surface's routes, in a scope of their own whose every error (validation, auth,
- * service refusals, crashes) is rendered in that surface's documented format.
+ * service refusals, crashes) is rendered in that surface's documented format. Under `prefix`, a
+ * request no route takes (another method, a sub-path) is answered in that format too.
  */
-export async function registerSurface(app: App, render: ErrorRenderer, routes: (scope: App) => void): Promise<void> {
+export async function registerSurface(app: App, render: ErrorRenderer, routes: (scope: App) => void, prefix?: string): Promise<void> {
   await app.register(async (scope) => {
-    scope.setErrorHandler((error, request, reply) => {
-      const appError = toAppError(error);
-      logError(request, error, appError);
-      if (appError.headers) reply.headers(appError.headers);
-      return render(request, reply, appError);
-    });
+    scope.setErrorHandler(renderIn(render));
     routes(scope);
   });
+  if (prefix === undefined) return;
+  renderersByPrefix.set(prefix, render);
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(renderIn(render));
+      scope.setNotFoundHandler((request, reply) =>
+        render(request, reply, new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+      );
+    },
+    { prefix },
+  );
 }
 
 /** Surfaces called by an organization's API client: its organization, if the token allows this. */

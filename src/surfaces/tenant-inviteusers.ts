@@ -38,7 +38,10 @@ function renderError(request: FastifyRequest, reply: FastifyReply, error: AppErr
   const detail =
     status === 500
       ? `A server error occurred while processing your request. Please try again later. Trace ID: ${request.id}`
-      : (error.detail ?? error.title);
+      : status === 401
+        ? // Whatever was wrong with the credentials, say what this endpoint takes.
+          'This endpoint takes an organization API client\'s access token: send it as "Authorization: Bearer <token>".'
+        : (error.detail ?? error.title);
   return reply.status(status).type('application/problem+json').send({ title: STATUS_CODES[status] ?? 'Error', status, detail });
 }
 
@@ -126,5 +129,5 @@ export async function tenantInviteUsersSurface(app: App, { deps }: AppContext): 
         return roles.map((role) => ({ name: role.name, description: role.description }));
       },
     );
-  });
+  }, '/api/v1.0/external/tenant');
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { AppError, type FieldError } from '../http/errors.js';
+import { checkEmail, isEmailProblem } from '../modules/users/email.js';
 import type { App } from '../http/fastify-types.js';
 import { createInvitation, listInvitations } from '../modules/invitations/invitation.service.js';
 import { INVITATION_STATUSES } from '../modules/invitations/invitation.status.js';
@@ -103,6 +104,21 @@ function renderError(request: FastifyRequest, reply: FastifyReply, error: AppErr
   });
 }
 
+/**
+ * Every bad field of a create-invite body at once, as the document's `details` list them (a schema
+ * check stops at the first): missing, not a string, not a v4 UUID, not a valid address.
+ */
+function createInviteProblems(body: unknown): FieldError[] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return [{ field: 'body', message: 'must be a JSON object' }];
+  const { roleId, email } = body as Record<string, unknown>;
+  const problems: FieldError[] = [];
+  if (roleId === undefined) problems.push({ field: 'roleId', message: 'is required' });
+  else if (typeof roleId !== 'string' || !new RegExp(V4_UUID).test(roleId)) problems.push({ field: 'roleId', message: 'Must be a v4 UUID' });
+  if (email === undefined) problems.push({ field: 'email', message: 'is required' });
+  else if (typeof email !== 'string' || isEmailProblem(checkEmail(email))) problems.push({ field: 'email', message: 'Invalid email format' });
+  return problems;
+}
+
 function checkV4(field: string, value: string | undefined): void {
   if (value !== undefined && !new RegExp(V4_UUID).test(value)) {
     throw new AppError('VALIDATION_FAILED', `${field} must be a v4 UUID`, { fields: [{ field, message: 'Must be a v4 UUID' }] });
@@ -116,6 +132,14 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
       '/users/v1/invites',
       {
         onRequest: scope.authenticate,
+        // Before the schema and before the company's MAIN user is looked for: bad input is a 400
+        // that names every bad field, never a 404.
+        preValidation: async (request) => {
+          const problems = createInviteProblems(request.body);
+          if (problems.length > 0) {
+            throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.field} ${p.message}`).join('; '), { fields: problems });
+          }
+        },
         schema: {
           tags: ['users/v1 (create-invite)'],
           summary: 'Create invite',
@@ -138,7 +162,6 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
       },
       async (request) => {
         const access = await organizationClientAccess(deps, request, 'invitations:manage');
-        checkV4('roleId', request.body.roleId);
         // Without a primary (MAIN) user there is nobody to send the invite in the company's name.
         if (!access.organization.main_user_id) throw new AppError('NOT_FOUND', "Could not find the company's primary (MAIN) user.");
         await createInvitation(deps, access, { email: request.body.email, roleId: request.body.roleId.toLowerCase() });
@@ -150,6 +173,11 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
       '/users/v1/invites',
       {
         onRequest: scope.authenticate,
+        // `limit=` with nothing after it is no limit given: the default, as when it is absent.
+        preValidation: async (request) => {
+          const query = request.query as Record<string, unknown>;
+          if (query.limit === '') delete query.limit;
+        },
         schema: {
           tags: ['users/v1 (list-invites)'],
           summary: 'List invites',
@@ -183,5 +211,5 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
         };
       },
     );
-  });
+  }, '/users/v1/invites');
 }

@@ -258,7 +258,11 @@ for (const dialect of DIALECTS) {
       });
       const ambiguous = await invite({ emailAddresses: [{ email: 'where@example.com' }] });
       assert.equal(ambiguous.status, 400);
-      assert.equal((await jsonOf(ambiguous)).code, 'ORGANIZATION_REQUIRED');
+      const refusal = await jsonOf(ambiguous);
+      assert.equal(refusal.code, 'ORGANIZATION_REQUIRED');
+      assert.match(refusal.detail, /x-organization-id/);
+      for (const id of [org.organization.id, second.organization.id]) assert.ok(refusal.detail.includes(id), refusal.detail);
+      assert.equal(refusal.errors[0].field, 'x-organization-id');
       const named = await invite({ emailAddresses: [{ email: 'where@example.com' }] }, { ...bearer(ownerSession), 'x-organization-id': second.organization.id });
       assert.equal(named.status, 200);
       const invited = await t.deps.db.selectFrom('invitations').select('organization_id').where('email_canonical', '=', 'where@example.com').execute();

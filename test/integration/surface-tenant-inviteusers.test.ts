@@ -132,15 +132,39 @@ for (const dialect of DIALECTS) {
       assert.equal(t.smtp!.received.length, sent);
     });
 
-    test('no or bad credentials: 401 problem details', async () => {
+    test('no or bad credentials: 401 problem details that say what the endpoint takes', async () => {
       for (const headers of [{}, bearer('nope'), bearer(tamper(other.token))]) {
         const response = await inviteUsers({ users: [{ email: 'a@example.com', roleName: 'Member' }] }, headers);
         assert.equal(response.status, 401);
         const body = await jsonOf(response);
-        assert.deepEqual(Object.keys(body), ['title', 'status', 'detail']);
-        assert.equal(body.title, 'Unauthorized');
+        assert.deepEqual(body, {
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'This endpoint takes an organization API client\'s access token: send it as "Authorization: Bearer <token>".',
+        });
         const roles = await fetch(`${base}/api/v1.0/external/tenant/availableroles`, { headers });
         assert.equal(roles.status, 401);
+      }
+    });
+
+    test('every request under /api/v1.0/external/tenant/ answers {title, status, detail} and nothing more', async () => {
+      const requests: Array<[string, string, RequestInit, number]> = [
+        ['GET', '/api/v1.0/external/tenant/inviteusers', {}, 404],
+        ['PUT', '/api/v1.0/external/tenant/inviteusers', { body: '{}', headers: { 'content-type': 'application/json' } }, 404],
+        ['POST', '/api/v1.0/external/tenant/availableroles', {}, 404],
+        ['GET', '/api/v1.0/external/tenant/unknown', {}, 404],
+        ['GET', '/api/v1.0/external/tenant', {}, 404],
+        ['POST', '/api/v1.0/external/tenant/inviteusers', { body: JSON.stringify({ users: [{ email: `${'a'.repeat(1_100_000)}@x.com`, roleName: 'Member' }] }), headers: { 'content-type': 'application/json' } }, 413],
+        ['POST', '/api/v1.0/external/tenant/inviteusers', { body: 'users=x', headers: { 'content-type': 'text/plain' } }, 415],
+        ['GET', '/api/v1.0/external/tenant/%E0%A4%A', {}, 400],
+      ];
+      for (const [method, path, init, status] of requests) {
+        const response = await fetch(`${base}${path}`, { ...init, method, headers: { ...bearer(org.token), ...(init.headers as Record<string, string>) } });
+        assert.equal(response.status, status, `${method} ${path}`);
+        assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/, `${method} ${path}`);
+        const body = await jsonOf(response);
+        assert.deepEqual(Object.keys(body), ['title', 'status', 'detail'], `${method} ${path}: ${JSON.stringify(body)}`);
+        assert.equal(body.status, status);
       }
     });
 

@@ -149,6 +149,58 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.deps.db.selectFrom('invitations').select('id').execute()).length, before.length);
     });
 
+    test('details name every bad field, and bad input is a 400 even for a company without a MAIN user', async () => {
+      const { organization } = await createOrganization(t.deps, { name: 'Ownerless Validation Co' });
+      const client = await createClient(t.deps, { organizationId: organization.id });
+      const ownerless = bearer(await tokenFor(t, client.clientId, client.clientSecret));
+      const cases: Array<[unknown, Array<{ field: string; message: string }>]> = [
+        [{ roleId: 'bad', email: 'bad' }, [{ field: 'roleId', message: 'Must be a v4 UUID' }, { field: 'email', message: 'Invalid email format' }]],
+        [{}, [{ field: 'roleId', message: 'is required' }, { field: 'email', message: 'is required' }]],
+        [{ roleId: 7, email: 'bad' }, [{ field: 'roleId', message: 'Must be a v4 UUID' }, { field: 'email', message: 'Invalid email format' }]],
+      ];
+      for (const headers of [bearer(org.token), ownerless]) {
+        for (const [body, details] of cases) {
+          const response = await post(body, headers);
+          assert.equal(response.status, 400, JSON.stringify(body));
+          assert.deepEqual(await jsonOf(response), { error: 'Bad Request', message: BAD_REQUEST_MESSAGE, code: 400, details }, JSON.stringify(body));
+        }
+      }
+      // A valid body for the company without a MAIN user is still the documented 404.
+      const valid = await post({ roleId: memberRoleId.replace(/^./, 'a'), email: 'fine@example.com' }, ownerless);
+      assert.equal(valid.status, 404);
+    });
+
+    test('every request under /users/v1/invites answers in the document\'s error shape: another method, a sub-path, 413, 415, an undecodable path', async () => {
+      const requests: Array<[string, string, RequestInit, number]> = [
+        ['PUT', '/users/v1/invites', { body: '{}', headers: { 'content-type': 'application/json' } }, 404],
+        ['DELETE', '/users/v1/invites', {}, 404],
+        ['GET', '/users/v1/invites/123', {}, 404],
+        ['POST', '/users/v1/invites/123/resend', {}, 404],
+        ['POST', '/users/v1/invites', { body: JSON.stringify({ roleId: memberRoleId, email: `${'a'.repeat(1_100_000)}@x.com` }), headers: { 'content-type': 'application/json' } }, 413],
+        ['POST', '/users/v1/invites', { body: 'roleId=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
+        ['GET', '/users/v1/invites/%E0%A4%A', {}, 400],
+      ];
+      for (const [method, path, init, status] of requests) {
+        const response = await fetch(`${base}${path}`, { ...init, method, headers: { ...bearer(org.token), ...(init.headers as Record<string, string>) } });
+        assert.equal(response.status, status, `${method} ${path}`);
+        assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `${method} ${path}`);
+        const body = await jsonOf(response);
+        assert.deepEqual(Object.keys(body).filter((key) => key !== 'details'), ['error', 'message', 'code'], `${method} ${path}: ${JSON.stringify(body)}`);
+        assert.equal(body.code, status);
+      }
+    });
+
+    test('list: an empty limit= takes the default (10), as an absent one does', async () => {
+      // Administrators, so that the Member pages other tests walk stay as they expect.
+      for (let i = 0; i < 11; i++) await post({ roleId: adminRoleId, email: `empty-limit-${i}@example.com` });
+      const response = await fetch(`${base}/users/v1/invites?limit=&status=PENDING&roleId=${adminRoleId}`, { headers: bearer(org.token) });
+      assert.equal(response.status, 200);
+      const body = await jsonOf(response);
+      assert.equal(body.limit, 10);
+      assert.equal(body.data.length, 10);
+      assert.ok(body.nextPageStartKey);
+    });
+
     test('no, bad or platform credentials: the exact documented 401', async () => {
       const platform = await platformToken(t);
       for (const headers of [{}, bearer('not-a-token'), bearer(tamper(org.token)), bearer(platform)]) {
