@@ -78,9 +78,20 @@ function surfaceOf(routes: FuzzRoute[], request: InjectOptions): Surface {
   // A path the router cannot decode is refused before any route is matched, whatever the method
   // (app.ts, frameworkErrors): an invitation or password-setup link with its invalid-link page, anything else as the
   // native API does. FUZZ_SEED=101 found an OPTIONS request to such a link.
-  if (!decodable(path)) return path.startsWith('/invite/') || path.startsWith('/password-setup/') ? 'web' : 'native';
-  return routes
-    .filter((route) => route.method === request.method).find((route) => pathPattern(route.url).test(path))?.plan.surface ?? 'native';
+  if (!decodable(path)) return path.startsWith('/invite/') || path.startsWith('/password-setup/') ? 'web' : (surfaceByPrefix(path) ?? 'native');
+  return (
+    routes.filter((route) => route.method === request.method).find((route) => pathPattern(route.url).test(path))?.plan.surface ??
+    surfaceByPrefix(path) ??
+    'native'
+  );
+}
+
+/** Under a documented surface's paths, a request no route takes is answered in that surface's format. */
+function surfaceByPrefix(path: string): Surface | undefined {
+  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  if (under('/users/v1/invites')) return 'users-v1';
+  if (under('/api/v1.0/external/tenant')) return 'tenant';
+  return undefined;
 }
 
 function decodable(path: string): boolean {
