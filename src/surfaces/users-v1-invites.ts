@@ -146,7 +146,8 @@ export async function usersV1InvitesSurface(app: App, { deps }: AppContext): Pro
           description:
             'Sends an invite for a new user to join the company. The message goes to the given email with the selected role. ' +
             '`roleId` must be a v4 UUID for a role in the company; `email` must be valid. You cannot invite an address that ' +
-            'already has a pending invite or is already a member.',
+            'already has a pending invite or is already a member. A 400 lists every bad field in `details`, and comes before ' +
+            'the company\'s primary (MAIN) user is looked for (404 when it has none).',
           security: [{ bearerAuth: [] }],
           body: CreateInviteBody,
           response: {
