@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import type { AppError } from '../../src/http/errors.js';
+import { acceptInvitation } from '../../src/modules/invitations/invitation.invitee.js';
+import { resolveSession } from '../../src/modules/sessions/session.service.js';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { bearer, createTestOrganization, platformToken, startTestApp, waitForOutboxIdle, type TestApp, type TestOrganization } from '../helpers/test-app.js';
@@ -365,15 +368,16 @@ for (const dialect of DIALECTS) {
       for (const member of ids) assert.match(member.user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, member.user.email);
     });
 
-    test('a password set while a provisional one is being checked leaves no session behind (accept and sign-in racing the owner)', async () => {
+    test('a password set while a provisional one is being checked leaves no session behind (accept, accept signed in, and sign-in racing the owner)', async () => {
       // Found by review: the accept's decision (a slow password check) was made before its
       // transaction, and the session took the account's reach as it was after the owner set their own.
       const other = await createTestOrganization(t, 'Race Org');
-      for (let trial = 0; trial < 6; trial++) {
+      for (let trial = 0; trial < 12; trial++) {
         const person = fresh(`race-${trial}`);
         const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD } });
         assert.equal(made.statusCode, 200, made.body);
         const userId = made.json().session.user.id as string;
+        const provisional = made.json().session.token as string;
         const removed = await t.app.inject({ method: 'DELETE', url: `/v1/organizations/${other.organization.id}/members/${userId}`, headers: bearer(other.token) });
         assert.equal(removed.statusCode, 204, removed.body);
         const again = await inviteHeld(other, person);
@@ -381,9 +385,11 @@ for (const dialect of DIALECTS) {
         const setup = setupToken(await mailTo(person));
 
         const racers = await Promise.all([
-          trial % 2 === 0
-            ? t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: again, password: ATTACKER_PASSWORD } })
-            : trySignIn(person, ATTACKER_PASSWORD),
+          [
+            () => t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: again, password: ATTACKER_PASSWORD } }),
+            () => trySignIn(person, ATTACKER_PASSWORD),
+            () => t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(provisional), payload: { token: again } }),
+          ][trial % 3]!(),
           t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: setup, password: OWN_PASSWORD } }),
         ]);
         assert.equal(racers[1].statusCode, 200, racers[1].body);
@@ -395,6 +401,27 @@ for (const dialect of DIALECTS) {
           .execute();
         assert.deepEqual(live, [{ organization_id: null }], `trial ${trial}: ${racers[0].statusCode} ${racers[0].body}`);
       }
+    });
+
+    test('an accept made signed in, whose session the owner ended meanwhile, is decided again without it and opens nothing', async () => {
+      // The interleaving a race produces, made certain: the page or the API resolved the session,
+      // then the mailbox owner reclaimed the account (ending it) before the accept ran.
+      const other = await createTestOrganization(t, 'Ended Session Org');
+      const person = fresh('ended');
+      const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD } });
+      assert.equal(made.statusCode, 200, made.body);
+      const userId = made.json().session.user.id as string;
+      const presented = await resolveSession(t.deps, made.json().session.token);
+      assert.ok(presented);
+      await t.app.inject({ method: 'DELETE', url: `/v1/organizations/${other.organization.id}/members/${userId}`, headers: bearer(other.token) });
+      const again = await inviteHeld(other, person);
+      await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: person } });
+      const reclaimed = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: setupToken(await mailTo(person)), password: OWN_PASSWORD } });
+      assert.equal(reclaimed.statusCode, 200, reclaimed.body);
+
+      await assert.rejects(acceptInvitation(t.deps, { token: again, session: presented }), (error: AppError) => error.code === 'PASSWORD_REQUIRED');
+      const live = await t.deps.db.selectFrom('sessions').select('organization_id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      assert.deepEqual(live, [{ organization_id: null }]);
     });
 
     test('accepting an inviter-held link without a password answers the same for an address with an account and one without', async () => {

@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { activateMembership, findMemberName } from '../memberships/membership.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
-import { revokeUserSessions } from '../sessions/session.repository.js';
+import { isSessionLive, revokeUserSessions } from '../sessions/session.repository.js';
 import { openSession, sessionReaches, type NewSession, type SessionPrincipal } from '../sessions/session.service.js';
 import { accountStanding, mailboxOwnerMustSignIn, passwordReaches, sameCredentials, type AccountStanding } from '../users/account.js';
 import { findUserById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
@@ -87,7 +87,7 @@ export interface AcceptInput {
   /** A new account's password, or the existing account's password to sign in with. */
   password?: string | undefined;
   /** The accepting browser's or caller's session, if any: it must be the invited address's. */
-  session?: Pick<SessionPrincipal, 'userId' | 'organizationScope'> | undefined;
+  session?: Pick<SessionPrincipal, 'sessionId' | 'userId' | 'organizationScope'> | undefined;
 }
 
 export interface AcceptResult {
@@ -192,6 +192,9 @@ async function decideAccountChange(
 /** The account changed hands while the accept was decided (another accept made it): decide again. */
 class StandingChanged extends Error {}
 
+/** The session the accept was made with ended meanwhile: decide again, as if not signed in. */
+class SessionEnded extends StandingChanged {}
+
 /**
  * Accepts an invitation: binds it to the invited address, creates or completes the account as
  * `decideAccountChange` allows, activates the membership with the invitation's role, permissions,
@@ -221,6 +224,9 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
         });
         if (!accepted) throw new AppError('INVITATION_LINK_INVALID');
         const user = await applyAccountChange(trx, accepted, input, change, now);
+        // Signed in: the session must still be live now that the account is locked (its owner may
+        // have ended it by setting a password), and the new one reaches no further than it did.
+        if (signedIn && !(await isSessionLive(trx, input.session!.sessionId, now))) throw new SessionEnded();
         await recordAcceptedUser(trx, accepted.id, user.id);
         await activateMembership(trx, {
           id: newId(),
@@ -239,7 +245,8 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
           deleted_at: null,
         });
         const organization = (await findOrganizationById(trx, accepted.organization_id)) as OrganizationRow;
-        const { id: sessionId, ...session } = await openSession(trx, deps, user);
+        const reach = signedIn ? input.session!.organizationScope : user.password_organization_id;
+        const { id: sessionId, ...session } = await openSession(trx, deps, user, reach);
         if (change.endOtherSessions) await revokeUserSessions(trx, user.id, now, sessionId);
         return {
           session,
@@ -252,6 +259,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
       // The account changed while the accept was decided (another accept made it, its owner set a
       // password): decide again, against the account as it is now.
       if (!(error instanceof StandingChanged || asUniqueViolation(error))) throw error;
+      if (error instanceof SessionEnded) signedIn = undefined;
       if (attempt >= 3) throw new AppError('SERVICE_UNAVAILABLE', 'The account changed while accepting. Try again.', { headers: { 'retry-after': '1' } });
     }
   }

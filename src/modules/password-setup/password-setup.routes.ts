@@ -15,14 +15,14 @@ export function passwordSetupRoutes(app: App, { deps }: AppContext): void {
   app.post(
     '/v1/password-setup',
     {
-      // Counted per client address like sign-in; each recipient's emails also count toward its daily limit.
+      // Counted per client address like sign-in; an account is sent at most PASSWORD_SETUPS_PER_HOUR links.
       onRequest: deps.limits.attempts.hook('signIn'),
       schema: {
         tags: ['Sessions'],
         summary: 'Email a link to set the password of the account with this address',
         description:
           'The answer is the same whether or not the address has an account. The link (`/password-setup/{token}`) ' +
-          'works once, for an hour, and a newer one replaces it.',
+          'works once, for an hour; using one ends the others. An account is sent at most three an hour.',
         body: RequestBody,
         response: { 202: Type.Object({ message: Type.String() }), ...problemResponses(400, 429) },
       },

@@ -8,7 +8,7 @@ import { insertOutboxMessages } from '../outbox/outbox.repository.js';
 import { revokeUserSessions } from '../sessions/session.repository.js';
 import { openSession, type NewSession } from '../sessions/session.service.js';
 import { checkEmail, isEmailProblem } from '../users/email.js';
-import { findUserByCanonicalEmail, updateUserCredentials } from '../users/user.repository.js';
+import { findUserByCanonicalEmail, lockUser, updateUserCredentials } from '../users/user.repository.js';
 import { PASSWORD_SETUP_MINUTES, passwordSetupEmailMessage } from './password-setup.email.js';
 import {
   closePasswordSetups,
@@ -48,6 +48,8 @@ export async function requestPasswordSetup(deps: ServiceDeps, email: string): Pr
   const setupId = newId();
   const message = passwordSetupEmailMessage(deps, { setupId, to: user.email }, token, nowIso);
   const sent = await deps.db.transaction().execute(async (trx) => {
+    // Locked, so that concurrent requests count each other's links (PostgreSQL).
+    await lockUser(trx, { id: user.id });
     const hourAgo = addSeconds(now, -3600).toISOString();
     if ((await countPasswordSetupsSince(trx, user.id, hourAgo)) >= PASSWORD_SETUPS_PER_HOUR) return false;
     await insertPasswordSetup(trx, {

@@ -33,3 +33,15 @@ export async function revokeUserSessions(db: Executor, userId: string, now: stri
   if (except) query = query.where('id', '<>', except);
   await query.execute();
 }
+
+/** Whether the session is still live (not revoked, not expired) at `now`. */
+export async function isSessionLive(db: Executor, sessionId: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}

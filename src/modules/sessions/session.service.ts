@@ -27,6 +27,8 @@ export async function openSession(
   db: Executor,
   deps: Pick<ServiceDeps, 'clock' | 'config'>,
   user: Pick<UserRow, 'id' | 'numeric_id' | 'email' | 'first_name' | 'last_name' | 'password_organization_id'>,
+  /** How far the session reaches: by default as far as the account's password does. */
+  organizationScope: string | null = user.password_organization_id,
 ): Promise<NewSession & { id: string }> {
   const token = randomToken(SESSION_TOKEN_PREFIX);
   const now = deps.clock.now();
@@ -36,7 +38,7 @@ export async function openSession(
     id,
     token_hash: sha256(token),
     user_id: user.id,
-    organization_id: user.password_organization_id,
+    organization_id: organizationScope,
     created_at: now.toISOString(),
     expires_at: expiresAt,
     revoked_at: null,
