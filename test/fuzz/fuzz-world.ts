@@ -8,6 +8,7 @@ import { findUserById } from '../../src/modules/users/user.repository.js';
 import { findOrCreateUser } from '../../src/modules/users/user.service.js';
 import { createFingerprinter, type Fingerprinter } from '../helpers/db-fingerprint.js';
 import { bearer, createTestOrganization, platformToken, startTestApp, tamper, tokenFor, type TestApp } from '../helpers/test-app.js';
+import { linkToken } from '../helpers/links.js';
 
 /**
  * The world a fuzz run calls into: one app on a fresh database, organizations with an owner, an
@@ -145,7 +146,7 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
       201,
       'an invitation',
     ).json();
-    return { id: created.id, token: String(created.acceptUrl).split('/invite/')[1]! };
+    return { id: created.id, token: linkToken(created.acceptUrl) };
   }
 
   /** A member of A with the role, signed in by accepting an invitation (the real way in). */
@@ -243,7 +244,7 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
         200,
         'a batch of invitations',
       ).json() as { results: Array<{ invitation: { id: string }; acceptUrl: string }> };
-      for (const result of batch.results) unused.push({ id: result.invitation.id, token: result.acceptUrl.split('/invite/')[1]! });
+      for (const result of batch.results) unused.push({ id: result.invitation.id, token: linkToken(result.acceptUrl) });
     }
     return unused.pop()!;
   }

@@ -1,5 +1,6 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { linkToken } from './links.js';
 
 export interface ReceivedMail {
   to: string;
@@ -114,7 +115,7 @@ export class SmtpSink {
   }
 
   static token(mail: ReceivedMail): string {
-    return SmtpSink.link(mail).split('/invite/')[1]!;
+    return linkToken(SmtpSink.link(mail));
   }
 
   async stop(): Promise<void> {

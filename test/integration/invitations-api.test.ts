@@ -5,6 +5,7 @@ import type { InjectOptions } from 'fastify';
 import { createFingerprinter, type Fingerprint } from '../helpers/db-fingerprint.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { linkToken } from '../helpers/links.js';
 
 /** What a write would change in any table (row counts, latest timestamps): equal before and after means nothing was written. */
 async function snapshot(t: TestApp): Promise<Fingerprint> {
@@ -48,7 +49,7 @@ for (const dialect of DIALECTS) {
       const accepted = await t.app.inject({
         method: 'POST',
         url: '/v1/invitations/accept',
-        payload: { token: acceptUrl.split('/invite/')[1], password: 'Member-pass1!' },
+        payload: { token: linkToken(acceptUrl), password: 'Member-pass1!' },
       });
       memberId = accepted.json().session.user.id;
     });
@@ -294,7 +295,7 @@ for (const dialect of DIALECTS) {
         await t.app.inject({
           method: 'POST',
           url: '/v1/invitations/accept',
-          payload: { token: admin.acceptUrl.split('/invite/')[1], password: 'Admin-pass1!' },
+          payload: { token: linkToken(admin.acceptUrl), password: 'Admin-pass1!' },
         })
       ).json().session;
       const escalate = await t.app.inject({

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DIALECTS } from '../helpers/test-db.js';
 import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import { linkToken } from '../helpers/links.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 const SCRYPT = /^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/;
@@ -41,7 +42,7 @@ for (const dialect of DIALECTS) {
         payload: { email: 'at-rest@example.com', sendEmail: false },
       });
       assert.equal(invited.statusCode, 201, invited.body);
-      const linkToken = String(invited.json().acceptUrl).split('/invite/')[1]!;
+      const invitationToken = linkToken(invited.json().acceptUrl);
 
       const owner = await t.deps.db.selectFrom('users').select('password_hash').where('id', '=', org.owner!.id).executeTakeFirstOrThrow();
       assert.match(owner.password_hash!, SCRYPT);
@@ -50,7 +51,7 @@ for (const dialect of DIALECTS) {
       const sessions = await t.deps.db.selectFrom('sessions').select('token_hash').execute();
       assert.ok(sessions.some((row) => row.token_hash === sha256(sessionToken)), 'the session is found by its hash');
       const invitation = await t.deps.db.selectFrom('invitations').select('token_hash').where('id', '=', invited.json().id).executeTakeFirstOrThrow();
-      assert.equal(invitation.token_hash, sha256(linkToken));
+      assert.equal(invitation.token_hash, sha256(invitationToken));
 
       const stored = await everyStoredValue(t);
       for (const [name, secret] of Object.entries({
@@ -58,7 +59,7 @@ for (const dialect of DIALECTS) {
         clientSecret: org.clientSecret,
         accessToken: org.token,
         sessionToken,
-        linkToken,
+        linkToken: invitationToken,
       })) {
         assert.ok(!stored.includes(secret), `the ${name} is stored nowhere in plain text`);
       }

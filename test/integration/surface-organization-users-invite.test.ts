@@ -13,6 +13,7 @@ import {
   type TestApp,
   type TestOrganization,
 } from '../helpers/test-app.js';
+import { linkToken } from '../helpers/links.js';
 
 const DOC_HOST = 'https://goldleaf.app';
 const PATH = '/api/v1/organization/users/invite';
@@ -254,7 +255,7 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: '/v1/invitations/accept',
         headers: bearer(ownerSession),
-        payload: { token: acceptUrl.split('/invite/')[1] },
+        payload: { token: linkToken(acceptUrl) },
       });
       const ambiguous = await invite({ emailAddresses: [{ email: 'where@example.com' }] });
       assert.equal(ambiguous.status, 400);
