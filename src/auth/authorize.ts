@@ -2,6 +2,7 @@ import type { ServiceDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { findLiveMembership } from '../modules/memberships/membership.repository.js';
 import { findOrganizationById, type OrganizationRow } from '../modules/organizations/organization.repository.js';
+import { sessionReaches } from '../modules/sessions/session.service.js';
 import { PLATFORM_PERMISSION, type OrganizationPermission } from './permissions.js';
 import type { Principal } from './principal.js';
 
@@ -35,7 +36,7 @@ export async function authorizeOrganization(
     return { organization, principal, permissions: principal.scopes };
   }
   // A session opened with a provisional password reaches only the organization that set it.
-  if (principal.organizationScope !== null && principal.organizationScope !== organizationId) throw new AppError('ORGANIZATION_NOT_FOUND');
+  if (!sessionReaches(principal, organizationId)) throw new AppError('ORGANIZATION_NOT_FOUND');
   const membership = await findLiveMembership(deps.db, organizationId, principal.userId);
   if (!membership || membership.status !== 'ACTIVE') throw new AppError('ORGANIZATION_NOT_FOUND');
   const permissions = new Set(JSON.parse(membership.role_permissions) as string[]);

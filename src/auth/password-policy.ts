@@ -1,3 +1,5 @@
+import { AppError } from '../http/errors.js';
+
 /**
  * The password policy of the organization-users-invite document, used everywhere a password is
  * set: 8 to 128 characters with an upper-case letter, a lower-case letter, a digit and a special
@@ -11,4 +13,10 @@ export function passwordPolicyProblem(password: string): string | undefined {
   if (!/\p{Nd}/u.test(password)) return 'must contain a digit';
   if (!/[^\p{L}\p{Nd}\s]/u.test(password)) return 'must contain a special character';
   return undefined;
+}
+
+/** Refuses a password that fails the policy: a 400 naming the field (`password`, or where it sat in a batch). */
+export function assertPasswordPolicy(password: string, field = 'password'): void {
+  const problem = passwordPolicyProblem(password);
+  if (problem) throw new AppError('PASSWORD_POLICY', `${field} ${problem}`, { fields: [{ field, message: problem }] });
 }

@@ -2,13 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf, type AppContext } from '../app-context.js';
 import { authorizeOrganization, type OrganizationAccess } from '../auth/authorize.js';
-import { passwordPolicyProblem } from '../auth/password-policy.js';
+import { assertPasswordPolicy } from '../auth/password-policy.js';
 import type { ServiceDeps } from '../deps.js';
 import { sendProblem } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
 import { inviteMany } from '../modules/invitations/invitation.service.js';
 import { listActiveMemberships } from '../modules/memberships/membership.repository.js';
+import { sessionReaches } from '../modules/sessions/session.service.js';
 import { firstRefusal, registerSurface } from './surface-kit.js';
 
 /**
@@ -59,7 +60,7 @@ async function callerAccess(deps: ServiceDeps, request: FastifyRequest): Promise
     return authorizeOrganization(deps, principal, principal.organizationId, 'invitations:manage');
   }
   const memberships = (await listActiveMemberships(deps.db, principal.userId)).filter(
-    (membership) => principal.organizationScope === null || membership.organization_id === principal.organizationScope,
+    (membership) => sessionReaches(principal, membership.organization_id),
   );
   const named = request.headers['x-organization-id'];
   const candidates = typeof named === 'string' ? memberships.filter((m) => m.organization_id === named) : memberships;
@@ -88,8 +89,10 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
           description:
             'Requires admin role (Owner or Administrator, by session token; or an organization API client). 1 to 100 ' +
             'addresses, all or nothing: a duplicate, a pending invite, an existing member or a password that fails the ' +
-            'policy refuses the whole request (400, naming the entry). A given password becomes the account password ' +
-            'when the invitee accepts; it is never emailed or returned. A user who manages several organizations names ' +
+            'policy refuses the whole request (400, naming the entry). A given password becomes the password of the account ' +
+            'the accept creates (for an address without one), reaching this organization only until the invitee chooses ' +
+            'their own; it never applies to an existing account, and is never emailed or returned. A user who manages ' +
+            'several organizations names ' +
             'one in `x-organization-id`.',
           security: [{ bearerAuth: [] }],
           headers: Type.Object({
@@ -116,11 +119,7 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
         const access = await callerAccess(deps, request);
         const entries = request.body.emailAddresses;
         entries.forEach((entry, index) => {
-          const problem = entry.password === undefined ? undefined : passwordPolicyProblem(entry.password);
-          if (problem) {
-            const field = `emailAddresses[${index}].password`;
-            throw new AppError('PASSWORD_POLICY', `${field} ${problem}`, { fields: [{ field, message: problem }] });
-          }
+          if (entry.password !== undefined) assertPasswordPolicy(entry.password, `emailAddresses[${index}].password`);
         });
         // The service hashes the passwords, last: after every other check and the limits.
         const results = await inviteMany(deps, access, entries.map((entry) => ({ email: entry.email, password: entry.password })), {

@@ -87,10 +87,15 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
 
-  const deadLink = { deadLinkPage: invalidLinkPage, deadLinkCode: 'INVITATION_LINK_INVALID' };
-  // Each form's token is bound to its invitation link, not only to the cookie.
-  const bindFormTo = (request: FastifyRequest) => (request.params as { token: string }).token;
-  await registerPageScope(app, deps, { csrfCookie: CSRF_COOKIE, cookiePath: '/invite', bindFormTo, ...deadLink }, (scope) => {
+  const options = {
+    csrfCookie: CSRF_COOKIE,
+    cookiePath: '/invite',
+    // Each form's token is bound to its invitation link, not only to the cookie.
+    bindFormTo: (request: FastifyRequest) => (request.params as { token: string }).token,
+    deadLinkPage: invalidLinkPage,
+    deadLinkCode: 'INVITATION_LINK_INVALID',
+  };
+  await registerPageScope(app, deps, options, (scope) => {
     async function signedIn(request: FastifyRequest): Promise<SessionPrincipal | undefined> {
       const token = request.cookies[SESSION_COOKIE];
       return token ? resolveSession(deps, token) : undefined;

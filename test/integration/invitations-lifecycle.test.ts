@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { authorizeOrganization } from '../../src/auth/authorize.js';
 import { ORGANIZATION_CLIENT_SCOPES } from '../../src/auth/permissions.js';
-import { hashSecret } from '../../src/auth/secrets.js';
 import { inviteMany } from '../../src/modules/invitations/invitation.service.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';

@@ -1,4 +1,4 @@
-import { passwordPolicyProblem } from '../../auth/password-policy.js';
+import { assertPasswordPolicy } from '../../auth/password-policy.js';
 import { hashSecret, sha256, verifyAgainstDecoy, verifySecret } from '../../auth/secrets.js';
 import type { Executor } from '../../db/database.js';
 import { asUniqueViolation } from '../../db/dialect.js';
@@ -115,11 +115,6 @@ function passwordRequired(detail: string): AppError {
   return new AppError('PASSWORD_REQUIRED', detail, { fields: [{ field: 'password', message: 'is required' }] });
 }
 
-function checkPolicy(password: string): void {
-  const problem = passwordPolicyProblem(password);
-  if (problem) throw new AppError('PASSWORD_POLICY', `password ${problem}`, { fields: [{ field: 'password', message: problem }] });
-}
-
 /**
  * Decides what the accept may do, by who can be holding the link:
  * - signed in as the invited address (with a session that reaches the organization): nothing to prove;
@@ -147,7 +142,7 @@ async function decideAccountChange(
     // The same answer as for an account (below) when the link was not emailed: it tells nothing.
     const missing = byMail ? 'Choose a password for the new account.' : HELD_LINK_PASSWORD;
     if (input.password !== undefined) {
-      checkPolicy(input.password);
+      assertPasswordPolicy(input.password);
       return {
         standing,
         password: { hash: await hashSecret(input.password), organizationId: byMail ? null : organizationId },
@@ -169,7 +164,7 @@ async function decideAccountChange(
     // No password, or one someone else chose (an inviter, or before anyone proved the address): the
     // mailbox owner chooses theirs now.
     if (input.password === undefined) throw passwordRequired('Choose a password for your account.');
-    checkPolicy(input.password);
+    assertPasswordPolicy(input.password);
     if (user.password_hash !== null && (await verifySecret(input.password, user.password_hash))) throw new AppError('PASSWORD_REUSED');
     return {
       standing,
@@ -181,7 +176,7 @@ async function decideAccountChange(
 
   // An inviter-held link and an account someone holds: its password, or nothing.
   if (input.password === undefined) throw passwordRequired(HELD_LINK_PASSWORD);
-  checkPolicy(input.password);
+  assertPasswordPolicy(input.password);
   const valid = passwordReaches(user, organizationId)
     ? await verifySecret(input.password, user.password_hash!)
     : await verifyAgainstDecoy(input.password);

@@ -1,9 +1,7 @@
 import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
-import { passwordPolicyProblem } from '../../auth/password-policy.js';
 import { hashSecretsInBatchLane, randomToken, sha256 } from '../../auth/secrets.js';
 import { addSeconds } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
-import { asUniqueViolation } from '../../db/dialect.js';
 import { newId } from '../../db/ids.js';
 import { preparedQuery } from '../../db/prepared-query.js';
 import type { ServiceDeps } from '../../deps.js';
@@ -11,16 +9,14 @@ import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 import { findLiveMembership, findMemberName } from '../memberships/membership.repository.js';
 import { insertOutboxMessages, type OutboxRow } from '../outbox/outbox.repository.js';
-import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
+import { findOrganizationById } from '../organizations/organization.repository.js';
 import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
-import { openSession, type NewSession } from '../sessions/session.service.js';
 import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js';
 import { findUserByCanonicalEmail, type UserRow } from '../users/user.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import {
   expireStalePending,
   findInvitation,
-  findOpenInvitationByTokenHash,
   findPendingSlots,
   insertPendingInvitations,
   listInvitationPage,
@@ -86,6 +82,14 @@ class Rollback extends Error {}
 
 function fieldError(code: ErrorCode, field: string, message: string): AppError {
   return new AppError(code, message, { fields: [{ field, message }] });
+}
+
+function alreadyAMember(item: PreparedItem): AppError {
+  return fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`);
+}
+
+function alreadyPending(item: PreparedItem): AppError {
+  return fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`);
 }
 
 function fullName(first: string | null | undefined, last: string | null | undefined): string | null {
@@ -272,8 +276,7 @@ export async function inviteMany(
   // Preset passwords are hashed last (scrypt is slow by design): only for a request that every
   // check has passed, members and pending invitations included, and in the batch lane, so that
   // one organization's batch cannot hold sign-in and token issuance behind it.
-  const presets = prepared.filter((item) => item.password !== undefined);
-  if (presets.length > 0) {
+  if (prepared.some((item) => item.password !== undefined)) {
     try {
       await refuseTaken(deps, organization.id, prepared, results, nowIso);
       if (refuseAll()) throw new Rollback();
@@ -321,7 +324,7 @@ export async function inviteMany(
       const members = await findActiveMemberEmails(trx, organization.id, prepared.map((item) => item.canonical));
       const candidates = prepared.filter((item) => {
         if (!members.has(item.canonical)) return true;
-        results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };
+        results[item.index] = { ok: false, error: alreadyAMember(item) };
         return false;
       });
       if (refuseAll()) throw new Rollback();
@@ -341,10 +344,7 @@ export async function inviteMany(
         }
         for (const item of taken) {
           if (writtenIds.has(item.row.id)) continue;
-          results[item.index] = {
-            ok: false,
-            error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
-          };
+          results[item.index] = { ok: false, error: alreadyPending(item) };
         }
       }
       if (refuseAll()) throw new Rollback();
@@ -387,14 +387,8 @@ async function refuseTaken(deps: ServiceDeps, organizationId: string, items: Pre
     (await findPendingSlots(deps.db, organizationId, addresses)).filter((slot) => slot.expires_at > now).map((slot) => slot.email_canonical),
   );
   for (const item of items) {
-    if (members.has(item.canonical)) {
-      results[item.index] = { ok: false, error: fieldError('ALREADY_A_MEMBER', 'email', `${item.row.email} is already a member.`) };
-    } else if (pending.has(item.canonical)) {
-      results[item.index] = {
-        ok: false,
-        error: fieldError('INVITATION_ALREADY_PENDING', 'email', `${item.row.email} already has a pending invitation.`),
-      };
-    }
+    if (members.has(item.canonical)) results[item.index] = { ok: false, error: alreadyAMember(item) };
+    else if (pending.has(item.canonical)) results[item.index] = { ok: false, error: alreadyPending(item) };
   }
 }
 

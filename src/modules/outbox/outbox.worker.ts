@@ -216,7 +216,11 @@ export class OutboxWorker {
 
   private async prepare(rows: OutboxRow[]): Promise<Map<string, PreparedMessage>> {
     const byKind = new Map<string, OutboxRow[]>();
-    for (const row of rows) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
+    for (const row of rows) {
+      const kindRows = byKind.get(row.kind);
+      if (kindRows) kindRows.push(row);
+      else byKind.set(row.kind, [row]);
+    }
     const prepared = new Map<string, PreparedMessage>();
     for (const [kind, kindRows] of byKind) {
       const handler = Object.hasOwn(this.handlers, kind) ? this.handlers[kind] : undefined;

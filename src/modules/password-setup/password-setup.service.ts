@@ -1,4 +1,4 @@
-import { passwordPolicyProblem } from '../../auth/password-policy.js';
+import { assertPasswordPolicy } from '../../auth/password-policy.js';
 import { hashSecret, randomToken, sha256 } from '../../auth/secrets.js';
 import { addSeconds } from '../../clock.js';
 import { newId } from '../../db/ids.js';
@@ -66,11 +66,16 @@ export async function requestPasswordSetup(deps: ServiceDeps, email: string): Pr
   if (sent) deps.events.emit('outbox');
 }
 
-/** The address a setup link is for (the page shows it), or the one invalid-link error. */
-export async function lookupPasswordSetup(deps: ServiceDeps, token: string): Promise<{ email: string }> {
+/** The open setup link with this token; unknown, expired and used links all get the one error. */
+async function openPasswordSetup(deps: ServiceDeps, token: string) {
   const setup = token ? await findOpenPasswordSetup(deps.db, sha256(token), deps.clock.now().toISOString()) : undefined;
   if (!setup) throw new AppError('PASSWORD_SETUP_LINK_INVALID');
-  return { email: setup.email };
+  return setup;
+}
+
+/** The address a setup link is for (the page shows it). */
+export async function lookupPasswordSetup(deps: ServiceDeps, token: string): Promise<{ email: string }> {
+  return { email: (await openPasswordSetup(deps, token)).email };
 }
 
 /**
@@ -78,11 +83,8 @@ export async function lookupPasswordSetup(deps: ServiceDeps, token: string): Pro
  * session and every other open link, and opens a session that reaches all of the account's organizations.
  */
 export async function completePasswordSetup(deps: ServiceDeps, token: string, password: string): Promise<NewSession> {
-  const nowIso = deps.clock.now().toISOString();
-  const setup = token ? await findOpenPasswordSetup(deps.db, sha256(token), nowIso) : undefined;
-  if (!setup) throw new AppError('PASSWORD_SETUP_LINK_INVALID');
-  const problem = passwordPolicyProblem(password);
-  if (problem) throw new AppError('PASSWORD_POLICY', `password ${problem}`, { fields: [{ field: 'password', message: problem }] });
+  const setup = await openPasswordSetup(deps, token);
+  assertPasswordPolicy(password);
   const passwordHash = await hashSecret(password);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now().toISOString();
