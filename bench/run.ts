@@ -58,7 +58,8 @@ function summary(result: Result): string {
 
 function assertClean(name: string, result: Result): void {
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (bad > 0)
+    throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
 }
 
 /** Seeds PENDING invitations straight into the table, in one statement: a fixture, not a measurement. */
@@ -91,7 +92,9 @@ async function seedInvitations(setup: Setup, organizationId: string, roleId: str
 }
 
 async function main(): Promise<void> {
-  log(`building (${USE_PG ? 'PostgreSQL' : 'SQLite'}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB)`);
+  log(
+    `building (${USE_PG ? 'PostgreSQL' : 'SQLite'}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB)`,
+  );
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
@@ -149,13 +152,20 @@ async function main(): Promise<void> {
   assertClean('bare route', bareResult);
   bare.kill('SIGTERM');
   log('create: write floor');
-  const floor = await measureWriteFloor({ postgres: USE_PG, pgUrl: PG_URL, seconds: Math.max(2, SECONDS / 2), concurrency: CONNECTIONS });
+  const floor = await measureWriteFloor({
+    postgres: USE_PG,
+    pgUrl: PG_URL,
+    seconds: Math.max(2, SECONDS / 2),
+    concurrency: CONNECTIONS,
+  });
   log('create: Tessera');
   const createResult = await load({
     url: `${base}/v1/organizations/${main.organization.id}/invitations`,
     method: 'POST',
     headers: auth,
-    requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: `create-${n++}@bench.example` }) }) }],
+    requests: [
+      { setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: `create-${n++}@bench.example` }) }) },
+    ],
   });
   assertClean('create', createResult);
   log(`create: API process peak ${peakMemoryMb(tessera.pid!)} MB`);
@@ -182,7 +192,10 @@ async function main(): Promise<void> {
   const p99s: number[] = [];
   const listFigures: string[] = [];
   for (const size of LIST_SIZES) {
-    const seeded = await createOrganization(deps, { name: `List ${size}`, owner: { email: `owner-${size}@bench.example` } });
+    const seeded = await createOrganization(deps, {
+      name: `List ${size}`,
+      owner: { email: `owner-${size}@bench.example` },
+    });
     const client = await createClient(deps, { organizationId: seeded.organization.id });
     const member = seeded.roles.find((role) => role.name === 'Member')!;
     const started = Date.now();
@@ -196,7 +209,9 @@ async function main(): Promise<void> {
     });
     assertClean(`list ${size}`, result);
     p99s.push(result.latency.p99);
-    listFigures.push(`${size.toLocaleString('en-US')}: p99 ${result.latency.p99} ms (${Math.round(result.requests.average).toLocaleString('en-US')} req/s)`);
+    listFigures.push(
+      `${size.toLocaleString('en-US')}: p99 ${result.latency.p99} ms (${Math.round(result.requests.average).toLocaleString('en-US')} req/s)`,
+    );
   }
   log(`list: API process peak ${peakMemoryMb(tessera.pid!)} MB`);
   const listRatio = p99s[p99s.length - 1]! / Math.max(p99s[0]!, 1);
@@ -212,9 +227,15 @@ async function main(): Promise<void> {
   // 3. Bulk: 1,000 invitations in one request, outbox rows included.
   const bulkTimes: number[] = [];
   for (let round = 0; round < 5; round++) {
-    const body = JSON.stringify({ invitations: Array.from({ length: 1000 }, (_, i) => ({ email: `bulk-${round}-${i}@bench.example` })) });
+    const body = JSON.stringify({
+      invitations: Array.from({ length: 1000 }, (_, i) => ({ email: `bulk-${round}-${i}@bench.example` })),
+    });
     const started = performance.now();
-    const response = await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, { method: 'POST', headers: auth, body });
+    const response = await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, {
+      method: 'POST',
+      headers: auth,
+      body,
+    });
     const result = (await response.json()) as { summary: { created: number } };
     bulkTimes.push(performance.now() - started);
     if (result.summary.created !== 1000) throw new Error(`bulk created ${result.summary.created}`);
@@ -235,9 +256,16 @@ async function main(): Promise<void> {
   const tokens: string[] = [];
   for (let round = 0; round < 3; round++) {
     const body = JSON.stringify({
-      invitations: Array.from({ length: 1000 }, (_, i) => ({ email: `accept-${round}-${i}@bench.example`, sendEmail: false })),
+      invitations: Array.from({ length: 1000 }, (_, i) => ({
+        email: `accept-${round}-${i}@bench.example`,
+        sendEmail: false,
+      })),
     });
-    const response = await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, { method: 'POST', headers: auth, body });
+    const response = await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, {
+      method: 'POST',
+      headers: auth,
+      body,
+    });
     const result = (await response.json()) as { results: Array<{ acceptUrl: string }> };
     tokens.push(...result.results.map((item) => item.acceptUrl.split('/invite/')[1]!));
   }
@@ -248,7 +276,12 @@ async function main(): Promise<void> {
     headers: { 'content-type': 'application/json' },
     amount: tokens.length,
     requests: [
-      { setupRequest: (request) => ({ ...request, body: JSON.stringify({ token: tokens[next++ % tokens.length], password: 'Bench-Passw0rd!' }) }) },
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ token: tokens[next++ % tokens.length], password: 'Bench-Passw0rd!' }),
+        }),
+      },
     ],
   });
   assertClean('accept', acceptResult);
@@ -270,8 +303,14 @@ async function main(): Promise<void> {
     .execute();
   for (let round = 0; round < Math.ceil(DELIVERY_MESSAGES / 1000); round++) {
     const count = Math.min(1000, DELIVERY_MESSAGES - round * 1000);
-    const body = JSON.stringify({ invitations: Array.from({ length: count }, (_, i) => ({ email: `mail-${round}-${i}@bench.example` })) });
-    await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, { method: 'POST', headers: auth, body });
+    const body = JSON.stringify({
+      invitations: Array.from({ length: count }, (_, i) => ({ email: `mail-${round}-${i}@bench.example` })),
+    });
+    await fetch(`${base}/v1/organizations/${main.organization.id}/invitations/bulk`, {
+      method: 'POST',
+      headers: auth,
+      body,
+    });
   }
   const sink = await startCountingSmtpSink();
   const { received } = sink;
@@ -331,7 +370,10 @@ function report(): void {
     '',
     '| figure | Tessera | reference | ratio | target | met |',
     '|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.figure} | ${row.tessera} | ${row.reference} | ${row.ratio} | ${row.target} | ${row.met === null ? '—' : row.met ? 'yes' : '**no**'} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.figure} | ${row.tessera} | ${row.reference} | ${row.ratio} | ${row.target} | ${row.met === null ? '—' : row.met ? 'yes' : '**no**'} |`,
+    ),
     '',
   ];
   const text = lines.join('\n');

@@ -66,7 +66,11 @@ export class VirtualUser {
   }
 
   /** One request, timed and recorded; resolves with the status and the parsed body (when JSON). */
-  private async send(kind: string, request: Request, accepts: (status: number) => boolean): Promise<{ status: number; json: any }> {
+  private async send(
+    kind: string,
+    request: Request,
+    accepts: (status: number) => boolean,
+  ): Promise<{ status: number; json: any }> {
     const headers: Record<string, string> = { ...request.headers };
     const auth = request.auth ?? 'client';
     if (auth === 'client') headers.authorization = `Bearer ${this.target.accessToken}`;
@@ -138,7 +142,11 @@ export class VirtualUser {
   }
 
   private async create(): Promise<void> {
-    const { status, json } = await this.send('create', { path: this.invitations, body: { email: this.email('create') } }, (s) => s === 201);
+    const { status, json } = await this.send(
+      'create',
+      { path: this.invitations, body: { email: this.email('create') } },
+      (s) => s === 201,
+    );
     if (status === 201) {
       this.emailed.push(json.id);
       this.created.push(json.id);
@@ -167,7 +175,11 @@ export class VirtualUser {
     let cursor: string | undefined;
     for (let page = 0; page < 3; page++) {
       const query = `?limit=20&status=PENDING${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const { status, json } = await this.send('list (cursor pages)', { path: `${this.invitations}${query}` }, (s) => s === 200);
+      const { status, json } = await this.send(
+        'list (cursor pages)',
+        { path: `${this.invitations}${query}` },
+        (s) => s === 200,
+      );
       cursor = status === 200 ? json.nextCursor : undefined;
       if (!cursor) return;
     }
@@ -202,7 +214,11 @@ export class VirtualUser {
     if (!token) return this.createLink();
     await this.send(
       'accept (new account)',
-      { path: '/v1/invitations/accept', body: { token, firstName: 'Soak', lastName: 'Test', password: 'Soak-Passw0rd!' }, auth: 'none' },
+      {
+        path: '/v1/invitations/accept',
+        body: { token, firstName: 'Soak', lastName: 'Test', password: 'Soak-Passw0rd!' },
+        auth: 'none',
+      },
       (s) => s === 200,
     );
   }
@@ -225,7 +241,11 @@ export class VirtualUser {
     const first = await this.send('B GET /users/v1/invites', { path: '/users/v1/invites?limit=20' }, (s) => s === 200);
     const key = first.json?.nextPageStartKey;
     if (key) {
-      await this.send('B GET /users/v1/invites', { path: `/users/v1/invites?limit=20&nextPageStartKey=${encodeURIComponent(key)}` }, (s) => s === 200);
+      await this.send(
+        'B GET /users/v1/invites',
+        { path: `/users/v1/invites?limit=20&nextPageStartKey=${encodeURIComponent(key)}` },
+        (s) => s === 200,
+      );
     }
   }
 
@@ -246,7 +266,12 @@ export class VirtualUser {
       'D POST /users-organizations/v1/ad/invite',
       {
         path: '/users-organizations/v1/ad/invite',
-        body: { firstName: 'Soak', lastName: 'Test', email: this.email('d'), permissions: { group: 1, read: [1], manage: [] } },
+        body: {
+          firstName: 'Soak',
+          lastName: 'Test',
+          email: this.email('d'),
+          permissions: { group: 1, read: [1], manage: [] },
+        },
         headers: { 'x-session-token': this.target.ownerSession },
       },
       (s) => s === 201,
@@ -256,13 +281,20 @@ export class VirtualUser {
   private async surfaceTenantInviteUsers(): Promise<void> {
     await this.send(
       'E POST /api/v1.0/external/tenant/inviteusers',
-      { path: '/api/v1.0/external/tenant/inviteusers', body: { users: [{ email: this.email('e'), roleName: 'Member' }] } },
+      {
+        path: '/api/v1.0/external/tenant/inviteusers',
+        body: { users: [{ email: this.email('e'), roleName: 'Member' }] },
+      },
       (s) => s === 200,
     );
   }
 
   private async surfaceTenantAvailableRoles(): Promise<void> {
-    await this.send('E GET /api/v1.0/external/tenant/availableroles', { path: '/api/v1.0/external/tenant/availableroles' }, (s) => s === 200);
+    await this.send(
+      'E GET /api/v1.0/external/tenant/availableroles',
+      { path: '/api/v1.0/external/tenant/availableroles' },
+      (s) => s === 200,
+    );
   }
 
   private async token(): Promise<void> {
@@ -270,7 +302,11 @@ export class VirtualUser {
       'POST /oauth/token',
       {
         path: '/oauth/token',
-        body: { grant_type: 'client_credentials', client_id: this.target.clientId, client_secret: this.target.clientSecret },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: this.target.clientId,
+          client_secret: this.target.clientSecret,
+        },
         auth: 'none',
       },
       (s) => s === 200,
@@ -294,15 +330,33 @@ export class VirtualUser {
       { path: `${this.invitations}?limit=20&cursor=${'A'.repeat(40)}` },
       { path: `${this.invitations}?limit=1000` },
       { path: `${this.invitations}/not-a-uuid` },
-      { path: `/v1/organizations/${this.target.organizationId}/invitations/00000000-0000-4000-8000-000000000000/revoke`, body: {} },
+      {
+        path: `/v1/organizations/${this.target.organizationId}/invitations/00000000-0000-4000-8000-000000000000/revoke`,
+        body: {},
+      },
       { path: this.invitations, auth: 'Bearer not.a.token' },
       { path: this.invitations, auth: 'none' },
       { path: '/v1/no-such-route' },
       { path: '/v1/invitations/accept', body: { token: 'x'.repeat(43), password: 'Soak-Passw0rd!' }, auth: 'none' },
       { path: '/users/v1/invites', body: { roleId: 'not-a-uuid', email: this.email('bad-a') } },
-      { path: '/api/v1.0/external/tenant/inviteusers', body: { users: [{ email: 'dup@soak.example', roleName: 'Member' }, { email: 'DUP@soak.example', roleName: 'Member' }] } },
-      { path: '/users-organizations/v1/ad/invite', body: { firstName: 'A', lastName: 'B', email: this.email('bad-d'), permissions: { group: 1 } } },
-      { path: '/oauth/token', body: { grant_type: 'client_credentials', client_id: this.target.clientId, client_secret: 'sec_wrong' }, auth: 'none' },
+      {
+        path: '/api/v1.0/external/tenant/inviteusers',
+        body: {
+          users: [
+            { email: 'dup@soak.example', roleName: 'Member' },
+            { email: 'DUP@soak.example', roleName: 'Member' },
+          ],
+        },
+      },
+      {
+        path: '/users-organizations/v1/ad/invite',
+        body: { firstName: 'A', lastName: 'B', email: this.email('bad-d'), permissions: { group: 1 } },
+      },
+      {
+        path: '/oauth/token',
+        body: { grant_type: 'client_credentials', client_id: this.target.clientId, client_secret: 'sec_wrong' },
+        auth: 'none',
+      },
     ];
     const request = cases[Math.floor(Math.random() * cases.length)]!;
     await this.send('bad input (4xx expected)', request, (s) => s >= 400 && s < 500);

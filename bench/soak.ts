@@ -16,7 +16,16 @@ import { createClient } from '../src/modules/clients/client.service.js';
 import { createOrganization } from '../src/modules/organizations/organization.service.js';
 import { freePort } from '../test/helpers/test-app.js';
 import { VirtualUser, type Answer, type SoakTarget } from './soak-workload.js';
-import { killChildren, logger, peakMemoryMb, ROOT, setupDatabase, startChild, startCountingSmtpSink, waitForHttp } from './support.js';
+import {
+  killChildren,
+  logger,
+  peakMemoryMb,
+  ROOT,
+  setupDatabase,
+  startChild,
+  startCountingSmtpSink,
+  waitForHttp,
+} from './support.js';
 
 const USE_PG = process.argv.includes('--pg');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
@@ -98,14 +107,19 @@ async function signIn(base: string, email: string, password: string): Promise<st
 }
 
 async function main(): Promise<number> {
-  log(`building (${USE_PG ? 'PostgreSQL' : 'SQLite'}; ${cpus().length} cores; ${SECONDS} s, ${CONNECTIONS} connections)`);
+  log(
+    `building (${USE_PG ? 'PostgreSQL' : 'SQLite'}; ${cpus().length} cores; ${SECONDS} s, ${CONNECTIONS} connections)`,
+  );
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
   const setup = await setupDatabase({ postgres: USE_PG, pgUrl: PG_URL, prefix: 'tessera_soak' });
   try {
     const ownerPassword = 'Soak-Owner-Passw0rd!';
-    const created = await createOrganization(setup.deps, { name: 'Soak', owner: { email: 'owner@soak.example', password: ownerPassword } });
+    const created = await createOrganization(setup.deps, {
+      name: 'Soak',
+      owner: { email: 'owner@soak.example', password: ownerPassword },
+    });
     const client = await createClient(setup.deps, { organizationId: created.organization.id });
     const sink = await startCountingSmtpSink();
 
@@ -150,8 +164,13 @@ async function main(): Promise<number> {
     const answers: Answer[] = [];
     const started = performance.now();
     const until = started + SECONDS * 1000;
-    const progress = setInterval(() => log(`${Math.round((performance.now() - started) / 1000)} s: ${answers.length} requests`), 10_000);
-    await Promise.all(Array.from({ length: CONNECTIONS }, () => new VirtualUser(target, (answer) => answers.push(answer)).run(until)));
+    const progress = setInterval(
+      () => log(`${Math.round((performance.now() - started) / 1000)} s: ${answers.length} requests`),
+      10_000,
+    );
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, () => new VirtualUser(target, (answer) => answers.push(answer)).run(until)),
+    );
     clearInterval(progress);
     const elapsed = (performance.now() - started) / 1000;
     const apiPeakMb = peakMemoryMb(tessera.pid!);
@@ -160,17 +179,25 @@ async function main(): Promise<number> {
     log('waiting for the outbox to drain');
     const pendingCount = async () =>
       Number(
-        (await setup.handle.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'PENDING').executeTakeFirstOrThrow()).n,
+        (
+          await setup.handle.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('status', '=', 'PENDING')
+            .executeTakeFirstOrThrow()
+        ).n,
       );
     const drainDeadline = Date.now() + DRAIN_SECONDS * 1000;
-    while ((await pendingCount()) > 0 && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    while ((await pendingCount()) > 0 && Date.now() < drainDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
     // Let the last SMTP replies and the worker's records settle.
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const outbox = await setup.handle.db.selectFrom('outbox').select(['id', 'status']).execute();
     const outboxIds = new Set(outbox.map((row) => row.id));
     const receivedIds = new Map<string, number>();
-    for (const [messageId, copies] of sink.received) receivedIds.set(/^<([^@>]+)@/.exec(messageId)?.[1] ?? messageId, copies);
+    for (const [messageId, copies] of sink.received)
+      receivedIds.set(/^<([^@>]+)@/.exec(messageId)?.[1] ?? messageId, copies);
     const byStatus = (status: string) => outbox.filter((row) => row.status === status);
     const sent = byStatus('SENT');
     const notReceived = sent.filter((row) => !receivedIds.has(row.id));
@@ -198,7 +225,8 @@ async function main(): Promise<number> {
     const failures = [
       serverErrors > 0 && `${serverErrors} 5xx`,
       noAnswer > 0 && `${noAnswer} requests without an answer`,
-      unexpected.length - serverErrors - noAnswer > 0 && `${unexpected.length - serverErrors - noAnswer} answers with an unexpected status`,
+      unexpected.length - serverErrors - noAnswer > 0 &&
+        `${unexpected.length - serverErrors - noAnswer} answers with an unexpected status`,
       email.lost > 0 && `${email.lost} emails lost`,
       email.doubled > 0 && `${email.doubled} emails delivered twice`,
       exitCode !== 0 && `Tessera exited with ${exitCode} on SIGTERM`,
@@ -220,8 +248,10 @@ async function main(): Promise<number> {
       '|---|---|---|---|---|',
       ...kinds.map(
         (kind) =>
-          `| ${kind.kind}: ${kind.requests.toLocaleString('en-US')} | ${[...kind.statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status} × ${count.toLocaleString('en-US')}`).join(', ')} | ` +
-          `${kind.p50.toFixed(0)} ms | ${kind.p99.toFixed(0)} ms | ${kind.unexpected} |`,
+          `| ${kind.kind}: ${kind.requests.toLocaleString('en-US')} | ${[...kind.statuses]
+            .sort(([a], [b]) => a - b)
+            .map(([status, count]) => `${status} × ${count.toLocaleString('en-US')}`)
+            .join(', ')} | ` + `${kind.p50.toFixed(0)} ms | ${kind.p99.toFixed(0)} ms | ${kind.unexpected} |`,
       ),
       `| **all: ${answers.length.toLocaleString('en-US')}** (${Math.round(answers.length / elapsed).toLocaleString('en-US')} req/s) | ` +
         `5xx: ${serverErrors}, no answer: ${noAnswer}, 429: ${rateLimited} | ${percentile(all, 50).toFixed(0)} ms | ${percentile(all, 99).toFixed(0)} ms | ${unexpected.length} |`,
@@ -236,13 +266,16 @@ async function main(): Promise<number> {
       '',
       `API process peak memory (resident) ${apiPeakMb} MB; error lines in its log: ${errorLines}; exit on SIGTERM: ${exitCode}.`,
       '',
-      failures.length === 0 ? '**Result: pass** (no 5xx, every request answered as expected, every email accounted for).' : `**Result: FAIL**: ${failures.join('; ')}.`,
+      failures.length === 0
+        ? '**Result: pass** (no 5xx, every request answered as expected, every email accounted for).'
+        : `**Result: FAIL**: ${failures.join('; ')}.`,
       '',
     ];
     const report = lines.join('\n');
     writeFileSync(join(ROOT, 'bench', USE_PG ? 'soak-results-pg.md' : 'soak-results.md'), report);
     process.stdout.write(`${report}\n`);
-    for (const answer of unexpected.slice(0, 10)) log(`unexpected: ${answer.kind} ${answer.status} ${answer.body ?? ''}`);
+    for (const answer of unexpected.slice(0, 10))
+      log(`unexpected: ${answer.kind} ${answer.status} ${answer.body ?? ''}`);
     for (const line of errorSamples) log(`server error log: ${line}`);
     if (email.unknown > 0) log(`${email.unknown} received messages match no outbox row`);
     return failures.length === 0 ? 0 : 1;

@@ -27,9 +27,25 @@ function rowsFor(n: number, organizationId: string, roleId: string): { invitatio
   const id = newId();
   const email = `floor-${n}@bench.example`;
   const token = randomToken();
-  const payload = JSON.stringify({ invitationId: id, to: email, recipientName: null, inviterName: 'Owner', organizationName: 'Bench', roleName: 'Member', expiresAt: nowIso });
+  const payload = JSON.stringify({
+    invitationId: id,
+    to: email,
+    recipientName: null,
+    inviterName: 'Owner',
+    organizationName: 'Bench',
+    roleName: 'Member',
+    expiresAt: nowIso,
+  });
   return {
-    invitation: [id, organizationId, email, roleId, sha256(token), new Date(now.getTime() + 7 * 86_400_000).toISOString(), nowIso],
+    invitation: [
+      id,
+      organizationId,
+      email,
+      roleId,
+      sha256(token),
+      new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+      nowIso,
+    ],
     outbox: [newId(), organizationId, id, payload, secureRandomBytes(60).toString('base64url'), nowIso],
   };
 }
@@ -37,7 +53,9 @@ function rowsFor(n: number, organizationId: string, roleId: string): { invitatio
 /** A PostgreSQL-style statement (`$1`, a parameter used more than once) as a SQLite one (`?` each). */
 function prepareForSqlite(db: Database.Database, text: string): (values: unknown[]) => void {
   const order: number[] = [];
-  const statement = db.prepare(text.replace(/\$(\d)/g, (_match, digit: string) => (order.push(Number(digit) - 1), '?')));
+  const statement = db.prepare(
+    text.replace(/\$(\d)/g, (_match, digit: string) => (order.push(Number(digit) - 1), '?')),
+  );
   return (values) => {
     const bound = order.map((index) => values[index]);
     if (statement.reader) statement.get(bound);
@@ -46,10 +64,18 @@ function prepareForSqlite(db: Database.Database, text: string): (values: unknown
 }
 
 /** Invitations written per second, in a database of its own, over `seconds`. */
-export async function measureWriteFloor(options: { postgres: boolean; pgUrl: string; seconds: number; concurrency: number }): Promise<number> {
+export async function measureWriteFloor(options: {
+  postgres: boolean;
+  pgUrl: string;
+  seconds: number;
+  concurrency: number;
+}): Promise<number> {
   const setup = await setupDatabase({ postgres: options.postgres, pgUrl: options.pgUrl, prefix: 'tessera_floor' });
   try {
-    const { organization, roles } = await createOrganization(setup.deps, { name: 'Floor', owner: { email: 'owner@floor.example' } });
+    const { organization, roles } = await createOrganization(setup.deps, {
+      name: 'Floor',
+      owner: { email: 'owner@floor.example' },
+    });
     const roleId = roles.find((role) => role.name === 'Member')!.id;
     const deadline = performance.now() + options.seconds * 1000;
     let written = 0;

@@ -137,10 +137,21 @@ export async function buildApp(input: AppDeps): Promise<App> {
 
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+    sendProblem(
+      request,
+      reply,
+      new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+    ),
   );
 
-  for (const schema of [ProblemDetails, UserResponse, RoleResponse, OrganizationResponse, Permissions, InvitationResponse]) {
+  for (const schema of [
+    ProblemDetails,
+    UserResponse,
+    RoleResponse,
+    OrganizationResponse,
+    Permissions,
+    InvitationResponse,
+  ]) {
     app.addSchema(schema);
   }
   await registerOpenApi(app, config);

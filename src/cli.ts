@@ -73,40 +73,49 @@ org
   .option('--owner-password <password>', "the owner's password, if their account is new")
   .option('--slug <slug>', 'URL-friendly identifier (derived from the name by default)')
   .option('--json', 'print JSON')
-  .action(async (options: { name: string; ownerEmail: string; ownerPassword?: string; slug?: string; json?: boolean }) => {
-    const problem = options.ownerPassword === undefined ? undefined : passwordPolicyProblem(options.ownerPassword);
-    if (problem) fail(`--owner-password ${problem}`);
-    const result = await withDatabase(async (deps) => {
-      const created = await createOrganization(deps, {
-        name: options.name,
-        slug: options.slug,
-        owner: { email: options.ownerEmail, password: options.ownerPassword },
+  .action(
+    async (options: { name: string; ownerEmail: string; ownerPassword?: string; slug?: string; json?: boolean }) => {
+      const problem = options.ownerPassword === undefined ? undefined : passwordPolicyProblem(options.ownerPassword);
+      if (problem) fail(`--owner-password ${problem}`);
+      const result = await withDatabase(async (deps) => {
+        const created = await createOrganization(deps, {
+          name: options.name,
+          slug: options.slug,
+          owner: { email: options.ownerEmail, password: options.ownerPassword },
+        });
+        const client = await createClient(deps, { organizationId: created.organization.id });
+        return { created, client };
       });
-      const client = await createClient(deps, { organizationId: created.organization.id });
-      return { created, client };
-    });
-    const { organization, owner, roles } = result.created;
-    const output = {
-      organization: { id: organization.id, numericId: organization.numericId, name: organization.name, slug: organization.slug },
-      owner: owner && { id: owner.id, email: owner.email },
-      roles: roles.map((role) => ({ id: role.id, name: role.name })),
-      client: { clientId: result.client.clientId, clientSecret: result.client.clientSecret },
-    };
-    print(
-      Boolean(options.json),
-      output,
-      [
-        `organization  ${organization.id} (${organization.slug})`,
-        `owner         ${owner?.email}`,
-        `roles         ${roles.map((role) => `${role.name}=${role.id}`).join(' ')}`,
-        `client id     ${result.client.clientId}`,
-        `client secret ${result.client.clientSecret}   (shown once)`,
-        ...(options.ownerPassword === undefined
-          ? [`The owner sets a password through the link emailed from ${config().publicUrl}/password-setup (if their account has none yet).`]
-          : []),
-      ].join('\n'),
-    );
-  });
+      const { organization, owner, roles } = result.created;
+      const output = {
+        organization: {
+          id: organization.id,
+          numericId: organization.numericId,
+          name: organization.name,
+          slug: organization.slug,
+        },
+        owner: owner && { id: owner.id, email: owner.email },
+        roles: roles.map((role) => ({ id: role.id, name: role.name })),
+        client: { clientId: result.client.clientId, clientSecret: result.client.clientSecret },
+      };
+      print(
+        Boolean(options.json),
+        output,
+        [
+          `organization  ${organization.id} (${organization.slug})`,
+          `owner         ${owner?.email}`,
+          `roles         ${roles.map((role) => `${role.name}=${role.id}`).join(' ')}`,
+          `client id     ${result.client.clientId}`,
+          `client secret ${result.client.clientSecret}   (shown once)`,
+          ...(options.ownerPassword === undefined
+            ? [
+                `The owner sets a password through the link emailed from ${config().publicUrl}/password-setup (if their account has none yet).`,
+              ]
+            : []),
+        ].join('\n'),
+      );
+    },
+  );
 
 const client = program.command('client').description('manage API clients');
 client
@@ -144,7 +153,11 @@ client
   .action(async (clientId: string, options: { json?: boolean }) => {
     const revoked = await withDatabase((deps) => revokeClient(deps, clientId));
     if (!revoked) fail(`no client ${JSON.stringify(clientId)}`);
-    print(Boolean(options.json), { clientId, revokedAt: revoked.revokedAt }, `client ${clientId} revoked at ${revoked.revokedAt}`);
+    print(
+      Boolean(options.json),
+      { clientId, revokedAt: revoked.revokedAt },
+      `client ${clientId} revoked at ${revoked.revokedAt}`,
+    );
   });
 
 const outbox = program.command('outbox').description('inspect and retry queued email');
@@ -155,7 +168,8 @@ outbox
   .option('--limit <n>', 'how many', (value) => Number.parseInt(value, 10), 50)
   .option('--json', 'print JSON')
   .action(async (options: { status?: OutboxStatus; limit: number; json?: boolean }) => {
-    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000) fail('--limit must be 1 to 10000');
+    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000)
+      fail('--limit must be 1 to 10000');
     const rows = await withDatabase((deps) => listOutbox(deps.db, { status: options.status, limit: options.limit }));
     const messages = rows.map((row) => ({
       id: row.id,
@@ -175,7 +189,10 @@ outbox
       messages.length === 0
         ? 'no messages'
         : messages
-            .map((m) => `${m.id}  ${m.status.padEnd(9)} ${String(m.attempts).padStart(2)}/${m.maxAttempts}  ${m.to ?? ''}${m.lastError ? `  (${m.lastError})` : ''}`)
+            .map(
+              (m) =>
+                `${m.id}  ${m.status.padEnd(9)} ${String(m.attempts).padStart(2)}/${m.maxAttempts}  ${m.to ?? ''}${m.lastError ? `  (${m.lastError})` : ''}`,
+            )
             .join('\n'),
     );
   });

@@ -249,14 +249,19 @@ function explain(schema: Record<string, unknown>): string {
     return 'must be sqlite:<path> or postgres://user@host:port/database';
   }
   if (schema.pattern === '^smtps?://.+') return 'must be an smtp:// or smtps:// URL';
-  if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^rediss?')) return 'must be a redis:// or rediss:// URL';
+  if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^rediss?'))
+    return 'must be a redis:// or rediss:// URL';
   if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^[A-Za-z0-9:._-]')) {
     return 'must be 1 to 100 letters, digits or : . _ -';
   }
   return 'must not be empty';
 }
 
-export function parseDatabaseUrl(url: string, poolSize = 10, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): DatabaseConfig {
+export function parseDatabaseUrl(
+  url: string,
+  poolSize = 10,
+  queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
+): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     return { dialect: 'sqlite', url, filename: url.slice('sqlite:'.length) };
   }
@@ -271,14 +276,19 @@ export function parseDatabaseUrl(url: string, poolSize = 10, queryTimeoutMs = DE
 /** Comma-separated origins; the public URL's own origin is always allowed. */
 function parseOrigins(value: string | undefined, publicUrl: string): string[] {
   const origins = new Set([new URL(publicUrl).origin]);
-  for (const entry of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     let origin: string;
     try {
       const url = new URL(entry);
       if (!/^https?:$/.test(url.protocol)) throw new Error('not http');
       origin = url.origin;
     } catch {
-      throw new ConfigError([`ALLOWED_REDIRECT_ORIGINS must be comma-separated http(s) origins (got ${JSON.stringify(entry)})`]);
+      throw new ConfigError([
+        `ALLOWED_REDIRECT_ORIGINS must be comma-separated http(s) origins (got ${JSON.stringify(entry)})`,
+      ]);
     }
     origins.add(origin);
   }
@@ -309,7 +319,10 @@ export function parseTrustProxy(value: string): TrustProxy {
   const normalized = value.trim().toLowerCase();
   if (normalized === 'false') return false;
   if (normalized === 'true') return true;
-  const entries = normalized.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = normalized
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.length > 0 && entries.every((entry) => PROXY_NAMES.has(entry) || isAddressOrRange(entry))) {
     return Object.freeze(entries);
   }

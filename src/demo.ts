@@ -29,7 +29,13 @@ export async function seedDemoOrganization(deps: ServiceDeps): Promise<DemoCrede
       owner: { email: ownerEmail, firstName: 'Demo', lastName: 'Owner', password: ownerPassword },
     });
     const client = await createClient(deps, { organizationId: organization.id, name: 'Demo client' });
-    return { organizationId: organization.id, ownerEmail, ownerPassword, clientId: client.clientId, clientSecret: client.clientSecret };
+    return {
+      organizationId: organization.id,
+      ownerEmail,
+      ownerPassword,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+    };
   } catch (error) {
     // Another process seeded it first.
     if (isAppError(error) && error.code === 'SLUG_TAKEN') return undefined;

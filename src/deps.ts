@@ -42,7 +42,8 @@ export async function createServiceDeps(
     transact: createTransact(database.db, database.dialect),
     limits: createLimits(config, {
       clock,
-      countPending: (organizationId) => countOpenPendingInvitations(database.db, organizationId, clock.now().toISOString()),
+      countPending: (organizationId) =>
+        countOpenPendingInvitations(database.db, organizationId, clock.now().toISOString()),
     }),
   };
 }

@@ -66,10 +66,14 @@ export async function runWorker(config: Config): Promise<void> {
 function warnAboutStoredSecrets(config: Config, log: { warn: (message: string) => void }): void {
   if (config.database.dialect !== 'postgres') return;
   if (!config.secretKey) {
-    log.warn('SECRET_KEY is not set: the key that seals pending invitation links is kept in the database; set SECRET_KEY in production');
+    log.warn(
+      'SECRET_KEY is not set: the key that seals pending invitation links is kept in the database; set SECRET_KEY in production',
+    );
   }
   if (!config.signingKey) {
-    log.warn('SIGNING_KEY is not set: the access-token signing key is kept in the database; set SIGNING_KEY in production');
+    log.warn(
+      'SIGNING_KEY is not set: the access-token signing key is kept in the database; set SIGNING_KEY in production',
+    );
   }
 }
 

@@ -19,11 +19,19 @@ export class AppSecrets {
 
   static async load(db: Executor, clock: Clock, configured?: string): Promise<AppSecrets> {
     if (configured) return new AppSecrets(Buffer.from(configured, 'utf8'));
-    const existing = await db.selectFrom('app_secrets').select('value').where('name', '=', ROOT_SECRET_NAME).executeTakeFirst();
+    const existing = await db
+      .selectFrom('app_secrets')
+      .select('value')
+      .where('name', '=', ROOT_SECRET_NAME)
+      .executeTakeFirst();
     if (existing) return new AppSecrets(Buffer.from(existing.value, 'base64url'));
     await db
       .insertInto('app_secrets')
-      .values({ name: ROOT_SECRET_NAME, value: randomBytes(32).toString('base64url'), created_at: clock.now().toISOString() })
+      .values({
+        name: ROOT_SECRET_NAME,
+        value: randomBytes(32).toString('base64url'),
+        created_at: clock.now().toISOString(),
+      })
       // Two processes starting on an empty database: the first insert wins, both read it back.
       .onConflict((conflict) => conflict.column('name').doNothing())
       .execute();

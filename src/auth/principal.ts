@@ -39,7 +39,8 @@ export async function authenticateToken(
   accessTokens: AccessTokens,
   token: string | undefined,
 ): Promise<Principal> {
-  if (!token) throw unauthenticated('Send an access token or a session token as "Authorization: Bearer <token>".', false);
+  if (!token)
+    throw unauthenticated('Send an access token or a session token as "Authorization: Bearer <token>".', false);
   if (token.includes('.')) {
     const verified = await accessTokens.verify(token);
     if (verified) {

@@ -21,7 +21,9 @@ async function scrypt(secret: string, salt: Buffer, keyLength: number, options: 
   scryptRunning++;
   try {
     return await new Promise((resolve, reject) => {
-      scryptCallback(secret.normalize('NFKC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+      scryptCallback(secret.normalize('NFKC'), salt, keyLength, options, (error, key) =>
+        error ? reject(error) : resolve(key),
+      );
     });
   } finally {
     scryptRunning--;

@@ -51,7 +51,11 @@ export class SigningKeys {
   /** Public keys as a JWK Set, for `/.well-known/jwks.json`. */
   async jwks(): Promise<{ keys: JWK[] }> {
     if (this.fixed) return { keys: [this.signing.publicJwk] };
-    const rows = await this.db.selectFrom('signing_keys').select('public_jwk').where('retired_at', 'is', null).execute();
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .select('public_jwk')
+      .where('retired_at', 'is', null)
+      .execute();
     return { keys: rows.map((row) => JSON.parse(row.public_jwk) as JWK) };
   }
 

@@ -34,7 +34,7 @@ const TokenRequest = Type.Object(
     grant_type: Type.Optional(Type.String({ examples: ['client_credentials'] })),
     client_id: Type.Optional(Type.String()),
     client_secret: Type.Optional(Type.String()),
-    scope: Type.Optional(Type.String({ description: 'Space-separated; a subset of the client\'s scopes.' })),
+    scope: Type.Optional(Type.String({ description: "Space-separated; a subset of the client's scopes." })),
   },
   { additionalProperties: true },
 );
@@ -98,7 +98,10 @@ export async function tokenRoutes(app: App, { deps, accessTokens }: AppContext):
       }
       if (appError.code === 'SERVICE_UNAVAILABLE') {
         if (appError.headers) reply.headers(appError.headers);
-        return sendOAuthError(reply, new OAuthError('temporarily_unavailable', 'The service is unavailable; try again shortly.', 503));
+        return sendOAuthError(
+          reply,
+          new OAuthError('temporarily_unavailable', 'The service is unavailable; try again shortly.', 503),
+        );
       }
       if (appError.status >= 500) {
         return sendOAuthError(reply, new OAuthError('server_error', `Try again later (request ${request.id}).`, 500));
@@ -135,21 +138,29 @@ export async function tokenRoutes(app: App, { deps, accessTokens }: AppContext):
         if (body.grant_type !== 'client_credentials') {
           throw new OAuthError('unsupported_grant_type', 'Only the client_credentials grant is supported.');
         }
-        const { clientId, clientSecret } = clientCredentials(request as FastifyRequest<{ Body: Record<string, unknown> }>);
+        const { clientId, clientSecret } = clientCredentials(
+          request as FastifyRequest<{ Body: Record<string, unknown> }>,
+        );
         const client = await authenticateClient(deps, clientId, clientSecret);
         if (!client) throw new OAuthError('invalid_client', 'Client authentication failed.', 401);
 
         const allowed = scopesOf(client);
         const requested = typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [...allowed];
         const unknown = requested.filter((name) => !(allowed as readonly string[]).includes(name));
-        if (unknown.length > 0) throw new OAuthError('invalid_scope', `Not granted to this client: ${unknown.join(' ')}.`);
+        if (unknown.length > 0)
+          throw new OAuthError('invalid_scope', `Not granted to this client: ${unknown.join(' ')}.`);
 
         const { token, expiresIn } = await accessTokens.issue({
           clientId: client.client_id,
           organizationId: client.organization_id,
           scopes: requested,
         });
-        return noStore(reply).send({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: requested.join(' ') });
+        return noStore(reply).send({
+          access_token: token,
+          token_type: 'Bearer',
+          expires_in: expiresIn,
+          scope: requested.join(' '),
+        });
       },
     );
   });

@@ -15,9 +15,7 @@ export interface DialectTypes {
 }
 
 export function columnTypes(dialect: DialectName): DialectTypes {
-  return dialect === 'postgres'
-    ? { uuid: 'uuid', timestamp: 'timestamptz' }
-    : { uuid: 'text', timestamp: 'text' };
+  return dialect === 'postgres' ? { uuid: 'uuid', timestamp: 'timestamptz' } : { uuid: 'text', timestamp: 'text' };
 }
 
 export interface UniqueViolation {

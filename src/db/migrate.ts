@@ -25,7 +25,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
  * migration may rightly run longer than the query timeout allows a request (an index built over
  * a large table): on PostgreSQL, migrations run first, on a connection of their own without it.
  */
-export async function openMigratedDatabase(config: DatabaseConfig): Promise<{ database: DatabaseHandle; applied: string[] }> {
+export async function openMigratedDatabase(
+  config: DatabaseConfig,
+): Promise<{ database: DatabaseHandle; applied: string[] }> {
   if (config.dialect === 'postgres' && config.queryTimeoutMs > 0) {
     const migrating = createDb({ ...config, poolSize: 1, queryTimeoutMs: 0 });
     let applied: string[];

@@ -57,7 +57,14 @@ export function subjectHeader(subject: string): string {
 
 /** The nodemailer message for an outgoing mail: the same for SMTP and the development mailbox. */
 function message(from: string, mail: OutgoingMail) {
-  return { from, to: mail.to, subject: subjectHeader(mail.subject), text: mail.text, html: mail.html, messageId: mail.messageId };
+  return {
+    from,
+    to: mail.to,
+    subject: subjectHeader(mail.subject),
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+  };
 }
 
 function classify(error: unknown): DeliveryError {
@@ -133,7 +140,10 @@ export class DevelopmentMailbox implements Mailer {
   async send(mail: OutgoingMail): Promise<void> {
     const info = await this.transport.sendMail(message(this.from, mail));
     await mkdir(this.directory, { recursive: true });
-    const file = join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[<>@]/g, '_')}.eml`);
+    const file = join(
+      this.directory,
+      `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[<>@]/g, '_')}.eml`,
+    );
     await writeFile(file, info.message as Buffer);
     this.log.info({ to: mail.to, file, link: mail.link }, 'development mailbox: message written');
   }

@@ -30,12 +30,22 @@ function filterDigest(filters: unknown): string {
  * made for, so it can be neither forged nor replayed into other data.
  */
 export function encodeCursor(secrets: AppSecrets, binding: CursorBinding, position: KeysetPosition): string {
-  const payload: CursorPayload = { o: binding.organizationId, f: filterDigest(binding.filters), c: position.createdAt, i: position.id };
+  const payload: CursorPayload = {
+    o: binding.organizationId,
+    f: filterDigest(binding.filters),
+    c: position.createdAt,
+    i: position.id,
+  };
   return secrets.sign('cursor-sign', payload);
 }
 
 /** The position a cursor holds, or INVALID_CURSOR (400) naming the parameter it came in. */
-export function decodeCursor(secrets: AppSecrets, binding: CursorBinding, cursor: string, field = 'cursor'): KeysetPosition {
+export function decodeCursor(
+  secrets: AppSecrets,
+  binding: CursorBinding,
+  cursor: string,
+  field = 'cursor',
+): KeysetPosition {
   const payload = secrets.verify('cursor-sign', cursor) as Partial<CursorPayload> | undefined;
   if (
     !payload ||
@@ -44,9 +54,13 @@ export function decodeCursor(secrets: AppSecrets, binding: CursorBinding, cursor
     typeof payload.c !== 'string' ||
     typeof payload.i !== 'string'
   ) {
-    throw new AppError('INVALID_CURSOR', `Pass back the ${field} of the previous page unchanged, with the same filters.`, {
-      fields: [{ field, message: 'is not valid for this query' }],
-    });
+    throw new AppError(
+      'INVALID_CURSOR',
+      `Pass back the ${field} of the previous page unchanged, with the same filters.`,
+      {
+        fields: [{ field, message: 'is not valid for this query' }],
+      },
+    );
   }
   return { createdAt: payload.c, id: payload.i };
 }

@@ -56,7 +56,8 @@ export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   // Checked before the database: its code is a network one too, but the connection that closed is
   // the client's, and a 5xx logged at error for each would let any client fill the logs with them.
-  if (isRequestAborted(error)) return new AppError('MALFORMED_REQUEST', 'The connection closed before the body arrived in full.');
+  if (isRequestAborted(error))
+    return new AppError('MALFORMED_REQUEST', 'The connection closed before the body arrived in full.');
   if (isDatabaseUnavailable(error)) return serviceUnavailable();
   const fastifyError = error as Partial<FastifyError> & { validation?: AjvError[] };
   if (Array.isArray(fastifyError.validation)) {
@@ -107,7 +108,12 @@ function problemType(code: string): string {
  * Renders an error as RFC 9457 problem details: the native API's format. A surface whose document
  * gives a code another status (a pending invite is a 400 there) passes that status.
  */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError, status = error.status): FastifyReply {
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  status = error.status,
+): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   const body = {
     type: problemType(error.code),

@@ -13,7 +13,10 @@ export const ERRORS = {
   PASSWORD_REQUIRED: { status: 400, title: 'A password is needed to create the account' },
   PASSWORD_REUSED: { status: 400, title: 'Choose a new password: the current one was set by someone else' },
   INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid for this query' },
-  ORGANIZATION_REQUIRED: { status: 400, title: 'You manage several organizations: name one in the x-organization-id header' },
+  ORGANIZATION_REQUIRED: {
+    status: 400,
+    title: 'You manage several organizations: name one in the x-organization-id header',
+  },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   INVALID_CREDENTIALS: { status: 401, title: 'Email or password is incorrect' },
   SIGN_IN_REQUIRED: { status: 401, title: 'This email address has an account: sign in to accept' },
@@ -36,7 +39,10 @@ export const ERRORS = {
   INVITATION_NOT_PENDING: { status: 409, title: 'The invitation is no longer pending' },
   // 409, not 429: waiting does not lift the cap; revoking, or invitations being answered or expiring, does.
   PENDING_INVITATION_LIMIT: { status: 409, title: 'The organization has as many pending invitations as it may have' },
-  OWNER_IS_PERMANENT: { status: 409, title: 'The owner (MAIN user) cannot be removed or demoted; assign another owner first' },
+  OWNER_IS_PERMANENT: {
+    status: 409,
+    title: 'The owner (MAIN user) cannot be removed or demoted; assign another owner first',
+  },
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },

@@ -20,7 +20,9 @@ function withoutAcceptUrls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutAcceptUrls);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).filter(([key]) => key !== 'acceptUrl').map(([key, inner]) => [key, withoutAcceptUrls(inner)]),
+      Object.entries(value)
+        .filter(([key]) => key !== 'acceptUrl')
+        .map(([key, inner]) => [key, withoutAcceptUrls(inner)]),
     );
   }
   return value;
@@ -66,13 +68,23 @@ export async function idempotent(
     .where((eb) =>
       eb.or([
         eb('created_at', '<', new Date(now.getTime() - RETENTION_MS).toISOString()),
-        eb.and([eb('status_code', 'is', null), eb('created_at', '<', new Date(now.getTime() - ABANDONED_MS).toISOString())]),
+        eb.and([
+          eb('status_code', 'is', null),
+          eb('created_at', '<', new Date(now.getTime() - ABANDONED_MS).toISOString()),
+        ]),
       ]),
     )
     .execute();
   const reserved = await deps.db
     .insertInto('idempotency_keys')
-    .values({ scope, key, request_hash: requestHash, status_code: null, response_body: null, created_at: now.toISOString() })
+    .values({
+      scope,
+      key,
+      request_hash: requestHash,
+      status_code: null,
+      response_body: null,
+      created_at: now.toISOString(),
+    })
     .onConflict((conflict) => conflict.columns(['scope', 'key']).doNothing())
     .executeTakeFirst();
 

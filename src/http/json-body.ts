@@ -11,7 +11,8 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // a backslash escapes the next character
+      if (char === 0x5c)
+        i++; // a backslash escapes the next character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) {
       inString = true;
@@ -36,7 +37,10 @@ export function registerJsonBodyParser(app: App): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-      done(new AppError('MALFORMED_REQUEST', `The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+      done(
+        new AppError('MALFORMED_REQUEST', `The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`),
+        undefined,
+      );
       return;
     }
     parseJson(request, text, done);

@@ -32,7 +32,8 @@ export async function registerOpenApi(app: App, config: Config): Promise<void> {
     },
     refResolver: {
       // Shared schemas keep their $id as their name under components.schemas.
-      buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`),
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === 'string' ? json.$id : `def-${index}`,
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });

@@ -9,6 +9,8 @@ import { AppError } from './errors.js';
  */
 export function routingError(error: FastifyError): AppError {
   const message =
-    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'has a parameter longer than any valid value' : 'is not valid percent-encoded UTF-8';
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'has a parameter longer than any valid value'
+      : 'is not valid percent-encoded UTF-8';
   return new AppError('VALIDATION_FAILED', `The path ${message}.`, { fields: [{ field: 'path', message }] });
 }

@@ -39,7 +39,9 @@ function refusingNonFinite(validate: Validate): Validate {
     }
     const pointer = nonFinitePointer(data);
     if (pointer === undefined) return true;
-    checked.errors = [{ instancePath: pointer, schemaPath: '#', keyword: 'type', params: {}, message: 'must be a finite number' }];
+    checked.errors = [
+      { instancePath: pointer, schemaPath: '#', keyword: 'type', params: {}, message: 'must be a finite number' },
+    ];
     return false;
   };
   return checked;

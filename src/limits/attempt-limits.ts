@@ -22,7 +22,10 @@ export class AttemptLimits {
     // Refused attempts stay counted: someone who keeps trying stays refused until the window ends.
     const grant = await counter.take(`${kind}:${clientAddressKey(ip)}`, 1);
     if (grant.granted === 0) {
-      throw rateLimited(`Too many attempts from your address: at most ${counter.limit} a minute.`, grant.retryAfterSeconds);
+      throw rateLimited(
+        `Too many attempts from your address: at most ${counter.limit} a minute.`,
+        grant.retryAfterSeconds,
+      );
     }
   }
 

@@ -153,10 +153,14 @@ export class InvitationLimits {
     this.perInviter?.giveBack(personKey, wanted - admitted);
     if (admitted === 0) throw refusal!;
 
-    const recipients = request.emailRecipients.slice(0, admitted).filter((recipient): recipient is string => recipient !== null);
+    const recipients = request.emailRecipients
+      .slice(0, admitted)
+      .filter((recipient): recipient is string => recipient !== null);
     const suppressedRecipients = new Set<string>();
     if (this.perRecipient) {
-      const grants = await Promise.all(recipients.map((recipient) => this.perRecipient!.take(recipientKey(recipient), 1)));
+      const grants = await Promise.all(
+        recipients.map((recipient) => this.perRecipient!.take(recipientKey(recipient), 1)),
+      );
       grants.forEach((grant, index) => {
         if (grant.granted === 0) suppressedRecipients.add(recipients[index]!);
       });

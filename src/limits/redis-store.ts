@@ -43,7 +43,8 @@ export class RedisStore {
     this.client.on('error', (error: Error) => this.unreachable(error));
     this.client.on('close', () => this.unreachable(new Error('connection closed')));
     this.client.on('ready', () => {
-      if (!this.reachable) this.log.current.info({ component: 'limits' }, 'Redis is reachable again: limits are shared again');
+      if (!this.reachable)
+        this.log.current.info({ component: 'limits' }, 'Redis is reachable again: limits are shared again');
       this.reachable = true;
     });
   }
@@ -60,7 +61,8 @@ export class RedisStore {
 
   /** A limiter is about to count: a connection nobody opened yet is opened (in the background). */
   touch(): void {
-    if (this.client.status === 'wait' && !this.closed) this.client.connect().catch((error: Error) => this.unreachable(error));
+    if (this.client.status === 'wait' && !this.closed)
+      this.client.connect().catch((error: Error) => this.unreachable(error));
   }
 
   async close(): Promise<void> {

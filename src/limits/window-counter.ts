@@ -40,7 +40,10 @@ export class WindowCounter {
         };
       }
       // Neither Redis nor the in-memory insurance could count: a limit is not worth a failed request.
-      this.log.current.warn({ component: 'limits', err: { message: String(rejection) } }, 'a limit could not be counted; allowed');
+      this.log.current.warn(
+        { component: 'limits', err: { message: String(rejection) } },
+        'a limit could not be counted; allowed',
+      );
       return { granted: wanted, retryAfterSeconds: 0 };
     }
   }

@@ -41,7 +41,12 @@ const Summary = Type.Object({
 });
 
 /** This document answers 400 to a duplicate, a pending invite and an existing member. */
-const DOCUMENTED_AS_BAD_REQUEST = new Set(['INVITATION_ALREADY_PENDING', 'ALREADY_A_MEMBER', 'DUPLICATE_EMAIL', 'UNKNOWN_ROLE']);
+const DOCUMENTED_AS_BAD_REQUEST = new Set([
+  'INVITATION_ALREADY_PENDING',
+  'ALREADY_A_MEMBER',
+  'DUPLICATE_EMAIL',
+  'UNKNOWN_ROLE',
+]);
 
 function renderError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   return sendProblem(request, reply, error, DOCUMENTED_AS_BAD_REQUEST.has(error.code) ? 400 : error.status);
@@ -59,8 +64,8 @@ async function callerAccess(deps: ServiceDeps, request: FastifyRequest): Promise
     }
     return authorizeOrganization(deps, principal, principal.organizationId, 'invitations:manage');
   }
-  const memberships = (await listActiveMemberships(deps.db, principal.userId)).filter(
-    (membership) => sessionReaches(principal, membership.organization_id),
+  const memberships = (await listActiveMemberships(deps.db, principal.userId)).filter((membership) =>
+    sessionReaches(principal, membership.organization_id),
   );
   const named = request.headers['x-organization-id'];
   const candidates = typeof named === 'string' ? memberships.filter((m) => m.organization_id === named) : memberships;
@@ -122,9 +127,14 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
           if (entry.password !== undefined) assertPasswordPolicy(entry.password, `emailAddresses[${index}].password`);
         });
         // The service hashes the passwords, last: after every other check and the limits.
-        const results = await inviteMany(deps, access, entries.map((entry) => ({ email: entry.email, password: entry.password })), {
-          atomic: true,
-        });
+        const results = await inviteMany(
+          deps,
+          access,
+          entries.map((entry) => ({ email: entry.email, password: entry.password })),
+          {
+            atomic: true,
+          },
+        );
         const refusal = firstRefusal(results);
         if (refusal) {
           const { error, index } = refusal;
@@ -135,7 +145,9 @@ export async function organizationUsersInviteSurface(app: App, { deps }: AppCont
           throw new AppError(error.code, `emailAddresses[${index}]: ${error.detail ?? error.title}`, { fields });
         }
         const invitations = results.flatMap((result) =>
-          result.ok ? [{ id: result.invitation.id, email: result.invitation.email, expiresAt: result.invitation.expiresAt }] : [],
+          result.ok
+            ? [{ id: result.invitation.id, email: result.invitation.email, expiresAt: result.invitation.expiresAt }]
+            : [],
         );
         return { message: 'Invitations sent successfully', invited: invitations.length, invitations };
       },

@@ -35,7 +35,12 @@ function renderIn(render: ErrorRenderer) {
  * service refusals, crashes) is rendered in that surface's documented format. Under `prefix`, a
  * request no route takes (another method, a sub-path) is answered in that format too.
  */
-export async function registerSurface(app: App, render: ErrorRenderer, routes: (scope: App) => void, prefix?: string): Promise<void> {
+export async function registerSurface(
+  app: App,
+  render: ErrorRenderer,
+  routes: (scope: App) => void,
+  prefix?: string,
+): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler(renderIn(render));
     routes(scope);
@@ -46,7 +51,11 @@ export async function registerSurface(app: App, render: ErrorRenderer, routes: (
     async (scope) => {
       scope.setErrorHandler(renderIn(render));
       scope.setNotFoundHandler((request, reply) =>
-        render(request, reply, new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+        render(
+          request,
+          reply,
+          new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+        ),
       );
     },
     { prefix },

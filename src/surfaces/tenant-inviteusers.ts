@@ -31,7 +31,12 @@ const ProblemBody = Type.Object(
 );
 
 /** Refusals of one user in the list are 400s in this document. */
-const DOCUMENTED_AS_BAD_REQUEST = new Set(['INVITATION_ALREADY_PENDING', 'ALREADY_A_MEMBER', 'DUPLICATE_EMAIL', 'UNKNOWN_ROLE']);
+const DOCUMENTED_AS_BAD_REQUEST = new Set([
+  'INVITATION_ALREADY_PENDING',
+  'ALREADY_A_MEMBER',
+  'DUPLICATE_EMAIL',
+  'UNKNOWN_ROLE',
+]);
 
 function renderError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   const status = DOCUMENTED_AS_BAD_REQUEST.has(error.code) ? 400 : error.status >= 500 ? 500 : error.status;
@@ -42,7 +47,10 @@ function renderError(request: FastifyRequest, reply: FastifyReply, error: AppErr
         ? // Whatever was wrong with the credentials, say what this endpoint takes.
           'This endpoint takes an organization API client\'s access token: send it as "Authorization: Bearer <token>".'
         : (error.detail ?? error.title);
-  return reply.status(status).type('application/problem+json').send({ title: STATUS_CODES[status] ?? 'Error', status, detail });
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({ title: STATUS_CODES[status] ?? 'Error', status, detail });
 }
 
 /** The document's sentence for each way one user in the list can be refused. */
@@ -65,69 +73,78 @@ function refusalDetail(code: string, user: { email: string; roleName: string }, 
 
 export async function tenantInviteUsersSurface(app: App, { deps }: AppContext): Promise<void> {
   app.addSchema(ProblemBody);
-  await registerSurface(app, renderError, (scope) => {
-    scope.post(
-      '/api/v1.0/external/tenant/inviteusers',
-      {
-        onRequest: scope.authenticate,
-        schema: {
-          tags: ['external/tenant (inviteusers)'],
-          summary: 'Invite Users',
-          description:
-            'Invites one or more users to the current tenant by assigning them a role. Each entry must contain a valid ' +
-            'email and a role name from /availableroles. Duplicate emails are not allowed. All or nothing: success is an ' +
-            'empty 200, and an invitation email will be sent to each invited user.',
-          security: [{ bearerAuth: [] }],
-          body: InviteUsersRequest,
-          response: {
-            200: Type.Unsafe<undefined>({ description: 'Response Body Empty' }),
-            400: Type.Ref('TenantProblem'),
-            401: Type.Ref('TenantProblem'),
-            409: Type.Ref('TenantProblem'),
-            429: Type.Ref('TenantProblem'),
-            500: Type.Ref('TenantProblem'),
+  await registerSurface(
+    app,
+    renderError,
+    (scope) => {
+      scope.post(
+        '/api/v1.0/external/tenant/inviteusers',
+        {
+          onRequest: scope.authenticate,
+          schema: {
+            tags: ['external/tenant (inviteusers)'],
+            summary: 'Invite Users',
+            description:
+              'Invites one or more users to the current tenant by assigning them a role. Each entry must contain a valid ' +
+              'email and a role name from /availableroles. Duplicate emails are not allowed. All or nothing: success is an ' +
+              'empty 200, and an invitation email will be sent to each invited user.',
+            security: [{ bearerAuth: [] }],
+            body: InviteUsersRequest,
+            response: {
+              200: Type.Unsafe<undefined>({ description: 'Response Body Empty' }),
+              400: Type.Ref('TenantProblem'),
+              401: Type.Ref('TenantProblem'),
+              409: Type.Ref('TenantProblem'),
+              429: Type.Ref('TenantProblem'),
+              500: Type.Ref('TenantProblem'),
+            },
           },
         },
-      },
-      async (request, reply) => {
-        const access = await organizationClientAccess(deps, request, 'invitations:manage');
-        const { users } = request.body;
-        const results = await inviteMany(
-          deps,
-          access,
-          users.map((user) => ({ email: user.email, roleName: user.roleName })),
-          { atomic: true },
-        );
-        const refusal = firstRefusal(results);
-        if (refusal) {
-          const detail = refusalDetail(refusal.error.code, users[refusal.index]!, refusal.error.detail ?? refusal.error.title);
-          throw new AppError(refusal.error.code, detail);
-        }
-        return reply.status(200).send(undefined);
-      },
-    );
+        async (request, reply) => {
+          const access = await organizationClientAccess(deps, request, 'invitations:manage');
+          const { users } = request.body;
+          const results = await inviteMany(
+            deps,
+            access,
+            users.map((user) => ({ email: user.email, roleName: user.roleName })),
+            { atomic: true },
+          );
+          const refusal = firstRefusal(results);
+          if (refusal) {
+            const detail = refusalDetail(
+              refusal.error.code,
+              users[refusal.index]!,
+              refusal.error.detail ?? refusal.error.title,
+            );
+            throw new AppError(refusal.error.code, detail);
+          }
+          return reply.status(200).send(undefined);
+        },
+      );
 
-    scope.get(
-      '/api/v1.0/external/tenant/availableroles',
-      {
-        onRequest: scope.authenticate,
-        schema: {
-          tags: ['external/tenant (inviteusers)'],
-          summary: 'Available roles',
-          description: 'The roles users can be invited with: use a `name` as `roleName`.',
-          security: [{ bearerAuth: [] }],
-          response: {
-            200: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })),
-            401: Type.Ref('TenantProblem'),
-            500: Type.Ref('TenantProblem'),
+      scope.get(
+        '/api/v1.0/external/tenant/availableroles',
+        {
+          onRequest: scope.authenticate,
+          schema: {
+            tags: ['external/tenant (inviteusers)'],
+            summary: 'Available roles',
+            description: 'The roles users can be invited with: use a `name` as `roleName`.',
+            security: [{ bearerAuth: [] }],
+            response: {
+              200: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })),
+              401: Type.Ref('TenantProblem'),
+              500: Type.Ref('TenantProblem'),
+            },
           },
         },
-      },
-      async (request) => {
-        const access = await organizationClientAccess(deps, request, 'roles:read');
-        const roles = await listOrganizationRoles(deps, access.organization.id);
-        return roles.map((role) => ({ name: role.name, description: role.description }));
-      },
-    );
-  }, '/api/v1.0/external/tenant');
+        async (request) => {
+          const access = await organizationClientAccess(deps, request, 'roles:read');
+          const roles = await listOrganizationRoles(deps, access.organization.id);
+          return roles.map((role) => ({ name: role.name, description: role.description }));
+        },
+      );
+    },
+    '/api/v1.0/external/tenant',
+  );
 }

@@ -27,13 +27,18 @@ import { registerSurface } from './surface-kit.js';
  */
 
 /** The document's own pattern, with its 250-character limit. */
-const EMAIL_PATTERN = "^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$";
+const EMAIL_PATTERN =
+  "^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$";
 const MAX_INT = 2_147_483_647;
 
 const InviteBody = Type.Object({
   firstName: SingleLine({ minLength: 1, maxLength: 250, description: 'First name of the profile. Example: "John".' }),
   lastName: SingleLine({ minLength: 1, maxLength: 250, description: 'Last name of the profile. Example: "Doe".' }),
-  email: Type.String({ maxLength: 250, pattern: EMAIL_PATTERN, description: 'Email of the profile. Example: "test@mail.com".' }),
+  email: Type.String({
+    maxLength: 250,
+    pattern: EMAIL_PATTERN,
+    description: 'Email of the profile. Example: "test@mail.com".',
+  }),
   permissions: Type.Object({
     group: Type.Integer({ minimum: 0, maximum: MAX_INT }),
     read: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: MAX_INT }), { maxItems: 1000 })),
@@ -46,7 +51,11 @@ const Created = Type.Object({
     userId: Type.Integer(),
     organizationId: Type.Integer(),
     scope: Type.Integer(),
-    permissions: Type.Object({ group: Type.Integer(), read: Type.Array(Type.Integer()), manage: Type.Array(Type.Integer()) }),
+    permissions: Type.Object({
+      group: Type.Integer(),
+      read: Type.Array(Type.Integer()),
+      manage: Type.Array(Type.Integer()),
+    }),
     deletedAt: Type.Union([Type.String(), Type.Null()]),
     updatedAt: Type.String(),
     createdAt: Type.String(),
@@ -59,14 +68,19 @@ const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
 const accessOf = new WeakMap<FastifyRequest, OrganizationAccess>();
 
 /** Both credentials: the client's bearer token and an admin's session of the same organization. */
-async function callerAccess(deps: ServiceDeps, accessTokens: AccessTokens, request: FastifyRequest): Promise<OrganizationAccess> {
+async function callerAccess(
+  deps: ServiceDeps,
+  accessTokens: AccessTokens,
+  request: FastifyRequest,
+): Promise<OrganizationAccess> {
   const client = await authenticateToken(deps, accessTokens, bearerToken(request.headers.authorization));
   if (client.kind !== 'client' || client.organizationId === null) {
     throw unauthenticated('Authorization must carry an organization API client access token.', true);
   }
   const sessionToken = request.headers['x-session-token'];
   const session = typeof sessionToken === 'string' ? await resolveSession(deps, sessionToken) : undefined;
-  if (!session) throw unauthenticated('x-session-token must carry a valid session token.', typeof sessionToken === 'string');
+  if (!session)
+    throw unauthenticated('x-session-token must carry a valid session token.', typeof sessionToken === 'string');
   const user = { kind: 'user' as const, ...session };
   try {
     return await authorizeOrganization(deps, user, client.organizationId, 'invitations:manage');
@@ -80,92 +94,101 @@ async function callerAccess(deps: ServiceDeps, accessTokens: AccessTokens, reque
 }
 
 export async function usersOrganizationsAdInviteSurface(app: App, { deps, accessTokens }: AppContext): Promise<void> {
-  await registerSurface(app, (request, reply, error) => sendProblem(request, reply, error), (scope) => {
-    for (const path of ['/users-organizations/v1/ad/invite', '/main/users-organizations/v1/ad/invite']) {
-      scope.post(
-        path,
-        {
-          // Credentials first, then the content type, then the body.
-          onRequest: async (request) => {
-            accessOf.set(request, await callerAccess(deps, accessTokens, request));
-            if (!JSON_MEDIA_TYPE.test(request.headers['content-type'] ?? '')) {
-              throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be "application/json".');
-            }
-          },
-          schema: {
-            tags: ['users-organizations/v1/ad/invite'],
-            summary: 'Create invite user organization',
-            description:
-              'Headers: `Authorization: Bearer <organization client token>`, `x-session-token: <session of an Owner or ' +
-              'Administrator of the same organization>`, `content-type: application/json`. Creates or finds the user ' +
-              'profile, an INVITED membership with the permissions, and a PENDING invitation whose email is sent.' +
-              (path.startsWith('/main') ? ' (The document\'s stage prefix.)' : ''),
-            security: [{ bearerAuth: [] }],
-            headers: Type.Object({ 'x-session-token': Type.Optional(Type.String()) }),
-            body: InviteBody,
-            response: {
-              201: Created,
-              400: Type.Ref('ProblemDetails'),
-              401: Type.Ref('ProblemDetails'),
-              403: Type.Ref('ProblemDetails'),
-              409: Type.Ref('ProblemDetails'),
-              415: Type.Ref('ProblemDetails'),
-              429: Type.Ref('ProblemDetails'),
+  await registerSurface(
+    app,
+    (request, reply, error) => sendProblem(request, reply, error),
+    (scope) => {
+      for (const path of ['/users-organizations/v1/ad/invite', '/main/users-organizations/v1/ad/invite']) {
+        scope.post(
+          path,
+          {
+            // Credentials first, then the content type, then the body.
+            onRequest: async (request) => {
+              accessOf.set(request, await callerAccess(deps, accessTokens, request));
+              if (!JSON_MEDIA_TYPE.test(request.headers['content-type'] ?? '')) {
+                throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be "application/json".');
+              }
             },
-          },
-        },
-        async (request, reply) => {
-          const access = accessOf.get(request)!;
-          const permissions: MembershipPermissions = {
-            group: request.body.permissions.group,
-            read: request.body.permissions.read ?? [],
-            manage: request.body.permissions.manage ?? [],
-          };
-          let created: { user: UserRow; membership: MembershipRow } | undefined;
-          await createInvitation(
-            deps,
-            access,
-            { email: request.body.email, firstName: request.body.firstName, lastName: request.body.lastName, permissions },
-            {
-              emailMaxLength: 250,
-              alsoInTransaction: async (trx, [invitation], now) => {
-                // The names are the inviter's: they live on the invitation and the membership, never on
-                // the person's own profile, which may already exist and is not this organization's to write.
-                const user = await findOrCreateUser(trx, deps.clock, { email: request.body.email });
-                const membership = await upsertMembership(trx, {
-                  id: randomUUID(),
-                  organization_id: access.organization.id,
-                  user_id: user.id,
-                  role_id: invitation!.role_id,
-                  scope: 1,
-                  permissions: JSON.stringify(permissions),
-                  metadata: null,
-                  first_name: request.body.firstName,
-                  last_name: request.body.lastName,
-                  email: invitation!.email,
-                  status: 'INVITED',
-                  created_at: now,
-                  updated_at: now,
-                  deleted_at: null,
-                });
-                created = { user, membership };
+            schema: {
+              tags: ['users-organizations/v1/ad/invite'],
+              summary: 'Create invite user organization',
+              description:
+                'Headers: `Authorization: Bearer <organization client token>`, `x-session-token: <session of an Owner or ' +
+                'Administrator of the same organization>`, `content-type: application/json`. Creates or finds the user ' +
+                'profile, an INVITED membership with the permissions, and a PENDING invitation whose email is sent.' +
+                (path.startsWith('/main') ? " (The document's stage prefix.)" : ''),
+              security: [{ bearerAuth: [] }],
+              headers: Type.Object({ 'x-session-token': Type.Optional(Type.String()) }),
+              body: InviteBody,
+              response: {
+                201: Created,
+                400: Type.Ref('ProblemDetails'),
+                401: Type.Ref('ProblemDetails'),
+                403: Type.Ref('ProblemDetails'),
+                409: Type.Ref('ProblemDetails'),
+                415: Type.Ref('ProblemDetails'),
+                429: Type.Ref('ProblemDetails'),
               },
             },
-          );
-          const { user, membership } = created!;
-          return reply.status(201).send({
-            data: {
-              userId: user.numeric_id,
-              organizationId: access.organization.numeric_id,
-              scope: membership.scope,
-              permissions: JSON.parse(membership.permissions) as MembershipPermissions,
-              deletedAt: membership.deleted_at,
-              updatedAt: membership.updated_at,
-              createdAt: membership.created_at,
-            },
-          });
-        },
-      );
-    }
-  });
+          },
+          async (request, reply) => {
+            const access = accessOf.get(request)!;
+            const permissions: MembershipPermissions = {
+              group: request.body.permissions.group,
+              read: request.body.permissions.read ?? [],
+              manage: request.body.permissions.manage ?? [],
+            };
+            let created: { user: UserRow; membership: MembershipRow } | undefined;
+            await createInvitation(
+              deps,
+              access,
+              {
+                email: request.body.email,
+                firstName: request.body.firstName,
+                lastName: request.body.lastName,
+                permissions,
+              },
+              {
+                emailMaxLength: 250,
+                alsoInTransaction: async (trx, [invitation], now) => {
+                  // The names are the inviter's: they live on the invitation and the membership, never on
+                  // the person's own profile, which may already exist and is not this organization's to write.
+                  const user = await findOrCreateUser(trx, deps.clock, { email: request.body.email });
+                  const membership = await upsertMembership(trx, {
+                    id: randomUUID(),
+                    organization_id: access.organization.id,
+                    user_id: user.id,
+                    role_id: invitation!.role_id,
+                    scope: 1,
+                    permissions: JSON.stringify(permissions),
+                    metadata: null,
+                    first_name: request.body.firstName,
+                    last_name: request.body.lastName,
+                    email: invitation!.email,
+                    status: 'INVITED',
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: null,
+                  });
+                  created = { user, membership };
+                },
+              },
+            );
+            const { user, membership } = created!;
+            return reply.status(201).send({
+              data: {
+                userId: user.numeric_id,
+                organizationId: access.organization.numeric_id,
+                scope: membership.scope,
+                permissions: JSON.parse(membership.permissions) as MembershipPermissions,
+                deletedAt: membership.deleted_at,
+                updatedAt: membership.updated_at,
+                createdAt: membership.created_at,
+              },
+            });
+          },
+        );
+      }
+    },
+  );
 }

@@ -94,7 +94,9 @@ function intro(invitation: InvitationLookup): string {
       ? 'Choose a password to create your account. If you already have an account with this address, enter its password instead.'
       : 'Tell us your name to accept: your password has been set up for you. If you already have an account with this address, enter its password.';
   }
-  return invitation.passwordRequired ? 'Choose a password for your account to accept.' : 'Tell us your name to accept. Your password has been set up for you.';
+  return invitation.passwordRequired
+    ? 'Choose a password for your account to accept.'
+    : 'Tell us your name to accept. Your password has been set up for you.';
 }
 
 /** The invitation, and what the invitee needs to give to accept it. */
@@ -189,7 +191,11 @@ export function invalidLinkPage(): string {
   );
 }
 
-export function acceptedPage(result: { organization: { name: string }; role: { name: string }; email: string }): string {
+export function acceptedPage(result: {
+  organization: { name: string };
+  role: { name: string };
+  email: string;
+}): string {
   return layout(
     `You've joined ${result.organization.name}`,
     html`<div class="done-mark" aria-hidden="true">✓</div>

@@ -113,17 +113,26 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
       try {
         invitation = await lookupInvitation(deps, token);
       } catch (error) {
-        if (isAppError(error) && error.code === 'INVITATION_LINK_INVALID') return sendPage(reply, 404, invalidLinkPage());
+        if (isAppError(error) && error.code === 'INVITATION_LINK_INVALID')
+          return sendPage(reply, 404, invalidLinkPage());
         throw error;
       }
       const session = await signedIn(request);
       const context: FormContext = { token, csrf: reply.generateCsrf({ userInfo: token }), ...extra };
       if (session && !sameAddress(session.email, invitation.email)) {
-        return sendPage(reply, status === 200 ? 200 : 403, wrongAccountPage(invitation, { ...context, signedInAs: session.email }));
+        return sendPage(
+          reply,
+          status === 200 ? 200 : 403,
+          wrongAccountPage(invitation, { ...context, signedInAs: session.email }),
+        );
       }
       // A session opened with a provisional password of another organization proves nothing here.
       const signedInHere = session && sessionReaches(session, invitation.organization.id);
-      return sendPage(reply, status, invitationPage(invitation, { ...context, signedInAs: signedInHere ? session.email : undefined }));
+      return sendPage(
+        reply,
+        status,
+        invitationPage(invitation, { ...context, signedInAs: signedInHere ? session.email : undefined }),
+      );
     }
 
     scope.get('/invite/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) =>
@@ -132,13 +141,20 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
 
     scope.post(
       '/invite/:token/accept',
-      { onRequest: limitAttempts, preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: AcceptForm } },
+      {
+        onRequest: limitAttempts,
+        preHandler: scope.csrfProtection,
+        schema: { hide: true, params: TokenParams, body: AcceptForm },
+      },
       async (request, reply) => {
         const values = { firstName: given(request.body.firstName), lastName: given(request.body.lastName) };
         for (const name of ['firstName', 'lastName'] as const) {
           const problem = nameProblem(request.body[name]);
           if (problem) {
-            return renderInvitation(request, request.params.token, reply, 400, { values, error: { field: name, message: problem } });
+            return renderInvitation(request, request.params.token, reply, 400, {
+              values,
+              error: { field: name, message: problem },
+            });
           }
         }
         const session = await signedIn(request);
@@ -156,14 +172,21 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
           if (!isAppError(error)) throw error;
           const formError = acceptError(error);
           if (!formError) throw error;
-          return renderInvitation(request, request.params.token, reply, formError.status, { values, error: formError.error });
+          return renderInvitation(request, request.params.token, reply, formError.status, {
+            values,
+            error: formError.error,
+          });
         }
       },
     );
 
     scope.post(
       '/invite/:token/decline',
-      { onRequest: limitAttempts, preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
+      {
+        onRequest: limitAttempts,
+        preHandler: scope.csrfProtection,
+        schema: { hide: true, params: TokenParams, body: CsrfForm },
+      },
       async (request, reply) => {
         const invitation = await lookupInvitation(deps, request.params.token);
         await declineInvitation(deps, request.params.token);
@@ -173,7 +196,11 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
 
     scope.post(
       '/invite/:token/sign-out',
-      { onRequest: limitAttempts, preHandler: scope.csrfProtection, schema: { hide: true, params: TokenParams, body: CsrfForm } },
+      {
+        onRequest: limitAttempts,
+        preHandler: scope.csrfProtection,
+        schema: { hide: true, params: TokenParams, body: CsrfForm },
+      },
       async (request, reply) => {
         const session = await signedIn(request);
         if (session) await revokeSession(deps.db, session.sessionId, deps.clock.now().toISOString());
@@ -184,16 +211,27 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
   });
 }
 
-
 /** How a refused accept shows on the form, or undefined for errors that get a page of their own. */
 function acceptError(error: AppError): { status: number; error: NonNullable<FormContext['error']> } | undefined {
   switch (error.code) {
     case 'PASSWORD_REQUIRED':
-      return { status: 400, error: { field: 'password', message: error.detail ?? 'Choose a password for your account.' } };
+      return {
+        status: 400,
+        error: { field: 'password', message: error.detail ?? 'Choose a password for your account.' },
+      };
     case 'PASSWORD_POLICY':
-      return { status: 400, error: { field: 'password', message: `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.` } };
+      return {
+        status: 400,
+        error: {
+          field: 'password',
+          message: `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.`,
+        },
+      };
     case 'PASSWORD_REUSED':
-      return { status: 400, error: { field: 'password', message: 'Choose a new password: the current one was set by someone else.' } };
+      return {
+        status: 400,
+        error: { field: 'password', message: 'Choose a new password: the current one was set by someone else.' },
+      };
     case 'SIGN_IN_REQUIRED':
       return { status: 401, error: { field: 'password', message: 'Enter your password to sign in.' } };
     case 'INVALID_CREDENTIALS':

@@ -89,16 +89,29 @@ export async function registerPageScope(
       }
       // A token the schema refuses (empty, too long) is a dead link like any other: the same page.
       const badLink = (error as { validationContext?: string }).validationContext === 'params';
-      if (appError.code === options.deadLinkCode || appError.status === 404 || badLink) return sendPage(reply, 404, options.deadLinkPage());
+      if (appError.code === options.deadLinkCode || appError.status === 404 || badLink)
+        return sendPage(reply, 404, options.deadLinkPage());
       if (appError.status === 503) {
         // The database is out of reach for a moment (restart, failover): say so, and when to retry.
         if (appError.headers) reply.headers(appError.headers);
-        return sendPage(reply, 503, errorPage('Back in a moment', 'We could not reach our records just now. Please try again in a few seconds.', request.id));
+        return sendPage(
+          reply,
+          503,
+          errorPage(
+            'Back in a moment',
+            'We could not reach our records just now. Please try again in a few seconds.',
+            request.id,
+          ),
+        );
       }
       if (appError.status >= 500) {
         return sendPage(reply, 500, errorPage('Something went wrong', 'Please try again in a moment.', request.id));
       }
-      return sendPage(reply, appError.status, errorPage("We couldn't read that form", 'Go back, reload the page and try again.'));
+      return sendPage(
+        reply,
+        appError.status,
+        errorPage("We couldn't read that form", 'Go back, reload the page and try again.'),
+      );
     });
     await routes(scope as unknown as App);
   });

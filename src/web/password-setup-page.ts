@@ -26,7 +26,12 @@ export function passwordSetupRequestedPage(message: string): string {
 }
 
 /** The emailed link's page: choose the account's password. */
-export function choosePasswordPage(context: { email: string; token: string; csrf: string; error?: string | undefined }): string {
+export function choosePasswordPage(context: {
+  email: string;
+  token: string;
+  csrf: string;
+  error?: string | undefined;
+}): string {
   return layout(
     'Choose your password',
     html`<p class="eyebrow">Account</p>

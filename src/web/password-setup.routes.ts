@@ -28,7 +28,10 @@ const CSRF_COOKIE = 'tessera_setup_csrf';
 /** What the request form's CSRF token is bound to (a choose-password form's is bound to its link). */
 const REQUEST_FORM = 'password-setup-request';
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
-const RequestForm = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 1024 })), email: Type.Optional(Type.String({ maxLength: 4096 })) });
+const RequestForm = Type.Object({
+  _csrf: Type.Optional(Type.String({ maxLength: 1024 })),
+  email: Type.Optional(Type.String({ maxLength: 4096 })),
+});
 const ChooseForm = Type.Object({
   _csrf: Type.Optional(Type.String({ maxLength: 1024 })),
   email: Type.Optional(Type.String({ maxLength: 4096 })),
@@ -41,7 +44,6 @@ export function sendUnroutableSetupLinkPage(reply: FastifyReply, config: AppCont
 }
 
 export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Promise<void> {
-
   const options = {
     csrfCookie: CSRF_COOKIE,
     cookiePath: '/password-setup',
@@ -51,9 +53,18 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
     deadLinkCode: 'PASSWORD_SETUP_LINK_INVALID',
   };
   await registerPageScope(app, deps, options, (scope) => {
-    async function renderChoose(reply: FastifyReply, token: string, status: number, error?: string): Promise<FastifyReply> {
+    async function renderChoose(
+      reply: FastifyReply,
+      token: string,
+      status: number,
+      error?: string,
+    ): Promise<FastifyReply> {
       const { email } = await lookupPasswordSetup(deps, token);
-      return sendPage(reply, status, choosePasswordPage({ email, token, csrf: reply.generateCsrf({ userInfo: token }), error }));
+      return sendPage(
+        reply,
+        status,
+        choosePasswordPage({ email, token, csrf: reply.generateCsrf({ userInfo: token }), error }),
+      );
     }
 
     scope.get('/password-setup', { schema: { hide: true } }, async (_request, reply) =>
@@ -62,11 +73,22 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
 
     scope.post(
       '/password-setup',
-      { onRequest: deps.limits.attempts.hook('signIn'), preHandler: scope.csrfProtection, schema: { hide: true, body: RequestForm } },
+      {
+        onRequest: deps.limits.attempts.hook('signIn'),
+        preHandler: scope.csrfProtection,
+        schema: { hide: true, body: RequestForm },
+      },
       async (request, reply) => {
         const email = request.body.email?.trim() ?? '';
         if (!email) {
-          return sendPage(reply, 400, requestPasswordSetupPage({ csrf: reply.generateCsrf({ userInfo: REQUEST_FORM }), error: 'Enter your email address.' }));
+          return sendPage(
+            reply,
+            400,
+            requestPasswordSetupPage({
+              csrf: reply.generateCsrf({ userInfo: REQUEST_FORM }),
+              error: 'Enter your email address.',
+            }),
+          );
         }
         await requestPasswordSetup(deps, email);
         return sendPage(reply, 200, passwordSetupRequestedPage(PASSWORD_SETUP_REQUESTED));
@@ -91,7 +113,12 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
           return sendPage(reply, 200, passwordSetPage(session.user.email));
         } catch (error) {
           if (isAppError(error) && error.code === 'PASSWORD_POLICY') {
-            return renderChoose(reply, request.params.token, 400, `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.`);
+            return renderChoose(
+              reply,
+              request.params.token,
+              400,
+              `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.`,
+            );
           }
           throw error;
         }

@@ -72,7 +72,9 @@ for (const dialect of DIALECTS) {
         url: `/v1/organizations/${org.organization.id}/members?limit=100`,
         headers: bearer(await freshToken()),
       });
-      return members.json().data.find((member: { user: { email: string } }) => member.user.email.toLowerCase() === email.toLowerCase());
+      return members
+        .json()
+        .data.find((member: { user: { email: string } }) => member.user.email.toLowerCase() === email.toLowerCase());
     }
 
     async function checkAccessibility(url: string, name: string): Promise<void> {
@@ -96,7 +98,10 @@ for (const dialect of DIALECTS) {
       assert.equal(await page.locator('h1').textContent(), 'Join Acme & Co');
       const lead = await main.locator('.lead').textContent();
       assert.equal(lead, `${org.owner!.email} invited you to join Acme & Co as Administrator.`);
-      assert.match(await main.locator('dl.facts').textContent() ?? '', /Expires\w+day, \w+ \d+, \d{4} at \d{2}:\d{2} UTC/);
+      assert.match(
+        (await main.locator('dl.facts').textContent()) ?? '',
+        /Expires\w+day, \w+ \d+, \d{4} at \d{2}:\d{2} UTC/,
+      );
       assert.equal(await page.getByLabel('First name').inputValue(), 'Nia');
       await screenshots(page, `${dialect}-invitation-new-account`);
 
@@ -105,7 +110,10 @@ for (const dialect of DIALECTS) {
       await page.getByLabel('Choose a password').fill('alllowercase');
       await page.getByRole('button', { name: 'Accept invitation' }).click();
       await page.waitForLoadState();
-      assert.equal(await page.locator('.field-error').textContent(), 'Your password must contain an upper-case letter.');
+      assert.equal(
+        await page.locator('.field-error').textContent(),
+        'Your password must contain an upper-case letter.',
+      );
       assert.equal(await page.getByLabel('Choose a password').getAttribute('aria-invalid'), 'true');
       assert.equal(await page.getByLabel('Last name').inputValue(), 'Okafor', 'what was typed is kept');
       await screenshots(page, `${dialect}-invitation-error`);
@@ -114,7 +122,10 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Accept invitation' }).click();
       await page.waitForLoadState();
       assert.equal(await page.locator('h1').textContent(), "You've joined Acme & Co");
-      assert.match(await page.locator('.lead').textContent() ?? '', /as Administrator, signed in as new\.person@example\.com/);
+      assert.match(
+        (await page.locator('.lead').textContent()) ?? '',
+        /as Administrator, signed in as new\.person@example\.com/,
+      );
       await screenshots(page, `${dialect}-accepted`);
       await context.close();
 
@@ -134,17 +145,27 @@ for (const dialect of DIALECTS) {
     test('a preset password: the page asks for no password', async () => {
       const access = await authorizeOrganization(
         t.deps,
-        { kind: 'client', clientId: org.clientId, organizationId: org.organization.id, scopes: new Set(ORGANIZATION_CLIENT_SCOPES) },
+        {
+          kind: 'client',
+          clientId: org.clientId,
+          organizationId: org.organization.id,
+          scopes: new Set(ORGANIZATION_CLIENT_SCOPES),
+        },
         org.organization.id,
         'invitations:manage',
       );
-      await inviteMany(t.deps, access, [{ email: 'preset@example.com', password: 'Preset-Passw0rd!' }], { atomic: true });
+      await inviteMany(t.deps, access, [{ email: 'preset@example.com', password: 'Preset-Passw0rd!' }], {
+        atomic: true,
+      });
       const link = await linkFor('preset@example.com');
       const context = await noScriptContext();
       const page = await context.newPage();
       await page.goto(link);
       assert.equal(await page.locator('input[type=password]').count(), 0);
-      assert.match(await page.locator('form p.muted').first().textContent() ?? '', /password has been set up for you/);
+      assert.match(
+        (await page.locator('form p.muted').first().textContent()) ?? '',
+        /password has been set up for you/,
+      );
       await screenshots(page, `${dialect}-invitation-preset-password`);
       await page.getByLabel('First name').fill('Pre');
       await page.getByRole('button', { name: 'Accept invitation' }).click();
@@ -152,7 +173,11 @@ for (const dialect of DIALECTS) {
       assert.equal(await page.locator('h1').textContent(), "You've joined Acme & Co");
       await context.close();
       assert.equal((await memberByEmail('preset@example.com')).status, 'ACTIVE');
-      const signIn = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'preset@example.com', password: 'Preset-Passw0rd!' } });
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'preset@example.com', password: 'Preset-Passw0rd!' },
+      });
       assert.equal(signIn.statusCode, 201);
     });
 
@@ -229,7 +254,10 @@ for (const dialect of DIALECTS) {
       await page.getByLabel('New password').fill('alllowercase');
       await page.getByRole('button', { name: 'Set password' }).click();
       await page.waitForLoadState();
-      assert.equal(await page.locator('.field-error').textContent(), 'Your password must contain an upper-case letter.');
+      assert.equal(
+        await page.locator('.field-error').textContent(),
+        'Your password must contain an upper-case letter.',
+      );
       await screenshots(page, `${dialect}-password-setup-error`);
       await page.getByLabel('New password').fill('Own-Passw0rd!');
       await page.getByRole('button', { name: 'Set password' }).click();
@@ -237,11 +265,15 @@ for (const dialect of DIALECTS) {
       assert.equal(await page.locator('h1').textContent(), 'Your password is set');
       await screenshots(page, `${dialect}-password-set`);
       await context.close();
-      const signIn = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'no-password@example.com', password: 'Own-Passw0rd!' } });
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'no-password@example.com', password: 'Own-Passw0rd!' },
+      });
       assert.equal(signIn.statusCode, 201);
     });
 
-    test("a link the inviter received reads the same for anyone, and says what to do with or without an account", async () => {
+    test('a link the inviter received reads the same for anyone, and says what to do with or without an account', async () => {
       const response = await t.app.inject({
         method: 'POST',
         url: `/v1/organizations/${org.organization.id}/invitations`,
@@ -253,7 +285,10 @@ for (const dialect of DIALECTS) {
       const context = await noScriptContext();
       const page = await context.newPage();
       await page.goto(response.json().acceptUrl);
-      assert.match(await page.locator('form p.muted').first().textContent() ?? '', /If you already have an account with this address, enter its password instead/);
+      assert.match(
+        (await page.locator('form p.muted').first().textContent()) ?? '',
+        /If you already have an account with this address, enter its password instead/,
+      );
       assert.equal(await page.getByLabel('Password').getAttribute('required'), '');
       await screenshots(page, `${dialect}-invitation-handed-link`);
       await context.close();
@@ -281,7 +316,10 @@ for (const dialect of DIALECTS) {
       const expiring = await inviteAndReceive('expiring@example.com', { expiresInDays: 1 });
       const revokedLink = await inviteAndReceive('revoked@example.com');
       const revoked = (
-        await t.app.inject({ url: `/v1/organizations/${org.organization.id}/invitations?email=revoked@example.com`, headers: bearer(await freshToken()) })
+        await t.app.inject({
+          url: `/v1/organizations/${org.organization.id}/invitations?email=revoked@example.com`,
+          headers: bearer(await freshToken()),
+        })
       ).json().data[0];
       await t.app.inject({
         method: 'POST',
@@ -322,7 +360,10 @@ for (const dialect of DIALECTS) {
       const bobLink = await inviteAndReceive('bob@example.com');
       await page.goto(bobLink);
       assert.equal(await page.locator('h1').textContent(), 'This invitation is for another address');
-      assert.match(await page.locator('[role=alert]').textContent() ?? '', /signed in as alice@example\.com.*sent to bob@example\.com/);
+      assert.match(
+        (await page.locator('[role=alert]').textContent()) ?? '',
+        /signed in as alice@example\.com.*sent to bob@example\.com/,
+      );
       assert.equal(await page.getByRole('button', { name: /Accept/ }).count(), 0);
       await screenshots(page, `${dialect}-wrong-account`);
 
@@ -338,12 +379,12 @@ for (const dialect of DIALECTS) {
       await page.getByLabel('Choose a password').fill('Bob-Passw0rd!');
       await page.getByRole('button', { name: 'Accept invitation' }).click();
       await page.waitForLoadState();
-      assert.match(await page.locator('.lead').textContent() ?? '', /signed in as bob@example\.com/);
+      assert.match((await page.locator('.lead').textContent()) ?? '', /signed in as bob@example\.com/);
       await context.close();
       assert.equal((await memberByEmail('bob@example.com')).status, 'ACTIVE');
     });
 
-    test('after accepting, the invitee goes to the invitation\'s redirect URL', async () => {
+    test("after accepting, the invitee goes to the invitation's redirect URL", async () => {
       const link = await inviteAndReceive('redirected@example.com', { redirectUrl: `${base}/healthz?welcome=1` });
       const context = await noScriptContext();
       const page = await context.newPage();
@@ -383,7 +424,11 @@ for (const dialect of DIALECTS) {
       const order: string[] = [];
       for (let i = 0; i < 6; i++) {
         await page.keyboard.press('Tab');
-        order.push(await page.evaluate<string>(`document.activeElement.getAttribute('name') ?? document.activeElement.textContent.trim()`));
+        order.push(
+          await page.evaluate<string>(
+            `document.activeElement.getAttribute('name') ?? document.activeElement.textContent.trim()`,
+          ),
+        );
       }
       assert.deepEqual(order, ['firstName', 'lastName', 'email', 'password', 'Accept invitation', 'Decline']);
       // The error state keeps its field labelled and described.

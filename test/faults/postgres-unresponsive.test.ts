@@ -7,7 +7,9 @@ import { parseDatabaseUrl } from '../../src/config.js';
 import { CONNECT_TIMEOUT_MS, createDb } from '../../src/db/create-db.js';
 import { toAppError } from '../../src/http/error-handler.js';
 
-test('a PostgreSQL server that accepts connections but never answers: the query gives up (a 503), it does not hang', { timeout: 60_000 }, async () => {
+test('a PostgreSQL server that accepts connections but never answers: the query gives up (a 503), it does not hang', {
+  timeout: 60_000,
+}, async () => {
   // Like a database host that stopped responding: the TCP handshake completes, nothing more.
   const sockets: Socket[] = [];
   const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');

@@ -77,7 +77,9 @@ class SlowCrowd {
 
   async gather(count: number, start: (index: number) => Promise<SlowClient>): Promise<void> {
     for (let first = 0; first < count; first += CONNECTING_AT_ONCE) {
-      const batch = Array.from({ length: Math.min(CONNECTING_AT_ONCE, count - first) }, (_, offset) => start(first + offset));
+      const batch = Array.from({ length: Math.min(CONNECTING_AT_ONCE, count - first) }, (_, offset) =>
+        start(first + offset),
+      );
       this.clients.push(...(await Promise.all(batch)));
     }
   }
@@ -117,7 +119,10 @@ test('REQUEST_TIMEOUT_MS: 30 s by default; 0 (off) or under a second stops the s
   assert.equal(loadConfig({}).requestTimeoutMs, 30_000);
   assert.equal(loadConfig({ REQUEST_TIMEOUT_MS: '2500' }).requestTimeoutMs, 2500);
   for (const value of ['999', '3600001', 'soon']) {
-    assert.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: value }), /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000/);
+    assert.throws(
+      () => loadConfig({ REQUEST_TIMEOUT_MS: value }),
+      /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000/,
+    );
   }
   const refused = runCli(['serve'], { REQUEST_TIMEOUT_MS: '0', DATABASE_URL: 'sqlite::memory:' });
   assert.equal(refused.status, 78, refused.stderr);
@@ -143,17 +148,31 @@ describe('slow clients', () => {
 
   before(async () => {
     database = await createTestDatabase('sqlite');
-    const deps = await createServiceDeps(loadConfig({ DATABASE_URL: database.url, SEED_DEMO: 'false' }), database.handle);
-    const { organization } = await createOrganization(deps, { name: 'Slow clients', owner: { email: 'owner@slow.example' } });
+    const deps = await createServiceDeps(
+      loadConfig({ DATABASE_URL: database.url, SEED_DEMO: 'false' }),
+      database.handle,
+    );
+    const { organization } = await createOrganization(deps, {
+      name: 'Slow clients',
+      owner: { email: 'owner@slow.example' },
+    });
     const client = await createClient(deps, { organizationId: organization.id });
     // The real server, in a process of its own as it is deployed: its event loop is not the clients'.
-    server = await startTesseraServer({ DATABASE_URL: database.url, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), ...GENEROUS_LIMITS });
+    server = await startTesseraServer({
+      DATABASE_URL: database.url,
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      ...GENEROUS_LIMITS,
+    });
     port = Number(new URL(server.base).port);
     invitationsPath = `/v1/organizations/${organization.id}/invitations`;
     const issued = await fetch(`${server.base}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      }),
     });
     assert.equal(issued.status, 200, await issued.clone().text());
     token = ((await issued.json()) as { access_token: string }).access_token;
@@ -193,10 +212,15 @@ describe('slow clients', () => {
   test('500 slow clients at once: /healthz answers within a second while they are connected, then each is cut off', async (t) => {
     const limit = openFilesLimit();
     // Each process holds one descriptor per connection, the test's clients and the server's sockets.
-    assert.ok(limit >= SLOW_CLIENTS + 500, `the open-files limit (ulimit -n) is ${limit}: too low for ${SLOW_CLIENTS} connections`);
+    assert.ok(
+      limit >= SLOW_CLIENTS + 500,
+      `the open-files limit (ulimit -n) is ${limit}: too low for ${SLOW_CLIENTS} connections`,
+    );
     const crowd = new SlowCrowd();
     try {
-      await crowd.gather(SLOW_CLIENTS, (index) => SlowClient.start(port, invitationsPath, token, `crowd-${index}@crowd.slow.example`));
+      await crowd.gather(SLOW_CLIENTS, (index) =>
+        SlowClient.start(port, invitationsPath, token, `crowd-${index}@crowd.slow.example`),
+      );
       assert.equal(crowd.openCount, SLOW_CLIENTS);
 
       const probes: Array<{ status: number; took: number }> = [];
@@ -214,9 +238,17 @@ describe('slow clients', () => {
 
       await waitUntil('the server closes every slow request', () => crowd.openCount === 0, REQUEST_TIMEOUT_MS + 10_000);
       const late = crowd.clients.filter((client) => client.lasted >= REQUEST_TIMEOUT_MS + CUT_OFF_MARGIN_MS);
-      assert.deepEqual(late.map((client) => client.lasted), [], 'cut off past the timeout and its margin');
+      assert.deepEqual(
+        late.map((client) => client.lasted),
+        [],
+        'cut off past the timeout and its margin',
+      );
       const early = crowd.clients.filter((client) => client.lasted < REQUEST_TIMEOUT_MS);
-      assert.deepEqual(early.map((client) => client.lasted), [], 'cut off before the timeout');
+      assert.deepEqual(
+        early.map((client) => client.lasted),
+        [],
+        'cut off before the timeout',
+      );
       const answered = crowd.clients.filter((client) => /^HTTP\/1\.1 408 /.test(client.received)).length;
       assert.equal(answered, SLOW_CLIENTS, 'every slow client was answered 408 before the close');
       const lasted = crowd.clients.map((client) => client.lasted);
@@ -230,7 +262,10 @@ describe('slow clients', () => {
     assert.equal(await invitationsTo('%@crowd.slow.example'), 0);
     assert.equal((await probeHealth(port)).status, 200);
     assert.deepEqual(
-      server.output().split('\n').filter((line) => /"level":(50|60)/.test(line)),
+      server
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line)),
       [],
       'no error in the server log',
     );

@@ -3,7 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import { createMailer } from '../../src/email/mailer.js';
 import { OutboxWorker } from '../../src/modules/outbox/outbox.worker.js';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink.js';
-import { createTestOrganization, freePort, inviteInBulk, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  createTestOrganization,
+  freePort,
+  inviteInBulk,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { waitUntil } from '../helpers/tessera-process.js';
 
@@ -49,7 +56,9 @@ for (const dialect of DIALECTS) {
       return t.deps.db.selectFrom('outbox').selectAll().where('invitation_id', 'in', invitationIds).execute();
     }
 
-    test('the worker retries while the mail server is down and delivers every email exactly once when it returns', { timeout: 90_000 }, async () => {
+    test('the worker retries while the mail server is down and delivers every email exactly once when it returns', {
+      timeout: 90_000,
+    }, async () => {
       const received = () => sinks.flatMap((sink) => sink.received);
 
       // Up: mail flows.
@@ -66,7 +75,9 @@ for (const dialect of DIALECTS) {
         const rows = await outboxRows(duringIds);
         return (
           rows.length === during.length &&
-          rows.every((row) => row.status === 'PENDING' && row.attempts >= 3 && row.locked_by === null && row.last_error !== null)
+          rows.every(
+            (row) => row.status === 'PENDING' && row.attempts >= 3 && row.locked_by === null && row.last_error !== null,
+          )
         );
       });
       const failing = await outboxRows(duringIds);
@@ -91,7 +102,11 @@ for (const dialect of DIALECTS) {
       }
       const copies = copiesByMessageId(mail);
       assert.equal(copies.size, all.length, 'one Message-ID per invitation');
-      assert.deepEqual([...copies.values()].filter((count) => count !== 1), [], 'no Message-ID was received twice');
+      assert.deepEqual(
+        [...copies.values()].filter((count) => count !== 1),
+        [],
+        'no Message-ID was received twice',
+      );
       const rows = await outboxRows([...earlyIds, ...duringIds]);
       assert.ok(
         rows.filter((row) => duringIds.includes(row.invitation_id!)).every((row) => row.attempts >= 4),

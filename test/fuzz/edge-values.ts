@@ -114,7 +114,10 @@ export function deeplyNested(depth: number, shape: 'array' | 'object'): unknown 
 }
 
 /** An object whose own keys are the ones that pollute prototypes when code merges it carelessly. */
-export function pollutingObject(key: '__proto__' | 'constructor' | 'prototype', inner: unknown): Record<string, unknown> {
+export function pollutingObject(
+  key: '__proto__' | 'constructor' | 'prototype',
+  inner: unknown,
+): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   Object.defineProperty(object, key, { value: inner, enumerable: true, writable: true, configurable: true });
   return object;
@@ -127,11 +130,16 @@ export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.integer(), weight: 1 },
   { arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }), weight: 1 },
   { arbitrary: fc.constantFrom(null, true, false, [], {}, [null], [''], { '': '' }), weight: 2 },
-  { arbitrary: fc.constantFrom(50, 1000, 2000).chain((depth) => fc.constantFrom(deeplyNested(depth, 'array'), deeplyNested(depth, 'object'))), weight: 1 },
   {
-    arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) =>
-      pollutingObject(key as '__proto__', { polluted: true, prototype: { polluted: true } }),
-    ),
+    arbitrary: fc
+      .constantFrom(50, 1000, 2000)
+      .chain((depth) => fc.constantFrom(deeplyNested(depth, 'array'), deeplyNested(depth, 'object'))),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .constantFrom('__proto__', 'constructor', 'prototype')
+      .map((key) => pollutingObject(key as '__proto__', { polluted: true, prototype: { polluted: true } })),
     weight: 1,
   },
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 2 },
@@ -139,7 +147,20 @@ export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Property names a body or query should not have, the polluting ones first. */
 export const strayKey: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '', ' ', 'Email', 'email ', 'id', 'status', 'organizationId'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'hasOwnProperty',
+    'toString',
+    '',
+    ' ',
+    'Email',
+    'email ',
+    'id',
+    'status',
+    'organizationId',
+  ),
   fc.string({ unit: 'binary', maxLength: 12 }),
 );
 
@@ -185,9 +206,14 @@ export const rawJsonText: fc.Arbitrary<string> = fc.oneof(
   ),
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.json({ maxDepth: 4 }),
-  fc.constantFrom(100, 5_000, 100_000).chain((depth) =>
-    fc.constantFrom('['.repeat(depth) + ']'.repeat(depth), '{"metadata":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth + 1)),
-  ),
+  fc
+    .constantFrom(100, 5_000, 100_000)
+    .chain((depth) =>
+      fc.constantFrom(
+        '['.repeat(depth) + ']'.repeat(depth),
+        '{"metadata":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth + 1),
+      ),
+    ),
 );
 
 /** Content types a client might send instead of JSON, or JSON spelled oddly. */
@@ -214,6 +240,23 @@ export const contentTypes: fc.Arbitrary<string | undefined> = fc.constantFrom(
 
 /** Header values that can travel over HTTP/1.1 (tab, visible ASCII, Latin-1), in odd shapes. */
 export const headerText: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', 'null', 'undefined', '0', '-1', 'a'.repeat(300), 'x'.repeat(9000), '\u00ff\u00fe', 'é', 'a, b', 'a,a', '\t'),
-  fc.string({ unit: fc.constantFrom(...'\t !"#$%&\'()*+,-./0123456789:;<=>?@AZaz[\\]^_`{|}~\u0080\u00a0\u00ff'), maxLength: 40 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'undefined',
+    '0',
+    '-1',
+    'a'.repeat(300),
+    'x'.repeat(9000),
+    '\u00ff\u00fe',
+    'é',
+    'a, b',
+    'a,a',
+    '\t',
+  ),
+  fc.string({
+    unit: fc.constantFrom(...'\t !"#$%&\'()*+,-./0123456789:;<=>?@AZaz[\\]^_`{|}~\u0080\u00a0\u00ff'),
+    maxLength: 40,
+  }),
 );

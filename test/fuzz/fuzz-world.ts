@@ -7,7 +7,15 @@ import { upsertMembership } from '../../src/modules/memberships/membership.repos
 import { findUserById } from '../../src/modules/users/user.repository.js';
 import { findOrCreateUser } from '../../src/modules/users/user.service.js';
 import { createFingerprinter, type Fingerprinter } from '../helpers/db-fingerprint.js';
-import { bearer, createTestOrganization, platformToken, startTestApp, tamper, tokenFor, type TestApp } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  platformToken,
+  startTestApp,
+  tamper,
+  tokenFor,
+  type TestApp,
+} from '../helpers/test-app.js';
 import { linkToken } from '../helpers/links.js';
 
 /**
@@ -32,7 +40,10 @@ export interface RequestSpec {
   body: BodySpec | undefined;
 }
 
-export type BodySpec = { kind: 'json'; value: unknown } | { kind: 'form'; value: unknown } | { kind: 'text'; text: string };
+export type BodySpec =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'form'; value: unknown }
+  | { kind: 'text'; text: string };
 
 const PLACEHOLDER = /\{\{([a-zA-Z.]+)\}\}/g;
 
@@ -51,7 +62,8 @@ export interface FuzzWorld {
 }
 
 function mustBe(response: LightMyRequestResponse, status: number, what: string): LightMyRequestResponse {
-  if (response.statusCode !== status) throw new Error(`fuzz setup: ${what} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+  if (response.statusCode !== status)
+    throw new Error(`fuzz setup: ${what} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
   return response;
 }
 
@@ -66,7 +78,12 @@ async function mapStrings(value: unknown, replace: (text: string) => Promise<str
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      Object.defineProperty(out, key, { value: await mapStrings(inner, replace), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: await mapStrings(inner, replace),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -76,10 +93,14 @@ async function mapStrings(value: unknown, replace: (text: string) => Promise<str
 /** Form fields as a browser or an OAuth client would send them; nested values go as their text. */
 function formEncode(value: unknown): string {
   // JSON, not String(): an object with its own `toString` key cannot be converted to a string.
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return encodeText(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return encodeText(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
   return Object.entries(value)
     .flatMap(([key, inner]) => (Array.isArray(inner) ? inner.map((item) => [key, item]) : [[key, inner]]))
-    .map(([key, inner]) => `${encodeText(String(key))}=${encodeText(typeof inner === 'string' ? inner : JSON.stringify(inner) ?? '')}`)
+    .map(
+      ([key, inner]) =>
+        `${encodeText(String(key))}=${encodeText(typeof inner === 'string' ? inner : (JSON.stringify(inner) ?? ''))}`,
+    )
     .join('&');
 }
 
@@ -88,7 +109,9 @@ export function encodeText(text: string): string {
   try {
     return encodeURIComponent(text);
   } catch {
-    return [...Buffer.from(text, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+    return [...Buffer.from(text, 'utf8')]
+      .map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`)
+      .join('');
   }
 }
 
@@ -125,7 +148,12 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
   const orgB = await createTestOrganization(t, 'Fuzz B');
   const platform = await platformToken(t);
   const noOwner = mustBe(
-    await inject({ method: 'POST', url: '/v1/organizations', headers: bearer(platform), payload: { name: 'Fuzz without owner' } }),
+    await inject({
+      method: 'POST',
+      url: '/v1/organizations',
+      headers: bearer(platform),
+      payload: { name: 'Fuzz without owner' },
+    }),
     201,
     'an organization without owner',
   ).json().organization;
@@ -135,14 +163,24 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
 
   const roles = Object.fromEntries(orgA.roles.map((role) => [role.name, role.id])) as Record<string, string>;
   const custom = mustBe(
-    await inject({ method: 'POST', url: `${a}/roles`, headers: bearer(orgA.token), payload: { name: 'Auditor', permissions: ['invitations:read'] } }),
+    await inject({
+      method: 'POST',
+      url: `${a}/roles`,
+      headers: bearer(orgA.token),
+      payload: { name: 'Auditor', permissions: ['invitations:read'] },
+    }),
     201,
     'a custom role',
   ).json();
 
   async function invite(email: string, extra: Record<string, unknown> = {}): Promise<{ id: string; token: string }> {
     const created = mustBe(
-      await inject({ method: 'POST', url: `${a}/invitations`, headers: bearer(orgA.token), payload: { email, sendEmail: false, ...extra } }),
+      await inject({
+        method: 'POST',
+        url: `${a}/invitations`,
+        headers: bearer(orgA.token),
+        payload: { email, sendEmail: false, ...extra },
+      }),
       201,
       'an invitation',
     ).json();
@@ -169,11 +207,19 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
   const orgBOwner = (await findUserById(t.deps.db, orgB.owner!.id))!;
   const orgBSession = (await openSession(t.deps.db, t.deps, orgBOwner)).token;
   const revokedSession = (await openSession(t.deps.db, t.deps, ownerUser)).token;
-  mustBe(await inject({ method: 'DELETE', url: '/v1/sessions/current', headers: bearer(revokedSession) }), 204, 'signing out');
+  mustBe(
+    await inject({ method: 'DELETE', url: '/v1/sessions/current', headers: bearer(revokedSession) }),
+    204,
+    'signing out',
+  );
 
   const pending = await invite('fuzz-pending@example.com');
   const revoked = await invite('fuzz-revoked@example.com');
-  mustBe(await inject({ method: 'POST', url: `${a}/invitations/${revoked.id}/revoke`, headers: bearer(orgA.token) }), 200, 'revoking');
+  mustBe(
+    await inject({ method: 'POST', url: `${a}/invitations/${revoked.id}/revoke`, headers: bearer(orgA.token) }),
+    200,
+    'revoking',
+  );
   const theirs = mustBe(
     await inject({
       method: 'POST',
@@ -238,9 +284,17 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
   const unused: Array<{ id: string; token: string }> = [];
   async function unusedInvitation(): Promise<{ id: string; token: string }> {
     if (unused.length === 0) {
-      const invitations = Array.from({ length: 25 }, () => ({ email: `fuzz-${randomUUID()}@example.com`, sendEmail: false }));
+      const invitations = Array.from({ length: 25 }, () => ({
+        email: `fuzz-${randomUUID()}@example.com`,
+        sendEmail: false,
+      }));
       const batch = mustBe(
-        await inject({ method: 'POST', url: `${a}/invitations/bulk`, headers: bearer(orgA.token), payload: { invitations } }),
+        await inject({
+          method: 'POST',
+          url: `${a}/invitations/bulk`,
+          headers: bearer(orgA.token),
+          payload: { invitations },
+        }),
         200,
         'a batch of invitations',
       ).json() as { results: Array<{ invitation: { id: string }; acceptUrl: string }> };
@@ -253,11 +307,15 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
   const fresh: Record<string, () => Promise<string>> = {
     'orgA.invitation.pending': async () => (await unusedInvitation()).id,
     'linkToken.live': async () => (await unusedInvitation()).token,
-    'session.fresh': async () => (await openSession(t.deps.db, t.deps, (await findUserById(t.deps.db, member.userId))!)).token,
+    'session.fresh': async () =>
+      (await openSession(t.deps.db, t.deps, (await findUserById(t.deps.db, member.userId))!)).token,
     'orgA.newMember': async () => {
       // Straight into the database: the fuzzed routes may remove or demote anyone the setup could use.
       const now = t.deps.clock.now().toISOString();
-      const user = await findOrCreateUser(t.deps.db, t.deps.clock, { email: `fuzz-${randomUUID()}@example.com`, firstName: 'Fuzz' });
+      const user = await findOrCreateUser(t.deps.db, t.deps.clock, {
+        email: `fuzz-${randomUUID()}@example.com`,
+        firstName: 'Fuzz',
+      });
       await upsertMembership(t.deps.db, {
         id: randomUUID(),
         organization_id: orgA.organization.id,
@@ -313,7 +371,10 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
     const query = await replace(spec.query);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(spec.headers)) headers[name] = await replace(value);
-    const body = spec.body?.kind === 'text' ? { kind: 'text' as const, text: await replace(spec.body.text) } : spec.body && { ...spec.body, value: await mapStrings(spec.body.value, replace) };
+    const body =
+      spec.body?.kind === 'text'
+        ? { kind: 'text' as const, text: await replace(spec.body.text) }
+        : spec.body && { ...spec.body, value: await mapStrings(spec.body.value, replace) };
     return {
       method: spec.method as InjectOptions['method'],
       url: query ? `${path}?${query}` : path,
@@ -333,4 +394,3 @@ export async function createFuzzWorld(dialect: DialectName): Promise<FuzzWorld> 
     close: () => t.close(),
   };
 }
-

@@ -23,28 +23,70 @@ const HINTS: Record<string, fc.Arbitrary<unknown>> = {
   email: weighted<string>(
     [6, newEmail],
     [2, one('{{email.pending}}', '{{email.member}}', '{{email.owner}}', 'FUZZ-PENDING@Example.COM')],
-    [2, one('jürgen@bücher.example', 'user@xn--bcher-kva.example', 'o\'brien+tag@example.co.uk', 'fuzz-раз@example.com', 'x@ex-ample.io')],
+    [
+      2,
+      one(
+        'jürgen@bücher.example',
+        'user@xn--bcher-kva.example',
+        "o'brien+tag@example.co.uk",
+        'fuzz-раз@example.com',
+        'x@ex-ample.io',
+      ),
+    ],
     [1, fc.emailAddress()],
   ),
   roleId: weighted<string>(
-    [5, one('{{orgA.role.member}}', '{{orgA.role.viewer}}', '{{orgA.role.admin}}', '{{orgA.role.owner}}', '{{orgA.role.custom}}')],
+    [
+      5,
+      one(
+        '{{orgA.role.member}}',
+        '{{orgA.role.viewer}}',
+        '{{orgA.role.admin}}',
+        '{{orgA.role.owner}}',
+        '{{orgA.role.custom}}',
+      ),
+    ],
     [1, one('{{orgB.role.member}}')],
     [1, lowerUuid],
     [1, lowerUuid.map((id) => id.toUpperCase())],
   ),
   roleName: one('Member', 'Viewer', 'administrator', 'OWNER', 'Auditor', ' Member ', 'Pope', 'member\u0000', 'Ｍember'),
-  firstName: weighted<string>([3, one('Ada', 'Zoë', "O'Brien", '李', 'Jean-Luc')], [1, fc.string({ minLength: 1, maxLength: 20 })]),
-  lastName: weighted<string>([3, one('Lovelace', 'Ñúñez', 'van der Berg')], [1, fc.string({ minLength: 1, maxLength: 20 })]),
+  firstName: weighted<string>(
+    [3, one('Ada', 'Zoë', "O'Brien", '李', 'Jean-Luc')],
+    [1, fc.string({ minLength: 1, maxLength: 20 })],
+  ),
+  lastName: weighted<string>(
+    [3, one('Lovelace', 'Ñúñez', 'van der Berg')],
+    [1, fc.string({ minLength: 1, maxLength: 20 })],
+  ),
   // A password that passes the policy costs a scrypt hash wherever it is used: rarer.
-  password: weighted<string>([2, one('Fuzz-passw0rd!', 'Ünïcödé-Pässw0rd')], [3, one('short', 'alllowercase1!', 'NOLOWER1!', 'NoDigits!!', 'NoSpecial11', '')], [1, anyText]),
-  token: weighted<string>([5, one('{{linkToken.live}}')], [2, one('{{linkToken.dead}}', '{{linkToken.pending}}')], [2, fc.base64String({ minLength: 40, maxLength: 48 })]),
+  password: weighted<string>(
+    [2, one('Fuzz-passw0rd!', 'Ünïcödé-Pässw0rd')],
+    [3, one('short', 'alllowercase1!', 'NOLOWER1!', 'NoDigits!!', 'NoSpecial11', '')],
+    [1, anyText],
+  ),
+  token: weighted<string>(
+    [5, one('{{linkToken.live}}')],
+    [2, one('{{linkToken.dead}}', '{{linkToken.pending}}')],
+    [2, fc.base64String({ minLength: 40, maxLength: 48 })],
+  ),
   cursor: weighted<string>(
     [4, one('{{cursor.invitations}}', '{{cursor.members}}')],
     [2, one('{{cursor.usersV1}}', 'eyJvIjoiIn0.AAAA', 'x.y', 'x.y.z', '.', '..')],
     [1, anyText],
   ),
-  nextPageStartKey: weighted<string>([4, one('{{cursor.usersV1}}', '{{cursor.invitations}}')], [2, one('eyJvIjoiIn0.AAAA', 'a.b', '')], [1, anyText]),
-  inviterUserId: one('{{orgA.owner}}', '{{orgA.admin}}', '{{orgA.member}}', '{{orgB.owner}}', '00000000-0000-4000-8000-000000000000'),
+  nextPageStartKey: weighted<string>(
+    [4, one('{{cursor.usersV1}}', '{{cursor.invitations}}')],
+    [2, one('eyJvIjoiIn0.AAAA', 'a.b', '')],
+    [1, anyText],
+  ),
+  inviterUserId: one(
+    '{{orgA.owner}}',
+    '{{orgA.admin}}',
+    '{{orgA.member}}',
+    '{{orgB.owner}}',
+    '00000000-0000-4000-8000-000000000000',
+  ),
   redirectUrl: one(
     'http://localhost:3000/welcome',
     'http://localhost:3000/',
@@ -55,16 +97,40 @@ const HINTS: Record<string, fc.Arbitrary<unknown>> = {
     'http://LOCALHOST:3000/x',
     'data:text/html,hi',
   ),
-  slug: weighted<string>([3, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,10}[a-z0-9]$/)], [1, one('{{orgA.slug}}', 'a', '-a', 'A', 'a'.repeat(64), 'a'.repeat(65))]),
-  name: weighted<string>([3, fc.string({ minLength: 1, maxLength: 30 })], [1, one('Auditor', 'member', 'OWNER', 'Fuzz A')]),
+  slug: weighted<string>(
+    [3, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,10}[a-z0-9]$/)],
+    [1, one('{{orgA.slug}}', 'a', '-a', 'A', 'a'.repeat(64), 'a'.repeat(65))],
+  ),
+  name: weighted<string>(
+    [3, fc.string({ minLength: 1, maxLength: 30 })],
+    [1, one('Auditor', 'member', 'OWNER', 'Fuzz A')],
+  ),
   description: fc.string({ maxLength: 60 }),
-  grant_type: weighted<string>([5, one('client_credentials')], [1, one('password', 'authorization_code', 'CLIENT_CREDENTIALS', '')]),
+  grant_type: weighted<string>(
+    [5, one('client_credentials')],
+    [1, one('password', 'authorization_code', 'CLIENT_CREDENTIALS', '')],
+  ),
   client_id: weighted<string>([4, one('{{client.id}}')], [1, one('cli_unknown', '')], [1, anyText]),
   client_secret: weighted<string>([4, one('{{client.secret}}')], [1, one('sec_wrong', '')], [1, anyText]),
-  scope: one('invitations:read', 'invitations:read invitations:manage', 'organizations:create', '', ' ', 'invitations:read  roles:read'),
+  scope: one(
+    'invitations:read',
+    'invitations:read invitations:manage',
+    'organizations:create',
+    '',
+    ' ',
+    'invitations:read  roles:read',
+  ),
   _csrf: weighted<string>([8, one('{{csrf}}')], [1, one('', 'forged')], [1, anyText]),
-  'idempotency-key': weighted<string>([4, fc.uuid().map((id) => `fuzz-${id}`)], [2, one('fuzz-reused-key')], [2, headerText]),
-  'x-session-token': weighted<string>([6, one('{{session.admin}}', '{{session.owner}}')], [2, one('{{session.member}}', '{{session.revoked}}', '{{session.orgB}}')], [1, headerText]),
+  'idempotency-key': weighted<string>(
+    [4, fc.uuid().map((id) => `fuzz-${id}`)],
+    [2, one('fuzz-reused-key')],
+    [2, headerText],
+  ),
+  'x-session-token': weighted<string>(
+    [6, one('{{session.admin}}', '{{session.owner}}')],
+    [2, one('{{session.member}}', '{{session.revoked}}', '{{session.orgB}}')],
+    [1, headerText],
+  ),
 };
 
 const hints: FieldHints = {
@@ -107,24 +173,62 @@ const badAuthorization: fc.Arbitrary<Record<string, string>> = weighted<Record<s
 );
 
 const CALLERS: Record<Callers, fc.Arbitrary<Record<string, string>>> = {
-  anyone: weighted([6, fc.constant({})], [1, fc.constant(bearer('{{token.orgA}}'))], [1, fc.constant(bearer('{{session.member}}'))], [2, badAuthorization]),
+  anyone: weighted(
+    [6, fc.constant({})],
+    [1, fc.constant(bearer('{{token.orgA}}'))],
+    [1, fc.constant(bearer('{{session.member}}'))],
+    [2, badAuthorization],
+  ),
   native: weighted(
     [6, fc.constant(bearer('{{token.orgA}}'))],
     [2, one(bearer('{{session.owner}}'), bearer('{{session.admin}}'))],
-    [1, one(bearer('{{token.platform}}'), bearer('{{session.member}}'), bearer('{{session.viewer}}'), bearer('{{token.orgB}}'), bearer('{{session.orgB}}'))],
+    [
+      1,
+      one(
+        bearer('{{token.platform}}'),
+        bearer('{{session.member}}'),
+        bearer('{{session.viewer}}'),
+        bearer('{{token.orgB}}'),
+        bearer('{{session.orgB}}'),
+      ),
+    ],
     [2, badAuthorization],
   ),
-  platform: weighted([6, fc.constant(bearer('{{token.platform}}'))], [1, one(bearer('{{token.orgA}}'), bearer('{{session.owner}}'))], [2, badAuthorization]),
-  session: weighted([6, fc.constant(bearer('{{session.fresh}}'))], [1, one(bearer('{{token.orgA}}'), bearer('{{session.revoked}}'))], [2, badAuthorization]),
+  platform: weighted(
+    [6, fc.constant(bearer('{{token.platform}}'))],
+    [1, one(bearer('{{token.orgA}}'), bearer('{{session.owner}}'))],
+    [2, badAuthorization],
+  ),
+  session: weighted(
+    [6, fc.constant(bearer('{{session.fresh}}'))],
+    [1, one(bearer('{{token.orgA}}'), bearer('{{session.revoked}}'))],
+    [2, badAuthorization],
+  ),
   'organization-client': weighted(
     [8, fc.constant(bearer('{{token.orgA}}'))],
-    [1, one(bearer('{{token.platform}}'), bearer('{{token.noOwner}}'), bearer('{{session.owner}}'), bearer('{{token.orgB}}'))],
+    [
+      1,
+      one(
+        bearer('{{token.platform}}'),
+        bearer('{{token.noOwner}}'),
+        bearer('{{session.owner}}'),
+        bearer('{{token.orgB}}'),
+      ),
+    ],
     [2, badAuthorization],
   ),
   'admin-or-client': weighted(
     [4, fc.constant(bearer('{{token.orgA}}'))],
     [4, one(bearer('{{session.owner}}'), bearer('{{session.admin}}'))],
-    [1, one(bearer('{{session.member}}'), bearer('{{session.viewer}}'), bearer('{{token.platform}}'), bearer('{{session.orgB}}'))],
+    [
+      1,
+      one(
+        bearer('{{session.member}}'),
+        bearer('{{session.viewer}}'),
+        bearer('{{token.platform}}'),
+        bearer('{{session.orgB}}'),
+      ),
+    ],
     [2, badAuthorization],
   ),
   'client-and-session': weighted(
@@ -135,14 +239,36 @@ const CALLERS: Record<Callers, fc.Arbitrary<Record<string, string>>> = {
   'oauth-client': weighted(
     [3, fc.constant({})],
     [4, one({ authorization: 'Basic {{basic.valid}}' })],
-    [1, one({ authorization: 'Basic Y2xpX3Vua25vd246c2VjX3dyb25n' }, { authorization: 'Basic %%%' }, { authorization: 'Basic Og==' }, { authorization: 'basic {{basic.valid}}' })],
+    [
+      1,
+      one(
+        { authorization: 'Basic Y2xpX3Vua25vd246c2VjX3dyb25n' },
+        { authorization: 'Basic %%%' },
+        { authorization: 'Basic Og==' },
+        { authorization: 'basic {{basic.valid}}' },
+      ),
+    ],
     [1, badAuthorization],
   ),
   browser: weighted(
     [8, fc.constant({ cookie: '{{csrfCookie}}' })],
     // Signing out revokes the session in the cookie: a fresh one, never a fixture's.
-    [2, one({ cookie: '{{csrfCookie}}; tessera_session={{session.fresh}}' }, { cookie: '{{csrfCookie}}; tessera_session={{session.revoked}}' })],
-    [1, one<Record<string, string>>({}, { cookie: 'tessera_csrf=forged' }, { cookie: 'tessera_session=%E0%A4%A; tessera_csrf=%zz' }, { cookie: '{{csrfCookie}}; {{csrfCookie}}' })],
+    [
+      2,
+      one(
+        { cookie: '{{csrfCookie}}; tessera_session={{session.fresh}}' },
+        { cookie: '{{csrfCookie}}; tessera_session={{session.revoked}}' },
+      ),
+    ],
+    [
+      1,
+      one<Record<string, string>>(
+        {},
+        { cookie: 'tessera_csrf=forged' },
+        { cookie: 'tessera_session=%E0%A4%A; tessera_csrf=%zz' },
+        { cookie: '{{csrfCookie}}; {{csrfCookie}}' },
+      ),
+    ],
     [1, headerText.map((value) => ({ cookie: value }))],
   ),
 };
@@ -176,7 +302,12 @@ const badSegment: fc.Arbitrary<string> = weighted<string>(
 );
 
 const PARAMS: Record<string, fc.Arbitrary<string>> = {
-  orgId: weighted<string>([10, fc.constant('{{orgA}}')], [1, one('{{orgB}}', '{{orgNoOwner}}')], [1, lowerUuid], [2, badSegment]),
+  orgId: weighted<string>(
+    [10, fc.constant('{{orgA}}')],
+    [1, one('{{orgB}}', '{{orgNoOwner}}')],
+    [1, lowerUuid],
+    [2, badSegment],
+  ),
   invitationId: weighted<string>(
     [6, fc.constant('{{orgA.invitation.pending}}')],
     [2, one('{{orgA.invitation.revoked}}', '{{orgB.invitation}}')],
@@ -184,7 +315,12 @@ const PARAMS: Record<string, fc.Arbitrary<string>> = {
     [2, badSegment],
   ),
   // Members made for the request: a removal or a change of role must not take a fixture's session away.
-  userId: weighted<string>([6, fc.constant('{{orgA.newMember}}')], [1, one('{{orgB.owner}}')], [1, lowerUuid], [2, badSegment]),
+  userId: weighted<string>(
+    [6, fc.constant('{{orgA.newMember}}')],
+    [1, one('{{orgB.owner}}')],
+    [1, lowerUuid],
+    [2, badSegment],
+  ),
   token: weighted<string>(
     [6, fc.constant('{{linkToken.live}}')],
     [2, one('{{linkToken.dead}}', '{{linkToken.pending}}')],
@@ -194,7 +330,17 @@ const PARAMS: Record<string, fc.Arbitrary<string>> = {
   // The documentation's static files: names that exist, and ways out of the folder.
   '*': weighted<string>(
     [2, one('index.html', 'swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'logo.svg')],
-    [2, one('../../package.json', '..%2f..%2fpackage.json', '%2e%2e/%2e%2e/package.json', '....//....//etc/passwd', '.env', 'x/../../../../etc/passwd')],
+    [
+      2,
+      one(
+        '../../package.json',
+        '..%2f..%2fpackage.json',
+        '%2e%2e/%2e%2e/package.json',
+        '....//....//etc/passwd',
+        '.env',
+        'x/../../../../etc/passwd',
+      ),
+    ],
     [2, badSegment],
   ),
 };
@@ -216,9 +362,13 @@ export function pathArbitrary(url: string): fc.Arbitrary<string> | { missing: st
 
 function queryPairs(value: unknown): Array<[string, string]> {
   if (value === undefined) return [];
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return [['q', typeof value === 'string' ? value : JSON.stringify(value) ?? '']];
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return [['q', typeof value === 'string' ? value : (JSON.stringify(value) ?? '')]];
   return Object.entries(value).flatMap(([key, inner]) =>
-    (Array.isArray(inner) ? inner : [inner]).map((item): [string, string] => [key, typeof item === 'string' ? item : JSON.stringify(item) ?? '']),
+    (Array.isArray(inner) ? inner : [inner]).map((item): [string, string] => [
+      key,
+      typeof item === 'string' ? item : (JSON.stringify(item) ?? ''),
+    ]),
   );
 }
 
@@ -251,16 +401,25 @@ function encodeQueryText(text: string): string {
 
 function queryArbitrary(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   const generated = schema
-    ? fuzzValue(schema, hints).map((value) => queryPairs(value).map(([key, item]) => `${encodeQueryText(key)}=${encodeQueryText(item)}`).join('&'))
+    ? fuzzValue(schema, hints).map((value) =>
+        queryPairs(value)
+          .map(([key, item]) => `${encodeQueryText(key)}=${encodeQueryText(item)}`)
+          .join('&'),
+      )
     : fc.constant('');
-  return fc.tuple(generated, weighted([4, fc.constant('')], [1, queryNoise])).map(([query, noise]) => [query, noise].filter(Boolean).join('&'));
+  return fc
+    .tuple(generated, weighted([4, fc.constant('')], [1, queryNoise]))
+    .map(([query, noise]) => [query, noise].filter(Boolean).join('&'));
 }
 
 function headerArbitrary(schema: JsonSchema | undefined, callers: Callers): fc.Arbitrary<Record<string, string>> {
   const declared = Object.keys(schema?.properties ?? {});
-  const own = fc.record(Object.fromEntries(declared.map((name) => [name, (HINTS[name] ?? headerText) as fc.Arbitrary<string>])), {
-    requiredKeys: callers === 'client-and-session' ? ['x-session-token'] : [],
-  });
+  const own = fc.record(
+    Object.fromEntries(declared.map((name) => [name, (HINTS[name] ?? headerText) as fc.Arbitrary<string>])),
+    {
+      requiredKeys: callers === 'client-and-session' ? ['x-session-token'] : [],
+    },
+  );
   const extra = fc.record(
     {
       'x-organization-id': weighted<string>([3, one('{{orgA}}', '{{orgB}}')], [1, headerText]),
@@ -272,11 +431,13 @@ function headerArbitrary(schema: JsonSchema | undefined, callers: Callers): fc.A
     },
     { requiredKeys: [] },
   );
-  return fc.tuple(CALLERS[callers], own, fc.option(extra, { freq: 3, nil: {} })).map(([auth, declaredHeaders, extras]) => ({
-    ...extras,
-    ...auth,
-    ...declaredHeaders,
-  }));
+  return fc
+    .tuple(CALLERS[callers], own, fc.option(extra, { freq: 3, nil: {} }))
+    .map(([auth, declaredHeaders, extras]) => ({
+      ...extras,
+      ...auth,
+      ...declaredHeaders,
+    }));
 }
 
 /** How a valid body travels for this route. */
@@ -289,23 +450,31 @@ function contentTypeOf(kind: 'json' | 'form'): string {
 }
 
 /** The body and its content type: mostly as the route expects, sometimes raw JSON text, another type, or huge. */
-function bodyArbitrary(schema: JsonSchema | undefined, encoding: BodyEncoding | undefined): fc.Arbitrary<{ body: BodySpec | undefined; contentType: string | undefined }> {
+function bodyArbitrary(
+  schema: JsonSchema | undefined,
+  encoding: BodyEncoding | undefined,
+): fc.Arbitrary<{ body: BodySpec | undefined; contentType: string | undefined }> {
   const expected = encoding ?? 'json';
   const value = schema ? fuzzValue(schema, hints) : fc.constant(undefined);
   const shaped = fc.tuple(encodingFor(expected), value).map(([kind, v]) => ({
     body: v === undefined ? undefined : ({ kind, value: v } as BodySpec),
     contentType: v === undefined ? undefined : contentTypeOf(kind),
   }));
-  const raw = fc.tuple(rawJsonText, fc.oneof(fc.constant('application/json'), contentTypes)).map(([text, contentType]) => ({
-    body: { kind: 'text', text } as BodySpec,
-    contentType,
-  }));
+  const raw = fc
+    .tuple(rawJsonText, fc.oneof(fc.constant('application/json'), contentTypes))
+    .map(([text, contentType]) => ({
+      body: { kind: 'text', text } as BodySpec,
+      contentType,
+    }));
   const mislabelled = fc.tuple(value, contentTypes).map(([v, contentType]) => ({
     body: { kind: 'json', value: v ?? {} } as BodySpec,
     contentType,
   }));
   // Just over the 1 MiB body limit.
-  const oversized = fc.constant({ body: { kind: 'text', text: `{"email":"${'x'.repeat(1024 * 1024)}"}` } as BodySpec, contentType: 'application/json' });
+  const oversized = fc.constant({
+    body: { kind: 'text', text: `{"email":"${'x'.repeat(1024 * 1024)}"}` } as BodySpec,
+    contentType: 'application/json',
+  });
   const none = fc.constant({ body: undefined, contentType: undefined });
   const noBodyExpected = schema === undefined;
   return weighted(
@@ -324,7 +493,13 @@ function bodyArbitrary(schema: JsonSchema | undefined, encoding: BodyEncoding | 
  */
 function credentialsInOnePlace(spec: RequestSpec, coin: number): RequestSpec {
   const body = spec.body;
-  if (!/^basic /i.test(spec.headers.authorization ?? '') || coin === 0 || body?.kind === 'text' || !body?.value || typeof body.value !== 'object') {
+  if (
+    !/^basic /i.test(spec.headers.authorization ?? '') ||
+    coin === 0 ||
+    body?.kind === 'text' ||
+    !body?.value ||
+    typeof body.value !== 'object'
+  ) {
     return spec;
   }
   const { client_id: _id, client_secret: _secret, ...rest } = body.value as Record<string, unknown>;
@@ -342,7 +517,9 @@ export function requestArbitrary(route: FuzzRoute): fc.Arbitrary<RequestSpec> {
       path,
       query: queryArbitrary(schema.querystring),
       headers: headerArbitrary(schema.headers, route.plan.callers),
-      body: hasBody ? bodyArbitrary(schema.body, route.plan.body) : fc.constant({ body: undefined, contentType: undefined }),
+      body: hasBody
+        ? bodyArbitrary(schema.body, route.plan.body)
+        : fc.constant({ body: undefined, contentType: undefined }),
       coin: fc.nat(4),
     })
     .map(({ path: p, query, headers, body, coin }) => {
@@ -393,7 +570,21 @@ export function strayRequestArbitrary(routes: FuzzRoute[]): fc.Arbitrary<Request
         return path;
     }
   });
-  const elsewhere = one('/', '/.env', '/v2/organizations', '/v1', '/api', '/main', '/invite', '/invite/', '/%', '/%2F', '/docs/static/', '/oauth', '/users/v1/invites/x');
+  const elsewhere = one(
+    '/',
+    '/.env',
+    '/v2/organizations',
+    '/v1',
+    '/api',
+    '/main',
+    '/invite',
+    '/invite/',
+    '/%',
+    '/%2F',
+    '/docs/static/',
+    '/oauth',
+    '/users/v1/invites/x',
+  );
   return fc
     .record({
       method: one('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
@@ -406,7 +597,12 @@ export function strayRequestArbitrary(routes: FuzzRoute[]): fc.Arbitrary<Request
       method,
       path,
       query,
-      headers: { ...headers, ...(body.contentType === undefined || method === 'GET' || method === 'HEAD' ? {} : { 'content-type': body.contentType }) },
+      headers: {
+        ...headers,
+        ...(body.contentType === undefined || method === 'GET' || method === 'HEAD'
+          ? {}
+          : { 'content-type': body.contentType }),
+      },
       body: method === 'GET' || method === 'HEAD' ? undefined : body.body,
     }));
 }

@@ -75,8 +75,17 @@ const PLANS: Record<string, RoutePlan> = {
   'POST /v1/organizations/:orgId/invitations/bulk': { surface: 'native', callers: 'native', body: 'json', runs: MANY },
   'GET /v1/organizations/:orgId/invitations': { surface: 'native', callers: 'native', runs: MANY },
   'GET /v1/organizations/:orgId/invitations/:invitationId': { surface: 'native', callers: 'native', runs: SOME },
-  'POST /v1/organizations/:orgId/invitations/:invitationId/revoke': { surface: 'native', callers: 'native', runs: SOME },
-  'POST /v1/organizations/:orgId/invitations/:invitationId/resend': { surface: 'native', callers: 'native', body: 'json', runs: SOME },
+  'POST /v1/organizations/:orgId/invitations/:invitationId/revoke': {
+    surface: 'native',
+    callers: 'native',
+    runs: SOME,
+  },
+  'POST /v1/organizations/:orgId/invitations/:invitationId/resend': {
+    surface: 'native',
+    callers: 'native',
+    body: 'json',
+    runs: SOME,
+  },
   'POST /v1/invitations/lookup': { surface: 'native', callers: 'anyone', body: 'json', runs: SOME },
   'POST /v1/invitations/accept': { surface: 'native', callers: 'anyone', body: 'json', runs: MANY },
   'POST /v1/invitations/decline': { surface: 'native', callers: 'anyone', body: 'json', runs: SOME },
@@ -89,9 +98,24 @@ const PLANS: Record<string, RoutePlan> = {
   'POST /users/v1/invites': { surface: 'users-v1', callers: 'organization-client', body: 'json', runs: MANY },
   'GET /users/v1/invites': { surface: 'users-v1', callers: 'organization-client', runs: MANY },
   'POST /api/v1/organization/users/invite': { surface: 'native', callers: 'admin-or-client', body: 'json', runs: MANY },
-  'POST /users-organizations/v1/ad/invite': { surface: 'native', callers: 'client-and-session', body: 'json', runs: MANY },
-  'POST /main/users-organizations/v1/ad/invite': { surface: 'native', callers: 'client-and-session', body: 'json', runs: SOME },
-  'POST /api/v1.0/external/tenant/inviteusers': { surface: 'tenant', callers: 'organization-client', body: 'json', runs: MANY },
+  'POST /users-organizations/v1/ad/invite': {
+    surface: 'native',
+    callers: 'client-and-session',
+    body: 'json',
+    runs: MANY,
+  },
+  'POST /main/users-organizations/v1/ad/invite': {
+    surface: 'native',
+    callers: 'client-and-session',
+    body: 'json',
+    runs: SOME,
+  },
+  'POST /api/v1.0/external/tenant/inviteusers': {
+    surface: 'tenant',
+    callers: 'organization-client',
+    body: 'json',
+    runs: MANY,
+  },
   'GET /api/v1.0/external/tenant/availableroles': { surface: 'tenant', callers: 'organization-client', runs: SOME },
 
   'GET /invite/:token': { surface: 'web', callers: 'browser', runs: SOME },
@@ -126,7 +150,8 @@ export function planRoutes(routes: RouteOptions[]): { planned: FuzzRoute[]; unpl
   for (const route of routes) {
     for (const method of [route.method].flat()) {
       const key = `${method} ${route.url}`;
-      const twin = method === 'HEAD' ? [`GET ${route.url}`, `GET ${route.url}/`].find((candidate) => PLANS[candidate]) : undefined;
+      const twin =
+        method === 'HEAD' ? [`GET ${route.url}`, `GET ${route.url}/`].find((candidate) => PLANS[candidate]) : undefined;
       const planKey = PLANS[key] ? key : twin;
       if (!planKey) {
         unplanned.push(key);

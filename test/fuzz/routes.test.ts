@@ -33,8 +33,15 @@ const STATS = process.env.FUZZ_STATS === '1';
 function outcomeLabel(response: LightMyRequestResponse): string {
   let code = '';
   try {
-    const body = response.json() as { code?: unknown; error?: unknown; title?: unknown; details?: Array<{ field?: string }>; detail?: unknown };
-    code = typeof body.code === 'string' ? body.code : String(body.details?.[0]?.field ?? body.error ?? body.title ?? '');
+    const body = response.json() as {
+      code?: unknown;
+      error?: unknown;
+      title?: unknown;
+      details?: Array<{ field?: string }>;
+      detail?: unknown;
+    };
+    code =
+      typeof body.code === 'string' ? body.code : String(body.details?.[0]?.field ?? body.error ?? body.title ?? '');
   } catch {
     // a page or no body
   }
@@ -62,9 +69,11 @@ function serverLog(world: FuzzWorld, response: LightMyRequestResponse): string {
 
 /** A route's path pattern as a regular expression: `:param` one segment (the router lets it be empty), `*` the rest. */
 function pathPattern(url: string): RegExp {
-  const segments = url.split('/').map((segment) =>
-    segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-  );
+  const segments = url
+    .split('/')
+    .map((segment) =>
+      segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    );
   return new RegExp(`^${segments.join('/')}$`);
 }
 
@@ -78,9 +87,13 @@ function surfaceOf(routes: FuzzRoute[], request: InjectOptions): Surface {
   // A path the router cannot decode is refused before any route is matched, whatever the method
   // (app.ts, frameworkErrors): an invitation or password-setup link with its invalid-link page, anything else as the
   // native API does. FUZZ_SEED=101 found an OPTIONS request to such a link.
-  if (!decodable(path)) return path.startsWith('/invite/') || path.startsWith('/password-setup/') ? 'web' : (surfaceByPrefix(path) ?? 'native');
+  if (!decodable(path))
+    return path.startsWith('/invite/') || path.startsWith('/password-setup/')
+      ? 'web'
+      : (surfaceByPrefix(path) ?? 'native');
   return (
-    routes.filter((route) => route.method === request.method).find((route) => pathPattern(route.url).test(path))?.plan.surface ??
+    routes.filter((route) => route.method === request.method).find((route) => pathPattern(route.url).test(path))?.plan
+      .surface ??
     surfaceByPrefix(path) ??
     'native'
   );
@@ -179,7 +192,10 @@ async function fuzz(
         () => ({
           onAllRunsComplete: (details) => {
             if (!details.failed) return;
-            const cause = details.errorInstance instanceof Error ? String(details.errorInstance.stack) : String(details.errorInstance);
+            const cause =
+              details.errorInstance instanceof Error
+                ? String(details.errorInstance.stack)
+                : String(details.errorInstance);
             throw new Error(
               `${name} [${world.dialect}] failed after ${details.numRuns} runs and ${details.numShrinks} shrinks.\n` +
                 `Replay with FUZZ_SEED=${details.seed} FUZZ_ROUTES='${name}', or only its counterexample by adding FUZZ_PATH=${details.counterexamplePath}.\n\n${cause}`,
@@ -200,9 +216,23 @@ for (const dialect of DIALECTS) {
     after(() => world?.close());
 
     /** Sends one hand-written request (placeholders allowed) and checks what every fuzzed one must hold, and its status. */
-    async function expectRefusal(spec: Partial<RequestSpec> & { path: string }, surface: Surface, status: number): Promise<Outcome> {
-      const outcome = await sender(world)({ method: 'GET', query: '', headers: { authorization: 'Bearer {{token.orgA}}' }, body: undefined, ...spec });
-      assert.equal(outcome.response.statusCode, status, `${outcome.request.method} ${clip(String(outcome.request.url), 200)}: ${clip(outcome.response.body, 300)}`);
+    async function expectRefusal(
+      spec: Partial<RequestSpec> & { path: string },
+      surface: Surface,
+      status: number,
+    ): Promise<Outcome> {
+      const outcome = await sender(world)({
+        method: 'GET',
+        query: '',
+        headers: { authorization: 'Bearer {{token.orgA}}' },
+        body: undefined,
+        ...spec,
+      });
+      assert.equal(
+        outcome.response.statusCode,
+        status,
+        `${outcome.request.method} ${clip(String(outcome.request.url), 200)}: ${clip(outcome.response.body, 300)}`,
+      );
       assert.equal(surfaceOf(planRoutes(world.routes).planned, outcome.request), surface);
       assert.deepEqual(violations(planRoutes(world.routes).planned, outcome), []);
       return outcome;
@@ -211,11 +241,22 @@ for (const dialect of DIALECTS) {
     describe('what fuzzing found', () => {
       test('a query number too large for JavaScript ("1e400", "Infinity") is a 400, not a LIMIT of Infinity (a 500 on SQLite)', async () => {
         for (const limit of ['1e400', 'Infinity', '-1e400']) {
-          const native = await expectRefusal({ path: '/v1/organizations/{{orgA}}/invitations', query: `limit=${limit}` }, 'native', 400);
+          const native = await expectRefusal(
+            { path: '/v1/organizations/{{orgA}}/invitations', query: `limit=${limit}` },
+            'native',
+            400,
+          );
           assert.equal(native.response.json().code, 'VALIDATION_FAILED');
           await expectRefusal({ path: '/v1/organizations/{{orgA}}/members', query: `limit=${limit}` }, 'native', 400);
-          const documented = await expectRefusal({ path: '/users/v1/invites', query: `limit=${limit}` }, 'users-v1', 400);
-          assert.deepEqual(documented.response.json().details.map((d: { field: string }) => d.field), ['limit']);
+          const documented = await expectRefusal(
+            { path: '/users/v1/invites', query: `limit=${limit}` },
+            'users-v1',
+            400,
+          );
+          assert.deepEqual(
+            documented.response.json().details.map((d: { field: string }) => d.field),
+            ['limit'],
+          );
         }
       });
 
@@ -235,15 +276,36 @@ for (const dialect of DIALECTS) {
         assert.equal(deepest.response.statusCode, 201, deepest.response.body);
         for (const depth of [64, 5_000, 150_000]) {
           const metadata = json(`{"email":"fuzz-deeper@example.com","metadata":${nested(depth)}}`);
-          const refused = await expectRefusal({ method: 'POST', path: invitations, headers, body: metadata }, 'native', 400);
+          const refused = await expectRefusal(
+            { method: 'POST', path: invitations, headers, body: metadata },
+            'native',
+            400,
+          );
           assert.equal(refused.response.json().code, 'MALFORMED_REQUEST');
           // The Idempotency-Key path hashes the body: the same limit keeps it from overflowing too.
-          await expectRefusal({ method: 'POST', path: invitations, headers: { ...headers, 'idempotency-key': `deep-${depth}` }, body: metadata }, 'native', 400);
+          await expectRefusal(
+            {
+              method: 'POST',
+              path: invitations,
+              headers: { ...headers, 'idempotency-key': `deep-${depth}` },
+              body: metadata,
+            },
+            'native',
+            400,
+          );
         }
         const deep = json('['.repeat(100_000) + ']'.repeat(100_000));
         await expectRefusal({ method: 'POST', path: '/users/v1/invites', headers, body: deep }, 'users-v1', 400);
-        await expectRefusal({ method: 'POST', path: '/api/v1.0/external/tenant/inviteusers', headers, body: deep }, 'tenant', 400);
-        await expectRefusal({ method: 'POST', path: '/oauth/token', headers: { 'content-type': 'application/json' }, body: deep }, 'oauth', 400);
+        await expectRefusal(
+          { method: 'POST', path: '/api/v1.0/external/tenant/inviteusers', headers, body: deep },
+          'tenant',
+          400,
+        );
+        await expectRefusal(
+          { method: 'POST', path: '/oauth/token', headers: { 'content-type': 'application/json' }, body: deep },
+          'oauth',
+          400,
+        );
       });
 
       test('a path the router cannot decode, or with a parameter past maxParamLength or its schema, answers in its surface format', async () => {
@@ -253,13 +315,26 @@ for (const dialect of DIALECTS) {
         await expectRefusal({ method: 'HEAD', path: '/v1/organizations/{{orgA}}/members/%zz' }, 'native', 400);
         // Whatever the method, even one no route has: the path is refused before routing.
         await expectRefusal({ method: 'OPTIONS', path: '/v1/organizations/%E0%A4%A' }, 'native', 400);
-        const optionsLink = await expectRefusal({ method: 'OPTIONS', path: '/invite/{{linkToken.live}}/%E0%A4%A', headers: {} }, 'web', 404);
+        const optionsLink = await expectRefusal(
+          { method: 'OPTIONS', path: '/invite/{{linkToken.live}}/%E0%A4%A', headers: {} },
+          'web',
+          404,
+        );
         assert.match(optionsLink.response.body, /This invitation link isn.t valid/);
         // An invitation link that cannot be routed, or whose token no link can have, is as dead as an unknown one: the same page.
         for (const token of ['%E0%A4%A', 'x'.repeat(600), 'x'.repeat(513), '']) {
           const page = await expectRefusal({ path: `/invite/${token}`, headers: {} }, 'web', 404);
           assert.match(page.response.body, /This invitation link isn.t valid/);
-          await expectRefusal({ method: 'POST', path: `/invite/${token}/accept`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { kind: 'text', text: '_csrf=x' } }, 'web', 404);
+          await expectRefusal(
+            {
+              method: 'POST',
+              path: `/invite/${token}/accept`,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: { kind: 'text', text: '_csrf=x' },
+            },
+            'web',
+            404,
+          );
         }
       });
     });
@@ -286,18 +361,29 @@ for (const dialect of DIALECTS) {
       }
       if (ONLY && !'requests no route was made for'.includes(ONLY)) return;
       const tally = new Map<string, number>();
-      await t.test('requests no route was made for', () => fuzz(world, 'requests no route was made for', strayRequestArbitrary(planned), STRAY_RUNS, tally));
+      await t.test('requests no route was made for', () =>
+        fuzz(world, 'requests no route was made for', strayRequestArbitrary(planned), STRAY_RUNS, tally),
+      );
       report('requests no route was made for', tally);
     });
 
     test('a 5xx on every surface names its request id and says nothing internal (tables renamed away under the app)', async () => {
       const tables = ['organizations', 'api_clients', 'sessions', 'invitations', 'users'];
-      const rename = (from: string, to: string) => sql`alter table ${sql.table(from)} rename to ${sql.table(to)}`.execute(world.t.deps.db);
+      const rename = (from: string, to: string) =>
+        sql`alter table ${sql.table(from)} rename to ${sql.table(to)}`.execute(world.t.deps.db);
       const json = (value: unknown) => ({ kind: 'json' as const, value });
       const client = { authorization: 'Bearer {{token.orgA}}', 'content-type': 'application/json' };
       const requests: Array<[Partial<RequestSpec> & { path: string }, Surface]> = [
         [{ path: '/v1/organizations/{{orgA}}' }, 'native'],
-        [{ method: 'POST', path: '/v1/sessions', headers: { 'content-type': 'application/json' }, body: json({ email: 'a@example.com', password: 'x' }) }, 'native'],
+        [
+          {
+            method: 'POST',
+            path: '/v1/sessions',
+            headers: { 'content-type': 'application/json' },
+            body: json({ email: 'a@example.com', password: 'x' }),
+          },
+          'native',
+        ],
         [
           {
             method: 'POST',
@@ -308,9 +394,25 @@ for (const dialect of DIALECTS) {
           'oauth',
         ],
         [{ path: '/users/v1/invites' }, 'users-v1'],
-        [{ method: 'POST', path: '/users/v1/invites', headers: client, body: json({ roleId: '{{orgA.role.member}}', email: 'a@example.com' }) }, 'users-v1'],
+        [
+          {
+            method: 'POST',
+            path: '/users/v1/invites',
+            headers: client,
+            body: json({ roleId: '{{orgA.role.member}}', email: 'a@example.com' }),
+          },
+          'users-v1',
+        ],
         [{ path: '/api/v1.0/external/tenant/availableroles' }, 'tenant'],
-        [{ method: 'POST', path: '/api/v1/organization/users/invite', headers: client, body: json({ emailAddresses: [{ email: 'a@example.com' }] }) }, 'native'],
+        [
+          {
+            method: 'POST',
+            path: '/api/v1/organization/users/invite',
+            headers: client,
+            body: json({ emailAddresses: [{ email: 'a@example.com' }] }),
+          },
+          'native',
+        ],
         [
           {
             method: 'POST',
@@ -325,7 +427,13 @@ for (const dialect of DIALECTS) {
       for (const table of tables) await rename(table, `${table}_gone`);
       try {
         for (const [spec, surface] of requests) {
-          const request = await world.resolve({ method: 'GET', query: '', headers: { authorization: 'Bearer {{token.orgA}}' }, body: undefined, ...spec });
+          const request = await world.resolve({
+            method: 'GET',
+            query: '',
+            headers: { authorization: 'Bearer {{token.orgA}}' },
+            body: undefined,
+            ...spec,
+          });
           const response = await world.t.app.inject(request);
           const what = `${request.method} ${request.url}: ${clip(response.body, 300)}`;
           assert.equal(response.statusCode, 500, what);

@@ -67,7 +67,9 @@ function objectFromSchema(schema: JsonSchema, hints: FieldHints): fc.Arbitrary<R
   const names = Object.keys(properties);
   if (names.length === 0) {
     // A free-form object (metadata): any JSON, keys of every kind.
-    return fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), strayKey), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    return fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), strayKey), fc.jsonValue({ maxDepth: 2 }), {
+      maxKeys: 4,
+    });
   }
   const model = Object.fromEntries(names.map((name) => [name, valueFromSchema(properties[name]!, hints, name)]));
   const requiredKeys = names.filter((name) => schema.required?.includes(name) || hints.usuallyPresent.has(name));
@@ -95,7 +97,10 @@ function derive(schema: JsonSchema, hints: FieldHints): fc.Arbitrary<unknown> {
     case 'array': {
       const minLength = schema.minItems ?? 0;
       const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? ARRAY_CAP, ARRAY_CAP));
-      return fc.array(schema.items ? valueFromSchema(schema.items, hints) : fc.jsonValue({ maxDepth: 1 }), { minLength, maxLength });
+      return fc.array(schema.items ? valueFromSchema(schema.items, hints) : fc.jsonValue({ maxDepth: 1 }), {
+        minLength,
+        maxLength,
+      });
     }
     case 'string':
       return stringFromSchema(schema);
@@ -120,7 +125,8 @@ function pathsOf(value: unknown, path: Array<string | number> = [], into: Array<
   into.push(path);
   if (path.length >= MUTATION_DEPTH) return into;
   if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, index], into));
-  else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) pathsOf(inner, [...path, key], into);
+  else if (value && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value)) pathsOf(inner, [...path, key], into);
   return into;
 }
 
@@ -140,7 +146,8 @@ function changedAt(value: unknown, path: Array<string | number>, change: (inner:
   const copy: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
     const next = key === head ? changedAt(inner, rest, change) : inner;
-    if (next !== REMOVED) Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
+    if (next !== REMOVED)
+      Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return copy;
 }
@@ -161,7 +168,8 @@ function mutate(value: unknown, pick: number, mutation: Mutation, replacement: u
         return path.length === 0 ? undefined : REMOVED;
       case 'add-key':
       case 'pollute': {
-        const target = inner && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {};
+        const target =
+          inner && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {};
         const extra =
           mutation !== 'pollute'
             ? { [key]: replacement }
@@ -170,7 +178,12 @@ function mutate(value: unknown, pick: number, mutation: Mutation, replacement: u
               : pollutingObject('__proto__', { polluted: true });
         const copy = { ...target };
         for (const [name, extraValue] of Object.entries(extra)) {
-          Object.defineProperty(copy, name, { value: extraValue, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(copy, name, {
+            value: extraValue,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         }
         return copy;
       }
@@ -204,11 +217,17 @@ export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   });
   return fc
     .tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 3 }))
-    .map(([value, mutations]) => mutations.reduce((current, m) => mutate(current, m.pick, m.kind, m.replacement, m.key), value));
+    .map(([value, mutations]) =>
+      mutations.reduce((current, m) => mutate(current, m.pick, m.kind, m.replacement, m.key), value),
+    );
 }
 
 /** For a schema: mostly values it accepts or nearly accepts, and some of any shape at all. */
 export function fuzzValue(schema: JsonSchema, hints: FieldHints): fc.Arbitrary<unknown> {
   const valid = valueFromSchema(schema, hints);
-  return fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: mutated(valid), weight: 4 }, { arbitrary: anyValue, weight: 1 });
+  return fc.oneof(
+    { arbitrary: valid, weight: 5 },
+    { arbitrary: mutated(valid), weight: 4 },
+    { arbitrary: anyValue, weight: 1 },
+  );
 }

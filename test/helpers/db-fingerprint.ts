@@ -26,7 +26,11 @@ async function listColumns(db: Kysely<Database>, dialect: DialectName): Promise<
     const result = await sql<{ table_name: string; column_name: string; is_nullable: string }>`
       select table_name, column_name, is_nullable from information_schema.columns
       where table_schema = current_schema() order by table_name, ordinal_position`.execute(db);
-    return result.rows.map((row) => ({ table: row.table_name, column: row.column_name, nullable: row.is_nullable === 'YES' }));
+    return result.rows.map((row) => ({
+      table: row.table_name,
+      column: row.column_name,
+      nullable: row.is_nullable === 'YES',
+    }));
   }
   const result = await sql<{ table_name: string; column_name: string; notnull: number }>`
     select m.name as table_name, c.name as column_name, c."notnull" as "notnull"
@@ -94,5 +98,7 @@ export async function createFingerprinter(db: Kysely<Database>, dialect: Dialect
 /** The entries that differ, as `label: before → after`; empty when nothing was written. */
 export function fingerprintChanges(before: Fingerprint, after: Fingerprint): string[] {
   const labels = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...labels].filter((label) => before[label] !== after[label]).map((label) => `${label}: ${before[label]} → ${after[label]}`);
+  return [...labels]
+    .filter((label) => before[label] !== after[label])
+    .map((label) => `${label}: ${before[label]} → ${after[label]}`);
 }

@@ -83,7 +83,17 @@ export class PrivatePostgres {
     const cluster = new PrivatePostgres(directory, await freePort());
     running.add(cluster);
     try {
-      await cluster.run('initdb', ['-D', cluster.dataDirectory, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+      await cluster.run('initdb', [
+        '-D',
+        cluster.dataDirectory,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '--no-sync',
+        '-E',
+        'UTF8',
+      ]);
       await cluster.start();
     } catch (error) {
       cluster.destroySync();
@@ -101,7 +111,18 @@ export class PrivatePostgres {
       '-c max_connections=60',
       '-c shared_buffers=16MB',
     ].join(' ');
-    return this.run('pg_ctl', ['-D', this.dataDirectory, '-l', join(this.directory, 'server.log'), '-w', '-t', '60', '-o', options, 'start']);
+    return this.run('pg_ctl', [
+      '-D',
+      this.dataDirectory,
+      '-l',
+      join(this.directory, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      options,
+      'start',
+    ]);
   }
 
   /** Stops the server the way a crash would: no checkpoint, connections cut, recovery on the next start. */
@@ -139,7 +160,9 @@ export class PrivatePostgres {
       // pg_ctl's server would inherit the output pipes, were it not always told to log to a file (-l).
       execFile(command, commandArgs, { cwd: this.directory, timeout: 90_000 }, (error, stdout, stderr) => {
         if (!error) return resolve();
-        reject(new Error(`${program} ${args.join(' ')} failed: ${error.message}\n${stderr}${stdout}\n${this.serverLog()}`));
+        reject(
+          new Error(`${program} ${args.join(' ')} failed: ${error.message}\n${stderr}${stdout}\n${this.serverLog()}`),
+        );
       });
     });
   }

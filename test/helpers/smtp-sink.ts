@@ -67,7 +67,11 @@ export class SmtpSink {
             const code = this.behaviour(mail, attempt);
             if (code) {
               this.refused.push({ mail, code });
-              callback(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
+              callback(
+                Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), {
+                  responseCode: code,
+                }),
+              );
               return;
             }
             this.received.push(mail);

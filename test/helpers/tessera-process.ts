@@ -54,7 +54,10 @@ function run(args: string[], env: Record<string, string>): TesseraProcess {
 }
 
 /** One `tessera` command, run to its end (from the TypeScript sources, through tsx). */
-export function runCli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -72,7 +75,13 @@ export async function startTesseraServer(env: Record<string, string>, timeoutMs 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!started.alive()) throw new Error(`tessera serve exited: ${started.output()}`);
-    if (await fetch(`${base}/readyz`).then((response) => response.ok, () => false)) break;
+    if (
+      await fetch(`${base}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       await started.kill();
       throw new Error(`tessera serve did not become ready: ${started.output()}`);
@@ -88,7 +97,11 @@ export function startTesseraWorker(env: Record<string, string>): TesseraProcess 
 }
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs` (generous: a deadline, not a timing). */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);

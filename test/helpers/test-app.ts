@@ -83,7 +83,9 @@ export async function startTestApp(
   await app.ready();
   await deps.limits.connect(app.log);
   if (port) await app.listen({ port, host: '127.0.0.1' });
-  const worker = smtp ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' })) : undefined;
+  const worker = smtp
+    ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
+    : undefined;
   worker?.start();
   return {
     app,

@@ -28,7 +28,10 @@ const TABLES = ['organizations', 'roles', 'users', 'memberships', 'invitations',
 async function counts(t: TestApp): Promise<Record<(typeof TABLES)[number], number>> {
   const result = {} as Record<(typeof TABLES)[number], number>;
   for (const table of TABLES) {
-    const row = await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     result[table] = Number(row.n);
   }
   return result;
@@ -71,7 +74,8 @@ async function mailTo(t: TestApp, address: string): Promise<ReceivedMail> {
   for (;;) {
     const mail = t.smtp!.received.find((received) => received.to === address);
     if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no mail for ${address}; received for: ${t.smtp!.received.map((m) => m.to).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`no mail for ${address}; received for: ${t.smtp!.received.map((m) => m.to).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -112,7 +116,12 @@ for (const dialect of DIALECTS) {
       return [
         {
           name: 'native create',
-          request: { method: 'POST' as const, url: `${base}/invitations`, headers: bearer(org.token), payload: { email } },
+          request: {
+            method: 'POST' as const,
+            url: `${base}/invitations`,
+            headers: bearer(org.token),
+            payload: { email },
+          },
           refused: (response: LightMyRequestResponse) => {
             assert.equal(response.statusCode, 400, response.body);
             isProblem(response);
@@ -122,7 +131,12 @@ for (const dialect of DIALECTS) {
         },
         {
           name: 'native bulk',
-          request: { method: 'POST' as const, url: `${base}/invitations/bulk`, headers: bearer(org.token), payload: { invitations: [{ email }] } },
+          request: {
+            method: 'POST' as const,
+            url: `${base}/invitations/bulk`,
+            headers: bearer(org.token),
+            payload: { invitations: [{ email }] },
+          },
           refused: (response: LightMyRequestResponse) => {
             // The bulk route answers 200 with a result per item; a schema refusal is a 400 for the whole request.
             if (response.statusCode === 400) {
@@ -138,7 +152,12 @@ for (const dialect of DIALECTS) {
         },
         {
           name: 'users/v1 create-invite',
-          request: { method: 'POST' as const, url: '/users/v1/invites', headers: bearer(org.token), payload: { roleId: memberRoleId, email } },
+          request: {
+            method: 'POST' as const,
+            url: '/users/v1/invites',
+            headers: bearer(org.token),
+            payload: { roleId: memberRoleId, email },
+          },
           refused: (response: LightMyRequestResponse) => {
             assert.equal(response.statusCode, 400, response.body);
             assert.deepEqual(response.json(), {
@@ -184,12 +203,21 @@ for (const dialect of DIALECTS) {
             method: 'POST' as const,
             url: '/api/v1.0/external/tenant/inviteusers',
             headers: bearer(org.token),
-            payload: { users: [{ email: 'fine@example.com', roleName: 'Member' }, { email, roleName: 'Member' }] },
+            payload: {
+              users: [
+                { email: 'fine@example.com', roleName: 'Member' },
+                { email, roleName: 'Member' },
+              ],
+            },
           },
           refused: (response: LightMyRequestResponse) => {
             assert.equal(response.statusCode, 400, response.body);
             assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-            assert.deepEqual(response.json(), { title: 'Bad Request', status: 400, detail: `The email address '${email}' is not valid.` });
+            assert.deepEqual(response.json(), {
+              title: 'Bad Request',
+              status: 400,
+              detail: `The email address '${email}' is not valid.`,
+            });
           },
         },
       ];
@@ -197,7 +225,10 @@ for (const dialect of DIALECTS) {
 
     test('every surface refuses CR/LF/NUL, over-long parts and look-alike domains in its own error format, and writes nothing', async () => {
       const before = await counts(t);
-      for (const [reason, email] of Object.entries({ ...BAD_ADDRESSES, 'an address of 255 characters': TOO_LONG_ADDRESS })) {
+      for (const [reason, email] of Object.entries({
+        ...BAD_ADDRESSES,
+        'an address of 255 characters': TOO_LONG_ADDRESS,
+      })) {
         for (const surface of surfaces(email)) {
           const response = await t.app.inject(surface.request);
           try {
@@ -218,7 +249,12 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(organization.statusCode, 400, `${JSON.stringify(email)}: ${organization.body}`);
         isProblem(organization);
-        const owner = await t.app.inject({ method: 'PUT', url: `${base}/owner`, headers: bearer(platform), payload: { email } });
+        const owner = await t.app.inject({
+          method: 'PUT',
+          url: `${base}/owner`,
+          headers: bearer(platform),
+          payload: { email },
+        });
         assert.equal(owner.statusCode, 400, `${JSON.stringify(email)}: ${owner.body}`);
         isProblem(owner);
       }
@@ -238,7 +274,12 @@ for (const dialect of DIALECTS) {
       assert.equal(response.statusCode, 400, response.body);
       isProblem(response);
       // 254 is fine elsewhere.
-      const native = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email, sendEmail: false } });
+      const native = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email, sendEmail: false },
+      });
       assert.equal(native.statusCode, 201, native.body);
       assert.equal((await counts(t)).invitations, before.invitations + 1);
     });
@@ -248,12 +289,22 @@ for (const dialect of DIALECTS) {
       const unicode = `${local}@bücher.example`;
       const punycode = `${local.toUpperCase()}@XN--BCHER-KVA.example`;
 
-      const created = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: unicode } });
+      const created = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email: unicode },
+      });
       assert.equal(created.statusCode, 201, created.body);
       assert.equal(created.json().email, unicode);
 
       // The same address in punycode, on every surface: already pending.
-      const again = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: punycode } });
+      const again = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email: punycode },
+      });
       assert.equal(again.statusCode, 409, again.body);
       assert.equal(again.json().code, 'INVITATION_ALREADY_PENDING');
       const tenant = await t.app.inject({
@@ -283,8 +334,14 @@ for (const dialect of DIALECTS) {
       // Sent to the address as entered, its domain in punycode in the header and the envelope, as
       // SMTP without SMTPUTF8 needs (the SMTP server shows the envelope's domain decoded).
       const mail = await mailTo(t, unicode);
-      assert.ok(mail.headers.some((header) => header.key === 'to' && header.line === `To: ${local}@xn--bcher-kva.example`), mail.raw);
-      assert.deepEqual(addresses((await parsed(mail)).to).map((to) => to.address), [unicode]);
+      assert.ok(
+        mail.headers.some((header) => header.key === 'to' && header.line === `To: ${local}@xn--bcher-kva.example`),
+        mail.raw,
+      );
+      assert.deepEqual(
+        addresses((await parsed(mail)).to).map((to) => to.address),
+        [unicode],
+      );
 
       // Accepted: one account, found by either form.
       const accepted = await t.app.inject({
@@ -294,30 +351,120 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(accepted.statusCode, 200, accepted.body);
       assert.equal(accepted.json().session.user.email, unicode);
-      const member = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: punycode } });
+      const member = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email: punycode },
+      });
       assert.equal(member.statusCode, 409, member.body);
       assert.equal(member.json().code, 'ALREADY_A_MEMBER');
-      const session = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: punycode, password: 'Anna-Passw0rd!' } });
+      const session = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: punycode, password: 'Anna-Passw0rd!' },
+      });
       assert.equal(session.statusCode, 201, session.body);
       assert.equal(session.json().user.id, accepted.json().session.user.id);
-      const accounts = await t.deps.db.selectFrom('users').select('id').where('email_canonical', '=', `${local}@xn--bcher-kva.example`).execute();
+      const accounts = await t.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('email_canonical', '=', `${local}@xn--bcher-kva.example`)
+        .execute();
       assert.equal(accounts.length, 1);
     });
 
     test('names carrying a line break, NUL or another control character are refused at input on every path into a header, and nothing is written', async () => {
       const before = await counts(t);
-      for (const injected of ['Acme\r\nBcc: evil@evil.example', 'Acme\nBcc: evil@evil.example', 'Acme\rBcc: evil@evil.example', 'Acme\u0000', 'Acme\u0085Bcc: evil@evil.example', 'Acme\u2028Bcc: evil@evil.example', 'Acme\tBcc']) {
+      for (const injected of [
+        'Acme\r\nBcc: evil@evil.example',
+        'Acme\nBcc: evil@evil.example',
+        'Acme\rBcc: evil@evil.example',
+        'Acme\u0000',
+        'Acme\u0085Bcc: evil@evil.example',
+        'Acme\u2028Bcc: evil@evil.example',
+        'Acme\tBcc',
+      ]) {
         const attempts: Array<[string, InjectOptions]> = [
-          ['organization name', { method: 'POST', url: '/v1/organizations', headers: bearer(platform), payload: { name: injected } }],
-          ['owner first name', { method: 'POST', url: '/v1/organizations', headers: bearer(platform), payload: { name: 'Fine', owner: { email: 'o@example.com', firstName: injected } } }],
-          ['owner last name', { method: 'POST', url: '/v1/organizations', headers: bearer(platform), payload: { name: 'Fine', owner: { email: 'o@example.com', lastName: injected } } }],
-          ['assigned owner name', { method: 'PUT', url: `${base}/owner`, headers: bearer(platform), payload: { email: 'o@example.com', firstName: injected } }],
-          ['role name', { method: 'POST', url: `${base}/roles`, headers: bearer(org.token), payload: { name: injected } }],
-          ['invitee first name', { method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: 'n@example.com', firstName: injected } }],
-          ['invitee last name', { method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: 'n@example.com', lastName: injected } }],
-          ['role name of an invitation', { method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: 'n@example.com', roleName: injected } }],
-          ['bulk invitee name', { method: 'POST', url: `${base}/invitations/bulk`, headers: bearer(org.token), payload: { invitations: [{ email: 'n@example.com', firstName: injected }] } }],
-          ['new account name on accepting', { method: 'POST', url: '/v1/invitations/accept', payload: { token: 'x'.repeat(43), firstName: injected, password: 'Passw0rd!x' } }],
+          [
+            'organization name',
+            { method: 'POST', url: '/v1/organizations', headers: bearer(platform), payload: { name: injected } },
+          ],
+          [
+            'owner first name',
+            {
+              method: 'POST',
+              url: '/v1/organizations',
+              headers: bearer(platform),
+              payload: { name: 'Fine', owner: { email: 'o@example.com', firstName: injected } },
+            },
+          ],
+          [
+            'owner last name',
+            {
+              method: 'POST',
+              url: '/v1/organizations',
+              headers: bearer(platform),
+              payload: { name: 'Fine', owner: { email: 'o@example.com', lastName: injected } },
+            },
+          ],
+          [
+            'assigned owner name',
+            {
+              method: 'PUT',
+              url: `${base}/owner`,
+              headers: bearer(platform),
+              payload: { email: 'o@example.com', firstName: injected },
+            },
+          ],
+          [
+            'role name',
+            { method: 'POST', url: `${base}/roles`, headers: bearer(org.token), payload: { name: injected } },
+          ],
+          [
+            'invitee first name',
+            {
+              method: 'POST',
+              url: `${base}/invitations`,
+              headers: bearer(org.token),
+              payload: { email: 'n@example.com', firstName: injected },
+            },
+          ],
+          [
+            'invitee last name',
+            {
+              method: 'POST',
+              url: `${base}/invitations`,
+              headers: bearer(org.token),
+              payload: { email: 'n@example.com', lastName: injected },
+            },
+          ],
+          [
+            'role name of an invitation',
+            {
+              method: 'POST',
+              url: `${base}/invitations`,
+              headers: bearer(org.token),
+              payload: { email: 'n@example.com', roleName: injected },
+            },
+          ],
+          [
+            'bulk invitee name',
+            {
+              method: 'POST',
+              url: `${base}/invitations/bulk`,
+              headers: bearer(org.token),
+              payload: { invitations: [{ email: 'n@example.com', firstName: injected }] },
+            },
+          ],
+          [
+            'new account name on accepting',
+            {
+              method: 'POST',
+              url: '/v1/invitations/accept',
+              payload: { token: 'x'.repeat(43), firstName: injected, password: 'Passw0rd!x' },
+            },
+          ],
           [
             'users-organizations profile name',
             {
@@ -335,7 +482,9 @@ for (const dialect of DIALECTS) {
         }
       }
       // The command line creates organizations without a schema in front of the service.
-      await assert.rejects(createOrganization(t.deps, { name: 'Acme\r\nBcc: evil@evil.example' }), { code: 'VALIDATION_FAILED' });
+      await assert.rejects(createOrganization(t.deps, { name: 'Acme\r\nBcc: evil@evil.example' }), {
+        code: 'VALIDATION_FAILED',
+      });
       assert.deepEqual(await counts(t), before);
     });
 
@@ -353,12 +502,21 @@ for (const dialect of DIALECTS) {
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
       const cookies = Object.fromEntries(page.cookies.map((cookie) => [cookie.name, cookie.value]));
       const before = await counts(t);
-      for (const injected of ['Mallory\r\nBcc: evil@evil.example', 'Mallory\u0000', 'Mallory\u2028Bcc: evil@evil.example']) {
+      for (const injected of [
+        'Mallory\r\nBcc: evil@evil.example',
+        'Mallory\u0000',
+        'Mallory\u2028Bcc: evil@evil.example',
+      ]) {
         const response = await t.app.inject({
           method: 'POST',
           url: `${path}/accept`,
           cookies,
-          payload: new URLSearchParams({ _csrf: csrf, firstName: injected, lastName: 'Doe', password: 'Str0ng-Passw0rd!' }).toString(),
+          payload: new URLSearchParams({
+            _csrf: csrf,
+            firstName: injected,
+            lastName: 'Doe',
+            password: 'Str0ng-Passw0rd!',
+          }).toString(),
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         });
         assert.equal(response.statusCode, 400, `${JSON.stringify(injected)}: ${response.statusCode}`);
@@ -397,7 +555,10 @@ for (const dialect of DIALECTS) {
           method: 'POST',
           url: '/v1/organizations',
           headers: bearer(platform),
-          payload: { name: names.organization, owner: { email: ownerEmail, firstName: names.first, lastName: names.last, password: 'Owner-Passw0rd!' } },
+          payload: {
+            name: names.organization,
+            owner: { email: ownerEmail, firstName: names.first, lastName: names.last, password: 'Owner-Passw0rd!' },
+          },
         });
         assert.equal(created.statusCode, 201, created.body);
         const orgId = created.json().organization.id as string;
@@ -433,7 +594,14 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(addresses(message.from), [{ address: 'no-reply@localhost', name: 'Tessera' }]);
         assert.equal(mail.to, recipient, 'one recipient in the SMTP envelope');
         assert.equal(message.subject, `${names.first} ${names.last} invited you to join ${names.organization}`);
-        assert.ok(!/evil@evil\.example/.test(mail.headers.filter((header) => header.key !== 'subject').map((header) => header.line).join('\n')));
+        assert.ok(
+          !/evil@evil\.example/.test(
+            mail.headers
+              .filter((header) => header.key !== 'subject')
+              .map((header) => header.line)
+              .join('\n'),
+          ),
+        );
         // In the body, every name appears as written, never decoded.
         assert.ok(message.text!.includes(`Hi ${names.last} ${names.first},`), message.text);
         assert.ok(message.text!.includes(`as ${names.role}.`), message.text);
@@ -476,7 +644,12 @@ for (const dialect of DIALECTS) {
             method: 'POST',
             url: '/users-organizations/v1/ad/invite',
             headers: { ...bearer(elsewhere.token), 'x-session-token': elsewhereSession },
-            payload: { firstName: 'Real', lastName: 'Person', email: `${local.toUpperCase()}@Example.COM`, permissions: { group: 1 } },
+            payload: {
+              firstName: 'Real',
+              lastName: 'Person',
+              email: `${local.toUpperCase()}@Example.COM`,
+              permissions: { group: 1 },
+            },
           });
           assert.equal(invited.statusCode, 201, invited.body);
         }
@@ -508,8 +681,18 @@ for (const dialect of DIALECTS) {
           headers: bearer(org.token),
           payload: { email, firstName: 'Given', lastName: 'Name' },
         }),
-        'native bulk': (email) => ({ method: 'POST', url: `${base}/invitations/bulk`, headers: bearer(org.token), payload: { invitations: [{ email }] } }),
-        'users/v1 create-invite': (email) => ({ method: 'POST', url: '/users/v1/invites', headers: bearer(org.token), payload: { roleId: memberRoleId, email } }),
+        'native bulk': (email) => ({
+          method: 'POST',
+          url: `${base}/invitations/bulk`,
+          headers: bearer(org.token),
+          payload: { invitations: [{ email }] },
+        }),
+        'users/v1 create-invite': (email) => ({
+          method: 'POST',
+          url: '/users/v1/invites',
+          headers: bearer(org.token),
+          payload: { roleId: memberRoleId, email },
+        }),
         'organization-users-invite': (email) => ({
           method: 'POST',
           url: '/api/v1/organization/users/invite',
@@ -540,7 +723,11 @@ for (const dialect of DIALECTS) {
           const [first, ...rest] = answers;
           assert.ok([200, 201].includes(first!.status), `${surface}: ${JSON.stringify(first)}`);
           for (const other of rest) {
-            assert.deepEqual({ ...other, kind: first!.kind }, first, `${surface}: ${other.kind} differs from ${first!.kind}`);
+            assert.deepEqual(
+              { ...other, kind: first!.kind },
+              first,
+              `${surface}: ${other.kind} differs from ${first!.kind}`,
+            );
           }
         }
       });
@@ -551,15 +738,24 @@ for (const dialect of DIALECTS) {
           const email = await addressOf(kind);
           const invited = await t.app.inject(inviteCalls['users-organizations ad/invite']!(email));
           assert.equal(invited.statusCode, 201, invited.body);
-          const page = await t.app.inject({ url: `${base}/members?status=INVITED&limit=100`, headers: bearer(org.token) });
+          const page = await t.app.inject({
+            url: `${base}/members?status=INVITED&limit=100`,
+            headers: bearer(org.token),
+          });
           assert.equal(page.statusCode, 200, page.body);
-          const member = (page.json().data as Array<{ user: { id: string; email: string } }>).find((m) => m.user.email.toLowerCase() === email)!;
+          const member = (page.json().data as Array<{ user: { id: string; email: string } }>).find(
+            (m) => m.user.email.toLowerCase() === email,
+          )!;
           assert.ok(member, `${kind}: not listed`);
           const one = await t.app.inject({ url: `${base}/members/${member.user.id}`, headers: bearer(org.token) });
           assert.equal(one.statusCode, 200, one.body);
           for (const shown of [member, one.json()]) {
             const { id: _id, numericId: _numericId, ...user } = shown.user;
-            assert.deepEqual(user, { email, firstName: 'Given', lastName: 'Name' }, `${kind}: ${JSON.stringify(shown.user)}`);
+            assert.deepEqual(
+              user,
+              { email, firstName: 'Given', lastName: 'Name' },
+              `${kind}: ${JSON.stringify(shown.user)}`,
+            );
           }
           listed.push(comparable(one, email));
         }
@@ -574,7 +770,12 @@ for (const dialect of DIALECTS) {
           for (const kind of KINDS) {
             const email = await addressOf(kind);
             const written = await counts(t);
-            const response = await t.app.inject({ method: 'PUT', url: `${base}/owner`, headers: caller, payload: { email, firstName: 'Given' } });
+            const response = await t.app.inject({
+              method: 'PUT',
+              url: `${base}/owner`,
+              headers: caller,
+              payload: { email, firstName: 'Given' },
+            });
             answers.push(comparable(response, email));
             assert.deepEqual(await counts(t), written, `${kind}: ${response.body}`);
           }
@@ -607,7 +808,11 @@ for (const dialect of DIALECTS) {
         assert.equal(answers[0]!.status, 401);
         for (const answer of answers) assert.deepEqual(answer, answers[0]);
         // The right password does sign in, whatever the case of the address.
-        const right = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: known.toUpperCase(), password: 'Real-Passw0rd!' } });
+        const right = await t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { email: known.toUpperCase(), password: 'Real-Passw0rd!' },
+        });
         assert.equal(right.statusCode, 201, right.body);
       });
 
@@ -615,7 +820,12 @@ for (const dialect of DIALECTS) {
         const answers: Array<Record<string, unknown>> = [];
         for (const kind of KINDS) {
           const email = await addressOf(kind);
-          const invited = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email, sendEmail: false } });
+          const invited = await t.app.inject({
+            method: 'POST',
+            url: `${base}/invitations`,
+            headers: bearer(org.token),
+            payload: { email, sendEmail: false },
+          });
           assert.equal(invited.statusCode, 201, invited.body);
           const token = linkToken(invited.json().acceptUrl);
           // A guess next to the real link: one character changed.

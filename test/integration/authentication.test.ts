@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, startTestApp, tamper, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  tamper,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -101,14 +108,15 @@ for (const dialect of DIALECTS) {
       const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' }).sign(privateKey);
       await expectRefused(bearer(foreign), true);
       const header = JSON.parse(Buffer.from(org.token.split('.')[0]!, 'base64url').toString('utf8'));
-      const untyped = await new SignJWT(claims)
-        .setProtectedHeader({ alg: 'ES256', kid: header.kid })
-        .sign(privateKey);
+      const untyped = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: header.kid }).sign(privateKey);
       await expectRefused(bearer(untyped), true);
     });
 
     test('a token signed with our own key but issued an hour in the future (iat) is refused', async () => {
-      const stored = await t.deps.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
+      const stored = await t.deps.db
+        .selectFrom('signing_keys')
+        .select(['kid', 'private_jwk'])
+        .executeTakeFirstOrThrow();
       const key = await importJWK(JSON.parse(stored.private_jwk) as JWK, 'ES256');
       const now = Math.floor(t.clock.now().getTime() / 1000);
       const signedAt = (iat: number) =>
@@ -125,14 +133,22 @@ for (const dialect of DIALECTS) {
     });
 
     test('a valid token with a malleated signature (s flipped to n - s, or the signature re-encoded) is refused, even while the original is cached', async () => {
-      assert.equal((await t.app.inject({ url, headers: bearer(org.token) })).statusCode, 200, 'the original is verified and cached');
+      assert.equal(
+        (await t.app.inject({ url, headers: bearer(org.token) })).statusCode,
+        200,
+        'the original is verified and cached',
+      );
       // (r, n - s) is a valid ECDSA signature of the same header and payload: only its canonical form is taken.
       await expectRefused(bearer(flipS(org.token)), true);
       // The last base64url character of a 64-byte signature has 4 bits that decode to nothing.
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
       const last = alphabet.indexOf(org.token.at(-1)!);
       await expectRefused(bearer(org.token.slice(0, -1) + alphabet[last ^ 1]), true);
-      assert.equal((await t.app.inject({ url, headers: bearer(org.token) })).statusCode, 200, 'the original still works');
+      assert.equal(
+        (await t.app.inject({ url, headers: bearer(org.token) })).statusCode,
+        200,
+        'the original still works',
+      );
     });
 
     test('garbage in the Authorization header is refused', async () => {
@@ -154,10 +170,17 @@ for (const dialect of DIALECTS) {
       assert.ok(Date.parse(session.expiresAt) > Date.now());
 
       assert.equal((await t.app.inject({ url, headers: bearer(session.token) })).statusCode, 200);
-      const otherOrg = await t.app.inject({ url: `/v1/organizations/${other.organization.id}`, headers: bearer(session.token) });
+      const otherOrg = await t.app.inject({
+        url: `/v1/organizations/${other.organization.id}`,
+        headers: bearer(session.token),
+      });
       assert.equal(otherOrg.statusCode, 404);
 
-      const signOut = await t.app.inject({ method: 'DELETE', url: '/v1/sessions/current', headers: bearer(session.token) });
+      const signOut = await t.app.inject({
+        method: 'DELETE',
+        url: '/v1/sessions/current',
+        headers: bearer(session.token),
+      });
       assert.equal(signOut.statusCode, 204);
       await expectRefused(bearer(session.token), true);
     });

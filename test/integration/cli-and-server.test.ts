@@ -13,15 +13,21 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) sets its V8 flags and malloc threshold, sizes the thread pool, then runs the CLI', () => {
   // Run as an executable, as npm's bin link and `npm start` run it. The probe (loaded through
   // NODE_OPTIONS, before the launcher) prints what the CLI sees once the launcher has run.
-  const probe = 'process.on("exit", () => process.stderr.write(`probe ${JSON.stringify([process.env.UV_THREADPOOL_SIZE, process.execArgv, process.env.MALLOC_MMAP_THRESHOLD_])}\\n`))';
+  const probe =
+    'process.on("exit", () => process.stderr.write(`probe ${JSON.stringify([process.env.UV_THREADPOOL_SIZE, process.execArgv, process.env.MALLOC_MMAP_THRESHOLD_])}\\n`))';
   const run = (threads: string) =>
     spawnSync(join(ROOT, 'bin/tessera.cjs'), ['--help'], {
       cwd: ROOT,
-      env: { ...process.env, UV_THREADPOOL_SIZE: threads, NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(probe)}` },
+      env: {
+        ...process.env,
+        UV_THREADPOOL_SIZE: threads,
+        NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(probe)}`,
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
-  const probed = (stderr: string): [string, string[], string] => JSON.parse(/^probe (.*)$/m.exec(stderr)?.[1] ?? 'null');
+  const probed = (stderr: string): [string, string[], string] =>
+    JSON.parse(/^probe (.*)$/m.exec(stderr)?.[1] ?? 'null');
   const result = run('');
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /Usage: tessera/);
@@ -30,7 +36,11 @@ test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) 
   for (const flag of ['--max-semi-space-size=8', '--heap-growing-percent=30']) {
     assert.ok(flags.includes(flag), `V8 flags from the shebang: ${flags.join(' ')}`);
   }
-  assert.equal(mmapThreshold, String(2 ** 20), 'glibc gives every allocation of 1 MiB or more back to the system when freed');
+  assert.equal(
+    mmapThreshold,
+    String(2 ** 20),
+    'glibc gives every allocation of 1 MiB or more back to the system when freed',
+  );
   assert.equal(probed(run('7').stderr)[0], '7', 'an operator-set size is kept');
 });
 
@@ -54,7 +64,10 @@ async function startServer(env: Record<string, string>): Promise<RunningServer> 
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    const ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -76,7 +89,7 @@ async function json(response: Response): Promise<any> {
 }
 
 function bannerValue(banner: string, label: string): string {
-  const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, "m").exec(banner);
+  const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(banner);
   assert.ok(match, `the banner shows the ${label}:\n${banner}`);
   return match[1]!;
 }
@@ -106,7 +119,17 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(JSON.parse(runCli(['migrate', '--json'], env).stdout), { applied: [] });
 
       const created = runCli(
-        ['org', 'create', '--name', 'Acme', '--owner-email', 'Boss@Acme.example', '--owner-password', 'Boss-Passw0rd!', '--json'],
+        [
+          'org',
+          'create',
+          '--name',
+          'Acme',
+          '--owner-email',
+          'Boss@Acme.example',
+          '--owner-password',
+          'Boss-Passw0rd!',
+          '--json',
+        ],
         env,
       );
       assert.equal(created.status, 0, created.stderr);
@@ -117,7 +140,12 @@ for (const dialect of DIALECTS) {
       assert.equal(result.organization.slug, 'acme');
       assert.ok(Number.isInteger(result.organization.numericId));
       assert.equal(result.owner.email, 'Boss@Acme.example');
-      assert.deepEqual(result.roles.map((role: { name: string }) => role.name).sort(), ['Administrator', 'Member', 'Owner', 'Viewer']);
+      assert.deepEqual(result.roles.map((role: { name: string }) => role.name).sort(), [
+        'Administrator',
+        'Member',
+        'Owner',
+        'Viewer',
+      ]);
       assert.match(result.client.clientId, /^cli_/);
       assert.match(result.client.clientSecret, /^sec_/);
 
@@ -131,7 +159,10 @@ for (const dialect of DIALECTS) {
       const neither = runCli(['client', 'create', '--json'], env);
       assert.notEqual(neither.status, 0);
       assert.match(neither.stderr, /--org <id> or --platform/);
-      const weak = runCli(['org', 'create', '--name', 'W', '--owner-email', 'w@example.com', '--owner-password', 'weak'], env);
+      const weak = runCli(
+        ['org', 'create', '--name', 'W', '--owner-email', 'w@example.com', '--owner-password', 'weak'],
+        env,
+      );
       assert.notEqual(weak.status, 0);
       assert.match(weak.stderr, /--owner-password must be at least 8 characters/);
 

@@ -8,7 +8,15 @@ import { resolveSession } from '../../src/modules/sessions/session.service.js';
 import { linkToken } from '../helpers/links.js';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, platformToken, startTestApp, waitForOutboxIdle, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  platformToken,
+  startTestApp,
+  waitForOutboxIdle,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 
 /**
  * Accounts are global; organizations do not trust each other. Each test here is first the attack
@@ -63,7 +71,11 @@ for (const dialect of DIALECTS) {
       return { id: response.json().organization.id, ownerEmail, ownerId: response.json().owner.id };
     }
 
-    async function inviteHeld(org: TestOrganization, email: string, extra: Record<string, unknown> = {}): Promise<string> {
+    async function inviteHeld(
+      org: TestOrganization,
+      email: string,
+      extra: Record<string, unknown> = {},
+    ): Promise<string> {
       const response = await t.app.inject({
         method: 'POST',
         url: `/v1/organizations/${org.organization.id}/invitations`,
@@ -96,7 +108,11 @@ for (const dialect of DIALECTS) {
     }
 
     async function userRow(email: string) {
-      return t.deps.db.selectFrom('users').selectAll().where('email_canonical', '=', email.toLowerCase()).executeTakeFirst();
+      return t.deps.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email_canonical', '=', email.toLowerCase())
+        .executeTakeFirst();
     }
 
     test("an inviter-held link cannot take over another organization's passwordless Owner (API and page), and no session for them exists", async () => {
@@ -131,28 +147,54 @@ for (const dialect of DIALECTS) {
       assert.equal(row.first_name, null);
       assert.equal((await trySignIn(victim.ownerEmail, ATTACKER_PASSWORD)).statusCode, 401);
       // Still pending, and the victim is no member of the attacker's organization.
-      const invitation = await t.deps.db.selectFrom('invitations').select('status').where('organization_id', '=', attacker.organization.id).where('email_canonical', '=', victim.ownerEmail).executeTakeFirstOrThrow();
+      const invitation = await t.deps.db
+        .selectFrom('invitations')
+        .select('status')
+        .where('organization_id', '=', attacker.organization.id)
+        .where('email_canonical', '=', victim.ownerEmail)
+        .executeTakeFirstOrThrow();
       assert.equal(invitation.status, 'PENDING');
-      const membership = await t.deps.db.selectFrom('memberships').select('id').where('organization_id', '=', attacker.organization.id).where('user_id', '=', victim.ownerId).executeTakeFirst();
+      const membership = await t.deps.db
+        .selectFrom('memberships')
+        .select('id')
+        .where('organization_id', '=', attacker.organization.id)
+        .where('user_id', '=', victim.ownerId)
+        .executeTakeFirst();
       assert.equal(membership, undefined);
     });
 
     test('an inviter-held link cannot sign in to an account that has a password either', async () => {
       const victim = await victimCorp();
       // The mailbox owner sets their password through the emailed setup link.
-      const setup = await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: victim.ownerEmail } });
+      const setup = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup',
+        payload: { email: victim.ownerEmail },
+      });
       assert.equal(setup.statusCode, 202, setup.body);
       const mail = await mailTo(victim.ownerEmail);
-      const done = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: setupToken(mail), password: OWN_PASSWORD } });
+      const done = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token: setupToken(mail), password: OWN_PASSWORD },
+      });
       assert.equal(done.statusCode, 200, done.body);
 
       const token = await inviteHeld(attacker, victim.ownerEmail);
       for (const password of [ATTACKER_PASSWORD, undefined]) {
-        const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password } });
+        const accepted = await t.app.inject({
+          method: 'POST',
+          url: '/v1/invitations/accept',
+          payload: { token, password },
+        });
         assert.ok([400, 401].includes(accepted.statusCode), accepted.body);
       }
       // Whoever holds the account's own password may use it (they are the person, or act for them).
-      const own = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: OWN_PASSWORD } });
+      const own = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: OWN_PASSWORD },
+      });
       assert.equal(own.statusCode, 200, own.body);
     });
 
@@ -180,7 +222,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await trySignIn(victim.ownerEmail, ATTACKER_PASSWORD)).statusCode, 401);
 
       // The mailbox owner chooses a password: theirs, the preset never.
-      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: OWN_PASSWORD } });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: OWN_PASSWORD },
+      });
       assert.equal(accepted.statusCode, 200, accepted.body);
       assert.equal((await trySignIn(victim.ownerEmail, ATTACKER_PASSWORD)).statusCode, 401);
       const own = await signIn(victim.ownerEmail, OWN_PASSWORD);
@@ -199,7 +245,9 @@ for (const dialect of DIALECTS) {
       for (const email of [victim.ownerEmail, stranger]) {
         const asked = await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email } });
         assert.equal(asked.statusCode, 202, asked.body);
-        assert.deepEqual(asked.json(), { message: 'If an account uses this address, a link to set its password is on its way.' });
+        assert.deepEqual(asked.json(), {
+          message: 'If an account uses this address, a link to set its password is on its way.',
+        });
       }
       const mail = await mailTo(victim.ownerEmail);
       assert.match(mail.subject, /password/i);
@@ -211,16 +259,31 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /name="password"/);
       assert.equal(page.headers['referrer-policy'], 'no-referrer');
 
-      const weak = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token, password: 'weak' } });
+      const weak = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token, password: 'weak' },
+      });
       assert.equal(weak.statusCode, 400, weak.body);
-      const done = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token, password: OWN_PASSWORD } });
+      const done = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token, password: OWN_PASSWORD },
+      });
       assert.equal(done.statusCode, 200, done.body);
       assert.equal(done.json().user.email, victim.ownerEmail);
-      const again = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token, password: OWN_PASSWORD } });
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token, password: OWN_PASSWORD },
+      });
       assert.equal(again.statusCode, 404, again.body);
 
       const session = await signIn(victim.ownerEmail, OWN_PASSWORD);
-      const organization = await t.app.inject({ url: `/v1/organizations/${victim.id}/members`, headers: bearer(session) });
+      const organization = await t.app.inject({
+        url: `/v1/organizations/${victim.id}/members`,
+        headers: bearer(session),
+      });
       assert.equal(organization.statusCode, 200, organization.body);
       // Nobody was sent anything for the address without an account.
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -238,12 +301,19 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(preset.statusCode, 200, preset.body);
       const firstToken = SmtpSink.token(await mailTo(person));
-      const joined = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: firstToken } });
+      const joined = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: firstToken },
+      });
       assert.equal(joined.statusCode, 200, joined.body);
 
       // The inviter knows the preset: it signs in, but only into the inviting organization.
       const provisional = await signIn(person, ATTACKER_PASSWORD);
-      const inAttacker = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members`, headers: bearer(provisional) });
+      const inAttacker = await t.app.inject({
+        url: `/v1/organizations/${attacker.organization.id}/members`,
+        headers: bearer(provisional),
+      });
       assert.equal(inAttacker.statusCode, 200, inAttacker.body);
 
       // Another organization invites the same person, by email.
@@ -261,14 +331,25 @@ for (const dialect of DIALECTS) {
       const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
       assert.equal(lookup.json().passwordRequired, true, lookup.body);
       assert.equal(lookup.json().signInRequired, false, lookup.body);
-      const withPreset = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: ATTACKER_PASSWORD } });
+      const withPreset = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: ATTACKER_PASSWORD },
+      });
       assert.equal(withPreset.statusCode, 400, withPreset.body);
       assert.equal(withPreset.json().code, 'PASSWORD_REUSED');
-      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: OWN_PASSWORD } });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: OWN_PASSWORD },
+      });
       assert.equal(accepted.statusCode, 200, accepted.body);
 
       // The old sessions are over, the preset signs in no more, the person's own password reaches both.
-      const old = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members`, headers: bearer(provisional) });
+      const old = await t.app.inject({
+        url: `/v1/organizations/${attacker.organization.id}/members`,
+        headers: bearer(provisional),
+      });
       assert.equal(old.statusCode, 401, old.body);
       assert.equal((await trySignIn(person, ATTACKER_PASSWORD)).statusCode, 401);
       assert.equal(await liveSessions(person), 1);
@@ -284,18 +365,34 @@ for (const dialect of DIALECTS) {
       const other = await createTestOrganization(t, 'Second Org');
       // Made an Administrator of `other` through an inviter-held link: provisional for `other`.
       const heldToken = await inviteHeld(other, person, { roleName: 'Administrator' });
-      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: heldToken, password: ATTACKER_PASSWORD } });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: heldToken, password: ATTACKER_PASSWORD },
+      });
       assert.equal(accepted.statusCode, 200, accepted.body);
       const session = accepted.json().session.token as string;
-      const reaches = await t.app.inject({ url: `/v1/organizations/${other.organization.id}/members`, headers: bearer(session) });
+      const reaches = await t.app.inject({
+        url: `/v1/organizations/${other.organization.id}/members`,
+        headers: bearer(session),
+      });
       assert.equal(reaches.statusCode, 200, reaches.body);
 
       // The attacker, holding an inviter-held link of its own, cannot join the account with that password.
       const attackerToken = await inviteHeld(attacker, person);
-      const joined = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: attackerToken, password: ATTACKER_PASSWORD } });
+      const joined = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: attackerToken, password: ATTACKER_PASSWORD },
+      });
       assert.equal(joined.statusCode, 401, joined.body);
       // Nor with the provisional session as Bearer.
-      const bySession = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(session), payload: { token: attackerToken } });
+      const bySession = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        headers: bearer(session),
+        payload: { token: attackerToken },
+      });
       assert.ok([400, 401].includes(bySession.statusCode), bySession.body);
       // And the surfaces that take a session see only `other`.
       const surface = await t.app.inject({
@@ -314,7 +411,11 @@ for (const dialect of DIALECTS) {
       // An account with its own password.
       const elsewhere = await createTestOrganization(t, 'Elsewhere');
       const elsewhereToken = await inviteHeld(elsewhere, withAccount);
-      const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: elsewhereToken, password: OWN_PASSWORD, firstName: 'Private', lastName: 'Person' } });
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: elsewhereToken, password: OWN_PASSWORD, firstName: 'Private', lastName: 'Person' },
+      });
       assert.equal(made.statusCode, 200, made.body);
 
       const answers = [];
@@ -345,7 +446,11 @@ for (const dialect of DIALECTS) {
     test('the user id an organization sees carries no time: random (v4), whether the account is new or older', async () => {
       const older = fresh('older');
       const elsewhere = await createTestOrganization(t, 'Ids Elsewhere');
-      const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(elsewhere, older), password: OWN_PASSWORD } });
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: await inviteHeld(elsewhere, older), password: OWN_PASSWORD },
+      });
       assert.equal(made.statusCode, 200, made.body);
       const session = await signIn(attacker.owner!.email, attacker.ownerPassword);
       for (const email of [older, fresh('brand-new')]) {
@@ -357,10 +462,20 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(invited.statusCode, 201, invited.body);
       }
-      const page = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members?status=INVITED&limit=100`, headers: bearer(attacker.token) });
-      const ids = (page.json().data as Array<{ user: { id: string; email: string } }>).filter((m) => [older].includes(m.user.email) || m.user.email.startsWith('brand-new'));
+      const page = await t.app.inject({
+        url: `/v1/organizations/${attacker.organization.id}/members?status=INVITED&limit=100`,
+        headers: bearer(attacker.token),
+      });
+      const ids = (page.json().data as Array<{ user: { id: string; email: string } }>).filter(
+        (m) => [older].includes(m.user.email) || m.user.email.startsWith('brand-new'),
+      );
       assert.equal(ids.length, 2);
-      for (const member of ids) assert.match(member.user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, member.user.email);
+      for (const member of ids)
+        assert.match(
+          member.user.id,
+          /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+          member.user.email,
+        );
     });
 
     test('a password set while a provisional one is being checked leaves no session behind (accept, accept signed in, and sign-in racing the owner)', async () => {
@@ -369,23 +484,49 @@ for (const dialect of DIALECTS) {
       const other = await createTestOrganization(t, 'Race Org');
       for (let trial = 0; trial < 12; trial++) {
         const person = fresh(`race-${trial}`);
-        const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD } });
+        const made = await t.app.inject({
+          method: 'POST',
+          url: '/v1/invitations/accept',
+          payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD },
+        });
         assert.equal(made.statusCode, 200, made.body);
         const userId = made.json().session.user.id as string;
         const provisional = made.json().session.token as string;
-        const removed = await t.app.inject({ method: 'DELETE', url: `/v1/organizations/${other.organization.id}/members/${userId}`, headers: bearer(other.token) });
+        const removed = await t.app.inject({
+          method: 'DELETE',
+          url: `/v1/organizations/${other.organization.id}/members/${userId}`,
+          headers: bearer(other.token),
+        });
         assert.equal(removed.statusCode, 204, removed.body);
         const again = await inviteHeld(other, person);
-        assert.equal((await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: person } })).statusCode, 202);
+        assert.equal(
+          (await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: person } })).statusCode,
+          202,
+        );
         const setup = setupToken(await mailTo(person));
 
         const racers = await Promise.all([
           [
-            () => t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: again, password: ATTACKER_PASSWORD } }),
+            () =>
+              t.app.inject({
+                method: 'POST',
+                url: '/v1/invitations/accept',
+                payload: { token: again, password: ATTACKER_PASSWORD },
+              }),
             () => trySignIn(person, ATTACKER_PASSWORD),
-            () => t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(provisional), payload: { token: again } }),
+            () =>
+              t.app.inject({
+                method: 'POST',
+                url: '/v1/invitations/accept',
+                headers: bearer(provisional),
+                payload: { token: again },
+              }),
           ][trial % 3]!(),
-          t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: setup, password: OWN_PASSWORD } }),
+          t.app.inject({
+            method: 'POST',
+            url: '/v1/password-setup/complete',
+            payload: { token: setup, password: OWN_PASSWORD },
+          }),
         ]);
         assert.equal(racers[1].statusCode, 200, racers[1].body);
         const live = await t.deps.db
@@ -394,7 +535,11 @@ for (const dialect of DIALECTS) {
           .where('user_id', '=', userId)
           .where('revoked_at', 'is', null)
           .execute();
-        assert.deepEqual(live, [{ organization_id: null }], `trial ${trial}: ${racers[0].statusCode} ${racers[0].body}`);
+        assert.deepEqual(
+          live,
+          [{ organization_id: null }],
+          `trial ${trial}: ${racers[0].statusCode} ${racers[0].body}`,
+        );
       }
     });
 
@@ -403,19 +548,39 @@ for (const dialect of DIALECTS) {
       // then the mailbox owner reclaimed the account (ending it) before the accept ran.
       const other = await createTestOrganization(t, 'Ended Session Org');
       const person = fresh('ended');
-      const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD } });
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: await inviteHeld(other, person), password: ATTACKER_PASSWORD },
+      });
       assert.equal(made.statusCode, 200, made.body);
       const userId = made.json().session.user.id as string;
       const presented = await resolveSession(t.deps, made.json().session.token);
       assert.ok(presented);
-      await t.app.inject({ method: 'DELETE', url: `/v1/organizations/${other.organization.id}/members/${userId}`, headers: bearer(other.token) });
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/v1/organizations/${other.organization.id}/members/${userId}`,
+        headers: bearer(other.token),
+      });
       const again = await inviteHeld(other, person);
       await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: person } });
-      const reclaimed = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: setupToken(await mailTo(person)), password: OWN_PASSWORD } });
+      const reclaimed = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token: setupToken(await mailTo(person)), password: OWN_PASSWORD },
+      });
       assert.equal(reclaimed.statusCode, 200, reclaimed.body);
 
-      await assert.rejects(acceptInvitation(t.deps, { token: again, session: presented }), (error: AppError) => error.code === 'PASSWORD_REQUIRED');
-      const live = await t.deps.db.selectFrom('sessions').select('organization_id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      await assert.rejects(
+        acceptInvitation(t.deps, { token: again, session: presented }),
+        (error: AppError) => error.code === 'PASSWORD_REQUIRED',
+      );
+      const live = await t.deps.db
+        .selectFrom('sessions')
+        .select('organization_id')
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .execute();
       assert.deepEqual(live, [{ organization_id: null }]);
     });
 
@@ -430,17 +595,29 @@ for (const dialect of DIALECTS) {
         const form = await t.app.inject({
           method: 'POST',
           url: `/invite/${token}/accept`,
-          headers: { cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+          headers: {
+            cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+            'content-type': 'application/x-www-form-urlencoded',
+          },
           payload: new URLSearchParams({ _csrf: csrf, password: '' }).toString(),
         });
-        const blank = (text: string) => text.replaceAll(email, '(address)').replaceAll(token, '(token)').replace(/name="_csrf" value="[^"]*"/g, '').replace(/<time datetime="[^"]*">[^<]*<\/time>/g, '').replace(/req_[0-9a-f]+/g, '');
-        answers.push({ api: { status: api.statusCode, body: blank(api.body) }, form: { status: form.statusCode, body: blank(form.body) } });
+        const blank = (text: string) =>
+          text
+            .replaceAll(email, '(address)')
+            .replaceAll(token, '(token)')
+            .replace(/name="_csrf" value="[^"]*"/g, '')
+            .replace(/<time datetime="[^"]*">[^<]*<\/time>/g, '')
+            .replace(/req_[0-9a-f]+/g, '');
+        answers.push({
+          api: { status: api.statusCode, body: blank(api.body) },
+          form: { status: form.statusCode, body: blank(form.body) },
+        });
       }
       assert.equal(answers[0]!.api.status, 400);
       assert.deepEqual(answers[1], answers[0]);
     });
 
-    test("the inviter is named as the organization knows them, never by names another organization entered", async () => {
+    test('the inviter is named as the organization knows them, never by names another organization entered', async () => {
       const person = fresh('dave');
       const first = await createTestOrganization(t, 'Names Entered Elsewhere');
       const emailed = await t.app.inject({
@@ -450,14 +627,28 @@ for (const dialect of DIALECTS) {
         payload: { email: person, firstName: 'Dave', lastName: 'EnteredByFirst' },
       });
       assert.equal(emailed.statusCode, 201, emailed.body);
-      const joinedFirst = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: SmtpSink.token(await mailTo(person)), password: OWN_PASSWORD } });
+      const joinedFirst = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: SmtpSink.token(await mailTo(person)), password: OWN_PASSWORD },
+      });
       assert.equal(joinedFirst.statusCode, 200, joinedFirst.body);
       const dave = joinedFirst.json().session.user.id as string;
       // Dave joins the attacker's organization too, signed in, without giving names there.
       const own = await signIn(person, OWN_PASSWORD);
-      const invited = await t.app.inject({ method: 'POST', url: `/v1/organizations/${attacker.organization.id}/invitations`, headers: bearer(attacker.token), payload: { email: person } });
+      const invited = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${attacker.organization.id}/invitations`,
+        headers: bearer(attacker.token),
+        payload: { email: person },
+      });
       assert.equal(invited.statusCode, 201, invited.body);
-      const joined = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(own), payload: { token: SmtpSink.token(await mailTo(person, 2)) } });
+      const joined = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        headers: bearer(own),
+        payload: { token: SmtpSink.token(await mailTo(person, 2)) },
+      });
       assert.equal(joined.statusCode, 200, joined.body);
 
       // The attacker names Dave as an inviter and reads the name back.
@@ -467,31 +658,51 @@ for (const dialect of DIALECTS) {
       assert.equal(lookup.json().inviter.name, person);
       const page = await t.app.inject({ method: 'GET', url: `/invite/${token}` });
       assert.doesNotMatch(page.body, /EnteredByFirst/);
-      const member = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members/${dave}`, headers: bearer(attacker.token) });
+      const member = await t.app.inject({
+        url: `/v1/organizations/${attacker.organization.id}/members/${dave}`,
+        headers: bearer(attacker.token),
+      });
       assert.equal(member.json().user.lastName, null);
     });
 
     test('asking for setup links costs the account nothing: earlier links keep working, invitation emails still go out, and at most three an hour are sent', async () => {
       const victim = await victimCorp();
       for (let i = 0; i < 5; i++) {
-        const asked = await t.app.inject({ method: 'POST', url: '/v1/password-setup', payload: { email: victim.ownerEmail } });
+        const asked = await t.app.inject({
+          method: 'POST',
+          url: '/v1/password-setup',
+          payload: { email: victim.ownerEmail },
+        });
         assert.equal(asked.statusCode, 202, asked.body);
       }
       await waitForOutboxIdle(t);
       const links = t.smtp!.received.filter((m) => m.to === victim.ownerEmail).map(setupToken);
       assert.equal(links.length, 3);
       // Another organization's invitation still reaches the address (its own daily budget untouched).
-      const invited = await t.app.inject({ method: 'POST', url: `/v1/organizations/${attacker.organization.id}/invitations`, headers: bearer(attacker.token), payload: { email: victim.ownerEmail } });
+      const invited = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${attacker.organization.id}/invitations`,
+        headers: bearer(attacker.token),
+        payload: { email: victim.ownerEmail },
+      });
       assert.equal(invited.statusCode, 201, invited.body);
       const invitation = await mailTo(victim.ownerEmail, 4);
       assert.match(invitation.text, /\/invite\//);
       // The first link still works.
       const page = await t.app.inject({ method: 'GET', url: `/password-setup/${links[0]}` });
       assert.equal(page.statusCode, 200);
-      const done = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: links[0], password: OWN_PASSWORD } });
+      const done = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token: links[0], password: OWN_PASSWORD },
+      });
       assert.equal(done.statusCode, 200, done.body);
       // And using one ends the others.
-      const later = await t.app.inject({ method: 'POST', url: '/v1/password-setup/complete', payload: { token: links[2], password: OWN_PASSWORD } });
+      const later = await t.app.inject({
+        method: 'POST',
+        url: '/v1/password-setup/complete',
+        payload: { token: links[2], password: OWN_PASSWORD },
+      });
       assert.equal(later.statusCode, 404, later.body);
     });
 
@@ -508,10 +719,17 @@ for (const dialect of DIALECTS) {
       assert.equal(bare.statusCode, 201, bare.body);
       const other = await createTestOrganization(t, 'Spelling Org');
       const spelled = `VIC-${local.toUpperCase()}@V.EXAMPLE`;
-      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: await inviteHeld(other, spelled), password: OWN_PASSWORD } });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: await inviteHeld(other, spelled), password: OWN_PASSWORD },
+      });
       assert.equal(accepted.statusCode, 200, accepted.body);
       assert.equal(accepted.json().session.user.email, spelled);
-      const member = await t.app.inject({ url: `/v1/organizations/${other.organization.id}/members/${accepted.json().session.user.id}`, headers: bearer(other.token) });
+      const member = await t.app.inject({
+        url: `/v1/organizations/${other.organization.id}/members/${accepted.json().session.user.id}`,
+        headers: bearer(other.token),
+      });
       assert.equal(member.json().user.email, spelled);
     });
 
@@ -526,7 +744,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(emailedFirst.statusCode, 201, emailedFirst.body);
       const firstToken = SmtpSink.token(await mailTo(person));
-      const made = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: firstToken, password: OWN_PASSWORD, firstName: 'Ada', lastName: 'Lovelace' } });
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: firstToken, password: OWN_PASSWORD, firstName: 'Ada', lastName: 'Lovelace' },
+      });
       assert.equal(made.statusCode, 200, made.body);
       const userId = made.json().session.user.id as string;
 
@@ -543,19 +765,33 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([row.first_name, row.last_name], ['Ada', 'Lovelace']);
 
       // The attacker sees its own names for the person, never the ones given elsewhere.
-      const member = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members/${userId}`, headers: bearer(attacker.token) });
+      const member = await t.app.inject({
+        url: `/v1/organizations/${attacker.organization.id}/members/${userId}`,
+        headers: bearer(attacker.token),
+      });
       assert.equal(member.statusCode, 200, member.body);
       assert.equal(member.json().user.firstName, 'Evil');
       // And the first organization still sees the names it was given.
-      const theirs = await t.app.inject({ url: `/v1/organizations/${first.organization.id}/members/${userId}`, headers: bearer(first.token) });
+      const theirs = await t.app.inject({
+        url: `/v1/organizations/${first.organization.id}/members/${userId}`,
+        headers: bearer(first.token),
+      });
       assert.equal(theirs.json().user.firstName, 'Ada');
       // The person accepts the attacker's invitation signed in: their profile keeps their own names.
       const own = await signIn(person, OWN_PASSWORD);
       const token = SmtpSink.token(await mailTo(person, 2));
-      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(own), payload: { token } });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        headers: bearer(own),
+        payload: { token },
+      });
       assert.equal(accepted.statusCode, 200, accepted.body);
       assert.equal(accepted.json().session.user.firstName, 'Ada');
-      const active = await t.app.inject({ url: `/v1/organizations/${attacker.organization.id}/members/${userId}`, headers: bearer(attacker.token) });
+      const active = await t.app.inject({
+        url: `/v1/organizations/${attacker.organization.id}/members/${userId}`,
+        headers: bearer(attacker.token),
+      });
       assert.equal(active.json().user.firstName, 'Evil');
       assert.equal(active.json().status, 'ACTIVE');
     });

@@ -4,7 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { createFingerprinter, type Fingerprint } from '../helpers/db-fingerprint.js';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 import { linkToken } from '../helpers/links.js';
 
 /** What a write would change in any table (row counts, latest timestamps): equal before and after means nothing was written. */
@@ -28,7 +34,12 @@ for (const dialect of DIALECTS) {
       other = await createTestOrganization(t);
       base = `/v1/organizations/${org.organization.id}`;
       ownInvitation = (
-        await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: 'mine@example.com' } })
+        await t.app.inject({
+          method: 'POST',
+          url: `${base}/invitations`,
+          headers: bearer(org.token),
+          payload: { email: 'mine@example.com' },
+        })
       ).json();
       otherInvitation = (
         await t.app.inject({
@@ -59,7 +70,11 @@ for (const dialect of DIALECTS) {
       const routes = (orgId: string, invitationId: string, userId: string): InjectOptions[] => [
         { method: 'GET', url: `/v1/organizations/${orgId}/invitations` },
         { method: 'POST', url: `/v1/organizations/${orgId}/invitations`, payload: { email: 'x@example.com' } },
-        { method: 'POST', url: `/v1/organizations/${orgId}/invitations/bulk`, payload: { invitations: [{ email: 'x@example.com' }] } },
+        {
+          method: 'POST',
+          url: `/v1/organizations/${orgId}/invitations/bulk`,
+          payload: { invitations: [{ email: 'x@example.com' }] },
+        },
         { method: 'GET', url: `/v1/organizations/${orgId}/invitations/${invitationId}` },
         { method: 'POST', url: `/v1/organizations/${orgId}/invitations/${invitationId}/revoke` },
         { method: 'POST', url: `/v1/organizations/${orgId}/invitations/${invitationId}/resend`, payload: {} },
@@ -77,7 +92,8 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < foreignInOwn.length; i++) {
         const pairs: Array<[InjectOptions, InjectOptions]> = [[foreignOrg[i]!, missingOrg[i]!]];
         const naming = String(foreignInOwn[i]!.url);
-        if (naming.includes(otherInvitation.id) || naming.includes(other.owner!.id)) pairs.push([foreignInOwn[i]!, missingInOwn[i]!]);
+        if (naming.includes(otherInvitation.id) || naming.includes(other.owner!.id))
+          pairs.push([foreignInOwn[i]!, missingInOwn[i]!]);
         for (const [foreign, missing] of pairs) {
           const a = await t.app.inject({ ...foreign, headers: bearer(org.token) });
           const b = await t.app.inject({ ...missing, headers: bearer(org.token) });
@@ -95,24 +111,80 @@ for (const dialect of DIALECTS) {
       const cases: Array<[InjectOptions, number]> = [
         [{ method: 'POST', url: `${base}/invitations`, payload: {} }, 400],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'not-an-email' } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com\r\nBcc: x@evil.example' } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleId: 'not-a-uuid' } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleId: randomUUID() } }, 400],
+        [
+          { method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com\r\nBcc: x@evil.example' } },
+          400,
+        ],
+        [
+          { method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleId: 'not-a-uuid' } },
+          400,
+        ],
+        [
+          { method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleId: randomUUID() } },
+          400,
+        ],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleName: 'Pope' } }, 400],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', expiresInDays: 31 } }, 400],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', expiresInDays: 0 } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', metadata: { blob: long } } }, 400],
+        [
+          { method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', metadata: { blob: long } } },
+          400,
+        ],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', metadata: 'text' } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', permissions: { read: [1] } } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', redirectUrl: 'javascript:alert(1)' } }, 400],
+        [
+          {
+            method: 'POST',
+            url: `${base}/invitations`,
+            payload: { email: 'a@example.com', permissions: { read: [1] } },
+          },
+          400,
+        ],
+        [
+          {
+            method: 'POST',
+            url: `${base}/invitations`,
+            payload: { email: 'a@example.com', redirectUrl: 'javascript:alert(1)' },
+          },
+          400,
+        ],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', surprise: 1 } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', inviterUserId: randomUUID() } }, 400],
+        [
+          {
+            method: 'POST',
+            url: `${base}/invitations`,
+            payload: { email: 'a@example.com', inviterUserId: randomUUID() },
+          },
+          400,
+        ],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'mine@example.com' } }, 409],
         [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'member@example.com' } }, 409],
-        [{ method: 'POST', url: `${base}/invitations`, headers: { 'content-type': 'application/json' }, payload: '{"email":' }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, headers: { 'content-type': 'text/plain' }, payload: 'a@example.com' }, 415],
+        [
+          {
+            method: 'POST',
+            url: `${base}/invitations`,
+            headers: { 'content-type': 'application/json' },
+            payload: '{"email":',
+          },
+          400,
+        ],
+        [
+          {
+            method: 'POST',
+            url: `${base}/invitations`,
+            headers: { 'content-type': 'text/plain' },
+            payload: 'a@example.com',
+          },
+          415,
+        ],
         [{ method: 'POST', url: `${base}/invitations/bulk`, payload: { invitations: [] } }, 400],
-        [{ method: 'POST', url: `${base}/invitations/bulk`, payload: { invitations: Array.from({ length: 1001 }, (_, i) => ({ email: `b${i}@example.com` })) } }, 400],
+        [
+          {
+            method: 'POST',
+            url: `${base}/invitations/bulk`,
+            payload: { invitations: Array.from({ length: 1001 }, (_, i) => ({ email: `b${i}@example.com` })) },
+          },
+          400,
+        ],
         [{ method: 'POST', url: `${base}/invitations/bulk`, payload: { invitations: 'all' } }, 400],
         [{ method: 'GET', url: `${base}/invitations?limit=0` }, 400],
         [{ method: 'GET', url: `${base}/invitations?limit=101` }, 400],
@@ -122,11 +194,20 @@ for (const dialect of DIALECTS) {
         [{ method: 'GET', url: `${base}/invitations/not-a-uuid` }, 400],
         [{ method: 'GET', url: `${base}/invitations/urn:uuid:${ownInvitation.id}` }, 400],
         [{ method: 'GET', url: `${base}/invitations/${ownInvitation.id.toUpperCase()}` }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', firstName: 'a\u0000b' } }, 400],
-        [{ method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleName: 'Mem\u0000ber' } }, 400],
+        [
+          { method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', firstName: 'a\u0000b' } },
+          400,
+        ],
+        [
+          { method: 'POST', url: `${base}/invitations`, payload: { email: 'a@example.com', roleName: 'Mem\u0000ber' } },
+          400,
+        ],
         [{ method: 'POST', url: `${base}/roles`, payload: { name: 'x\u0000y' } }, 400],
         [{ method: 'GET', url: `${base}/invitations?email=a%00b@example.com` }, 400],
-        [{ method: 'POST', url: `${base}/invitations/${ownInvitation.id}/resend`, payload: { expiresInDays: 99 } }, 400],
+        [
+          { method: 'POST', url: `${base}/invitations/${ownInvitation.id}/resend`, payload: { expiresInDays: 99 } },
+          400,
+        ],
         [{ method: 'GET', url: `${base}/members?limit=1000` }, 400],
         [{ method: 'PATCH', url: `${base}/members/${memberId}`, payload: {} }, 400],
         [{ method: 'PATCH', url: `${base}/members/${memberId}`, payload: { roleName: 'Pope' } }, 400],
@@ -141,8 +222,15 @@ for (const dialect of DIALECTS) {
       ];
       const before = await snapshot(t);
       for (const [request, status] of cases) {
-        const response = await t.app.inject({ ...request, headers: { ...bearer(org.token), ...(request.headers ?? {}) } });
-        assert.equal(response.statusCode, status, `${request.method} ${request.url} ${JSON.stringify(request.payload)?.slice(0, 80)}: ${response.body.slice(0, 300)}`);
+        const response = await t.app.inject({
+          ...request,
+          headers: { ...bearer(org.token), ...(request.headers ?? {}) },
+        });
+        assert.equal(
+          response.statusCode,
+          status,
+          `${request.method} ${request.url} ${JSON.stringify(request.payload)?.slice(0, 80)}: ${response.body.slice(0, 300)}`,
+        );
         assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
         const problem = response.json();
         assert.match(problem.code, /^[A-Z_]+$/);
@@ -155,7 +243,12 @@ for (const dialect of DIALECTS) {
 
     test('a forged, altered or foreign cursor is refused, never a way into other data', async () => {
       for (let i = 0; i < 3; i++) {
-        await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: `cursor-${i}@example.com` } });
+        await t.app.inject({
+          method: 'POST',
+          url: `${base}/invitations`,
+          headers: bearer(org.token),
+          payload: { email: `cursor-${i}@example.com` },
+        });
       }
       const first = (await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(org.token) })).json();
       assert.ok(first.nextCursor);
@@ -163,11 +256,17 @@ for (const dialect of DIALECTS) {
       const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
       const altered = `${Buffer.from(JSON.stringify({ ...payload, o: other.organization.id })).toString('base64url')}.${mac}`;
       const otherCursor = (
-        await t.app.inject({ url: `/v1/organizations/${other.organization.id}/invitations?limit=0`, headers: bearer(other.token) })
+        await t.app.inject({
+          url: `/v1/organizations/${other.organization.id}/invitations?limit=0`,
+          headers: bearer(other.token),
+        })
       ).statusCode;
       assert.equal(otherCursor, 400);
       for (const cursor of [altered, `${body}.${mac.slice(1)}`, `${body}`, 'garbage']) {
-        const response = await t.app.inject({ url: `${base}/invitations?limit=1&cursor=${encodeURIComponent(cursor)}`, headers: bearer(org.token) });
+        const response = await t.app.inject({
+          url: `${base}/invitations?limit=1&cursor=${encodeURIComponent(cursor)}`,
+          headers: bearer(org.token),
+        });
         assert.equal(response.statusCode, 400, cursor);
         assert.equal(response.json().code, 'INVALID_CURSOR');
       }
@@ -186,22 +285,47 @@ for (const dialect of DIALECTS) {
           payload: { email: `other-cursor-${i}@example.com` },
         });
       }
-      const theirs = (await t.app.inject({ url: `/v1/organizations/${other.organization.id}/invitations?limit=1`, headers: bearer(other.token) })).json();
-      const replayed = await t.app.inject({ url: `${base}/invitations?limit=1&cursor=${encodeURIComponent(theirs.nextCursor)}`, headers: bearer(org.token) });
+      const theirs = (
+        await t.app.inject({
+          url: `/v1/organizations/${other.organization.id}/invitations?limit=1`,
+          headers: bearer(other.token),
+        })
+      ).json();
+      const replayed = await t.app.inject({
+        url: `${base}/invitations?limit=1&cursor=${encodeURIComponent(theirs.nextCursor)}`,
+        headers: bearer(org.token),
+      });
       assert.equal(replayed.statusCode, 400);
     });
 
     test('filters: status, role and email', async () => {
       const roles = (await t.app.inject({ url: `${base}/roles`, headers: bearer(org.token) })).json().data;
       const viewer = roles.find((role: { name: string }) => role.name === 'Viewer');
-      await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: 'filter-v@example.com', roleId: viewer.id } });
-      const byRole = (await t.app.inject({ url: `${base}/invitations?roleId=${viewer.id}`, headers: bearer(org.token) })).json().data;
+      await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email: 'filter-v@example.com', roleId: viewer.id },
+      });
+      const byRole = (
+        await t.app.inject({ url: `${base}/invitations?roleId=${viewer.id}`, headers: bearer(org.token) })
+      ).json().data;
       assert.ok(byRole.length >= 1);
       assert.ok(byRole.every((row: { role: { id: string } }) => row.role.id === viewer.id));
-      const byEmail = (await t.app.inject({ url: `${base}/invitations?email=FILTER-V@example.com`, headers: bearer(org.token) })).json().data;
-      assert.deepEqual(byEmail.map((row: { email: string }) => row.email), ['filter-v@example.com']);
-      const accepted = (await t.app.inject({ url: `${base}/invitations?status=ACCEPTED`, headers: bearer(org.token) })).json().data;
-      assert.deepEqual(accepted.map((row: { email: string }) => row.email), ['member@example.com']);
+      const byEmail = (
+        await t.app.inject({ url: `${base}/invitations?email=FILTER-V@example.com`, headers: bearer(org.token) })
+      ).json().data;
+      assert.deepEqual(
+        byEmail.map((row: { email: string }) => row.email),
+        ['filter-v@example.com'],
+      );
+      const accepted = (
+        await t.app.inject({ url: `${base}/invitations?status=ACCEPTED`, headers: bearer(org.token) })
+      ).json().data;
+      assert.deepEqual(
+        accepted.map((row: { email: string }) => row.email),
+        ['member@example.com'],
+      );
     });
 
     test('bulk: up to 1,000 in one request, one result per item, partial success', async () => {
@@ -209,15 +333,17 @@ for (const dialect of DIALECTS) {
       invitations[10] = { email: 'not an email' };
       invitations[20] = { email: 'BULK-0@example.com' };
       invitations[30] = { email: 'mine@example.com' };
-      const response = await t.app.inject({ method: 'POST', url: `${base}/invitations/bulk`, headers: bearer(org.token), payload: { invitations } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/bulk`,
+        headers: bearer(org.token),
+        payload: { invitations },
+      });
       assert.equal(response.statusCode, 200, response.body.slice(0, 500));
       const body = response.json();
       assert.deepEqual(body.summary, { requested: 1000, created: 997, failed: 3 });
       assert.equal(body.results.length, 1000);
-      assert.deepEqual(
-        [body.results[10].status, body.results[20].status, body.results[30].status],
-        [400, 400, 409],
-      );
+      assert.deepEqual([body.results[10].status, body.results[20].status, body.results[30].status], [400, 400, 409]);
       assert.deepEqual(
         [body.results[10].error.code, body.results[20].error.code, body.results[30].error.code],
         ['VALIDATION_FAILED', 'DUPLICATE_EMAIL', 'INVITATION_ALREADY_PENDING'],
@@ -234,15 +360,34 @@ for (const dialect of DIALECTS) {
 
     test('Idempotency-Key: the same key and body replay the response; another body is 422', async () => {
       const headers = { ...bearer(org.token), 'idempotency-key': 'create-idem-1' };
-      const first = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers, payload: { email: 'idem@example.com' } });
+      const first = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers,
+        payload: { email: 'idem@example.com' },
+      });
       assert.equal(first.statusCode, 201);
-      const replay = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers, payload: { email: 'idem@example.com' } });
+      const replay = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers,
+        payload: { email: 'idem@example.com' },
+      });
       assert.equal(replay.statusCode, 201);
       assert.equal(replay.headers['idempotent-replayed'], 'true');
       assert.deepEqual(replay.json(), first.json());
-      const rows = await t.deps.db.selectFrom('invitations').select('id').where('email_canonical', '=', 'idem@example.com').execute();
+      const rows = await t.deps.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('email_canonical', '=', 'idem@example.com')
+        .execute();
       assert.equal(rows.length, 1);
-      const conflict = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers, payload: { email: 'other-idem@example.com' } });
+      const conflict = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers,
+        payload: { email: 'other-idem@example.com' },
+      });
       assert.equal(conflict.statusCode, 422);
       assert.equal(conflict.json().code, 'IDEMPOTENCY_KEY_REUSED');
       // Keys belong to their caller: another client may use the same key for its own request.
@@ -256,8 +401,18 @@ for (const dialect of DIALECTS) {
       // Bulk too.
       const bulkHeaders = { ...bearer(org.token), 'idempotency-key': 'bulk-idem-1' };
       const bulkBody = { invitations: [{ email: 'idem-b1@example.com' }, { email: 'idem-b2@example.com' }] };
-      const bulk = await t.app.inject({ method: 'POST', url: `${base}/invitations/bulk`, headers: bulkHeaders, payload: bulkBody });
-      const bulkReplay = await t.app.inject({ method: 'POST', url: `${base}/invitations/bulk`, headers: bulkHeaders, payload: bulkBody });
+      const bulk = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/bulk`,
+        headers: bulkHeaders,
+        payload: bulkBody,
+      });
+      const bulkReplay = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/bulk`,
+        headers: bulkHeaders,
+        payload: bulkBody,
+      });
       assert.deepEqual(bulkReplay.json(), bulk.json());
       assert.equal(bulk.json().summary.created, 2);
     });
@@ -266,9 +421,15 @@ for (const dialect of DIALECTS) {
       const list = await t.app.inject({ url: `${base}/members?limit=1`, headers: bearer(org.token) });
       assert.equal(list.statusCode, 200);
       assert.equal(list.json().data.length, 1);
-      const next = await t.app.inject({ url: `${base}/members?limit=10&cursor=${encodeURIComponent(list.json().nextCursor)}`, headers: bearer(org.token) });
+      const next = await t.app.inject({
+        url: `${base}/members?limit=10&cursor=${encodeURIComponent(list.json().nextCursor)}`,
+        headers: bearer(org.token),
+      });
       const all = [...list.json().data, ...next.json().data];
-      assert.deepEqual(all.map((member: { user: { id: string } }) => member.user.id).sort(), [memberId, org.owner!.id].sort());
+      assert.deepEqual(
+        all.map((member: { user: { id: string } }) => member.user.id).sort(),
+        [memberId, org.owner!.id].sort(),
+      );
       assert.ok(all.find((member: { isOwner: boolean }) => member.isOwner).user.id === org.owner!.id);
 
       const patched = await t.app.inject({
@@ -322,12 +483,21 @@ for (const dialect of DIALECTS) {
       assert.equal(inviteMember.statusCode, 201);
       assert.equal(inviteMember.json().inviter.userId, adminSession.user.id);
 
-      const removed = await t.app.inject({ method: 'DELETE', url: `${base}/members/${memberId}`, headers: bearer(org.token) });
+      const removed = await t.app.inject({
+        method: 'DELETE',
+        url: `${base}/members/${memberId}`,
+        headers: bearer(org.token),
+      });
       assert.equal(removed.statusCode, 204);
       const gone = await t.app.inject({ url: `${base}/members/${memberId}`, headers: bearer(org.token) });
       assert.equal(gone.statusCode, 404);
       // A removed member can be invited again.
-      const reinvite = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email: 'member@example.com' } });
+      const reinvite = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email: 'member@example.com' },
+      });
       assert.equal(reinvite.statusCode, 201);
     });
 

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 import { linkToken } from '../helpers/links.js';
 
 for (const dialect of DIALECTS) {
@@ -29,7 +35,11 @@ for (const dialect of DIALECTS) {
       const token = linkToken(acceptUrl);
       const responses = await Promise.all(
         Array.from({ length: 50 }, () =>
-          t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Race-cond1tion!' } }),
+          t.app.inject({
+            method: 'POST',
+            url: '/v1/invitations/accept',
+            payload: { token, password: 'Race-cond1tion!' },
+          }),
         ),
       );
       const statuses = responses.map((response) => response.statusCode);
@@ -42,12 +52,22 @@ for (const dialect of DIALECTS) {
         .where('users.email_canonical', '=', 'race@example.com')
         .execute();
       assert.equal(memberships.length, 1);
-      const users = await t.deps.db.selectFrom('users').select('id').where('email_canonical', '=', 'race@example.com').execute();
+      const users = await t.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('email_canonical', '=', 'race@example.com')
+        .execute();
       assert.equal(users.length, 1);
     });
 
     test('50 concurrent invitations of one address in mixed case: exactly one PENDING', async () => {
-      const spellings = ['Twin@Example.com', 'twin@example.com', 'TWIN@EXAMPLE.COM', 'tWiN@eXaMpLe.CoM', 'Twin@example.COM'];
+      const spellings = [
+        'Twin@Example.com',
+        'twin@example.com',
+        'TWIN@EXAMPLE.COM',
+        'tWiN@eXaMpLe.CoM',
+        'Twin@example.COM',
+      ];
       const responses = await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
           t.app.inject({
@@ -61,7 +81,9 @@ for (const dialect of DIALECTS) {
       const statuses = responses.map((response) => response.statusCode);
       assert.equal(statuses.filter((status) => status === 201).length, 1, JSON.stringify(statuses));
       assert.equal(statuses.filter((status) => status === 409).length, 49);
-      assert.ok(responses.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'INVITATION_ALREADY_PENDING'));
+      assert.ok(
+        responses.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'INVITATION_ALREADY_PENDING'),
+      );
       const rows = await t.deps.db
         .selectFrom('invitations')
         .select('id')
@@ -70,7 +92,11 @@ for (const dialect of DIALECTS) {
         .where('status', '=', 'PENDING')
         .execute();
       assert.equal(rows.length, 1);
-      const outbox = await t.deps.db.selectFrom('outbox').select('id').where('invitation_id', '=', rows[0]!.id).execute();
+      const outbox = await t.deps.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('invitation_id', '=', rows[0]!.id)
+        .execute();
       assert.equal(outbox.length, 1, 'one email queued');
     });
 
@@ -80,12 +106,21 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: `${base}/invitations/bulk`,
         headers: bearer(org.token),
-        payload: { invitations: Array.from({ length: initial }, (_, i) => ({ email: `walk-${i}@example.com`, sendEmail: false })) },
+        payload: {
+          invitations: Array.from({ length: initial }, (_, i) => ({
+            email: `walk-${i}@example.com`,
+            sendEmail: false,
+          })),
+        },
       });
       assert.equal(bulk.json().summary.created, initial);
       const existing = new Set<string>(
         (
-          await t.deps.db.selectFrom('invitations').select('id').where('organization_id', '=', org.organization.id).execute()
+          await t.deps.db
+            .selectFrom('invitations')
+            .select('id')
+            .where('organization_id', '=', org.organization.id)
+            .execute()
         ).map((row) => row.id),
       );
 
@@ -117,7 +152,8 @@ for (const dialect of DIALECTS) {
           await new Promise((resolve) => setImmediate(resolve));
         } while (cursor && pages < 1000);
         assert.equal(new Set(seen).size, seen.length, `${order}: no invitation twice`);
-        for (const id of existing) assert.ok(seen.includes(id), `${order}: every invitation that existed throughout is returned`);
+        for (const id of existing)
+          assert.ok(seen.includes(id), `${order}: every invitation that existed throughout is returned`);
       }
       inserting = false;
       await writer;

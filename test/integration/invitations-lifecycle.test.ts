@@ -111,7 +111,10 @@ for (const dialect of DIALECTS) {
       const asGrace = await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(result.session.token) });
       assert.equal(asGrace.statusCode, 200);
 
-      const member = await t.app.inject({ url: `${base}/members/${result.session.user.id}`, headers: bearer(org.token) });
+      const member = await t.app.inject({
+        url: `${base}/members/${result.session.user.id}`,
+        headers: bearer(org.token),
+      });
       assert.equal(member.statusCode, 200, member.body);
       assert.equal(member.json().status, 'ACTIVE');
       assert.equal(member.json().role.name, 'Administrator');
@@ -126,9 +129,16 @@ for (const dialect of DIALECTS) {
 
       // A used link answers exactly like an unknown one.
       const again = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
-      const unknown = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: 'x'.repeat(43) } });
+      const unknown = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/lookup',
+        payload: { token: 'x'.repeat(43) },
+      });
       assert.equal(again.statusCode, 404);
-      assert.deepEqual({ ...(again.json() as object), requestId: null }, { ...(unknown.json() as object), requestId: null });
+      assert.deepEqual(
+        { ...(again.json() as object), requestId: null },
+        { ...(unknown.json() as object), requestId: null },
+      );
 
       // The member can sign in with the password chosen on accepting.
       const signIn = await t.app.inject({
@@ -163,13 +173,21 @@ for (const dialect of DIALECTS) {
     test('revoke: the link is dead; revoking again is 409', async () => {
       const created = (await invite({ email: 'revoked@example.com' })).json();
       const token = SmtpSink.token((await mailTo('revoked@example.com'))[0]!);
-      const revoked = await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/revoke`, headers: bearer(org.token) });
+      const revoked = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/${created.id}/revoke`,
+        headers: bearer(org.token),
+      });
       assert.equal(revoked.statusCode, 200);
       assert.equal(revoked.json().status, 'REVOKED');
       assert.ok(revoked.json().revokedAt);
       const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } });
       assert.equal(lookup.statusCode, 404);
-      const twice = await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/revoke`, headers: bearer(org.token) });
+      const twice = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/${created.id}/revoke`,
+        headers: bearer(org.token),
+      });
       assert.equal(twice.statusCode, 409);
       assert.equal(twice.json().code, 'INVITATION_NOT_PENDING');
       // The address may be invited again.
@@ -191,8 +209,14 @@ for (const dialect of DIALECTS) {
       const second = SmtpSink.token(mails[1]!);
       assert.notEqual(first, second);
       assert.notEqual(mails[0]!.messageId, mails[1]!.messageId);
-      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: first } })).statusCode, 404);
-      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: second } })).statusCode, 200);
+      assert.equal(
+        (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: first } })).statusCode,
+        404,
+      );
+      assert.equal(
+        (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: second } })).statusCode,
+        200,
+      );
       // The sink has the email once the server accepted it; the worker records the delivery just after.
       await waitForOutboxIdle(t);
       const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
@@ -208,13 +232,31 @@ for (const dialect of DIALECTS) {
         const token = await tokenFor(t, org.clientId, org.clientSecret);
         const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(token) });
         assert.equal(read.json().status, 'EXPIRED');
-        const expired = await t.app.inject({ url: `${base}/invitations?status=EXPIRED&email=late@example.com`, headers: bearer(token) });
-        assert.deepEqual(expired.json().data.map((row: { id: string }) => row.id), [created.id]);
-        const pending = await t.app.inject({ url: `${base}/invitations?status=PENDING&email=late@example.com`, headers: bearer(token) });
+        const expired = await t.app.inject({
+          url: `${base}/invitations?status=EXPIRED&email=late@example.com`,
+          headers: bearer(token),
+        });
+        assert.deepEqual(
+          expired.json().data.map((row: { id: string }) => row.id),
+          [created.id],
+        );
+        const pending = await t.app.inject({
+          url: `${base}/invitations?status=PENDING&email=late@example.com`,
+          headers: bearer(token),
+        });
         assert.deepEqual(pending.json().data, []);
-        const accept = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: link, password: 'Too-late-1!' } });
+        const accept = await t.app.inject({
+          method: 'POST',
+          url: '/v1/invitations/accept',
+          payload: { token: link, password: 'Too-late-1!' },
+        });
         assert.equal(accept.statusCode, 404);
-        const resend = await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/resend`, headers: bearer(token), payload: {} });
+        const resend = await t.app.inject({
+          method: 'POST',
+          url: `${base}/invitations/${created.id}/resend`,
+          headers: bearer(token),
+          payload: {},
+        });
         assert.equal(resend.statusCode, 409);
         const again = await t.app.inject({
           method: 'POST',
@@ -240,7 +282,11 @@ for (const dialect of DIALECTS) {
         payload: { email: 'existing@example.com' },
       });
       const first = SmtpSink.token((await mailTo('existing@example.com'))[0]!);
-      const joined = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: first, password: 'Existing-1!' } });
+      const joined = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: first, password: 'Existing-1!' },
+      });
       assert.equal(joined.statusCode, 200, joined.body);
 
       await invite({ email: 'existing@example.com' });
@@ -251,13 +297,21 @@ for (const dialect of DIALECTS) {
       const noPassword = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
       assert.equal(noPassword.statusCode, 401);
       assert.equal(noPassword.json().code, 'SIGN_IN_REQUIRED');
-      const wrong = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Wrong-pass1!' } });
+      const wrong = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: 'Wrong-pass1!' },
+      });
       assert.equal(wrong.statusCode, 401);
       assert.equal(wrong.json().code, 'INVALID_CREDENTIALS');
 
       // Signed in as someone else: refused, whatever the password.
       const stranger = (
-        await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: org.owner!.email, password: org.ownerPassword } })
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { email: org.owner!.email, password: org.ownerPassword },
+        })
       ).json();
       const mismatch = await t.app.inject({
         method: 'POST',
@@ -270,7 +324,12 @@ for (const dialect of DIALECTS) {
 
       // Signed in as the invitee: accepted without a password.
       const session = joined.json().session.token;
-      const ok = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(session), payload: { token } });
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        headers: bearer(session),
+        payload: { token },
+      });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.equal(ok.json().session.user.email, 'existing@example.com');
     });
@@ -285,13 +344,19 @@ for (const dialect of DIALECTS) {
         payload: { name: 'Squatter', owner: { email: 'claimed@example.com', password: 'Squatter-1!' } },
       });
       const squatter = (
-        await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Squatter-1!' } })
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { email: 'claimed@example.com', password: 'Squatter-1!' },
+        })
       ).json();
 
       // A link handed to the inviter (sendEmail: false) proves nothing, and says nothing of the account.
       const handed = (await invite({ email: 'claimed@example.com', sendEmail: false })).json();
       const handedToken = linkToken(handed.acceptUrl);
-      const handedLookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: handedToken } })).json();
+      const handedLookup = (
+        await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: handedToken } })
+      ).json();
       assert.equal(handedLookup.signInRequired, false);
       assert.equal(handedLookup.accountMayExist, true);
       const takeover = await t.app.inject({
@@ -302,20 +367,37 @@ for (const dialect of DIALECTS) {
       assert.equal(takeover.statusCode, 401);
 
       // Re-sent by email, the link reaches the mailbox: its owner sets their own password.
-      await t.app.inject({ method: 'POST', url: `${base}/invitations/${handed.id}/resend`, headers: bearer(org.token), payload: {} });
+      await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations/${handed.id}/resend`,
+        headers: bearer(org.token),
+        payload: {},
+      });
       const token = SmtpSink.token((await mailTo('claimed@example.com'))[0]!);
       const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
       assert.equal(lookup.signInRequired, false);
       assert.equal(lookup.passwordRequired, true);
-      const claimed = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Mine-at-last1!' } });
+      const claimed = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: 'Mine-at-last1!' },
+      });
       assert.equal(claimed.statusCode, 200, claimed.body);
 
       // The squatter's password and session no longer work; the owner's do.
-      const oldPassword = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Squatter-1!' } });
+      const oldPassword = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'claimed@example.com', password: 'Squatter-1!' },
+      });
       assert.equal(oldPassword.statusCode, 401);
       const oldSession = await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(squatter.token) });
       assert.equal(oldSession.statusCode, 401);
-      const newPassword = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'claimed@example.com', password: 'Mine-at-last1!' } });
+      const newPassword = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'claimed@example.com', password: 'Mine-at-last1!' },
+      });
       assert.equal(newPassword.statusCode, 201);
     });
 
@@ -333,27 +415,41 @@ for (const dialect of DIALECTS) {
       // Assigning the owner withdrew their pending invitation.
       const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
       assert.equal(read.json().status, 'REVOKED');
-      const accept = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Owner-pass1!' } });
+      const accept = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: 'Owner-pass1!' },
+      });
       assert.equal(accept.statusCode, 404);
-      const owner = await t.app.inject({ url: `${base}/members/${assigned.json().owner.id}`, headers: bearer(org.token) });
+      const owner = await t.app.inject({
+        url: `${base}/members/${assigned.json().owner.id}`,
+        headers: bearer(org.token),
+      });
       assert.equal(owner.json().role.name, 'Owner');
       // Put the original owner back for the other tests.
-      await t.app.inject({ method: 'PUT', url: `${base}/owner`, headers: bearer(platform), payload: { email: org.owner!.email } });
+      await t.app.inject({
+        method: 'PUT',
+        url: `${base}/owner`,
+        headers: bearer(platform),
+        payload: { email: org.owner!.email },
+      });
     });
 
     test('a password preset by the inviter becomes the account password; the invitee is not asked for one', async () => {
       const access = await authorizeOrganization(
         t.deps,
-        { kind: 'client', clientId: org.clientId, organizationId: org.organization.id, scopes: new Set(ORGANIZATION_CLIENT_SCOPES) },
+        {
+          kind: 'client',
+          clientId: org.clientId,
+          organizationId: org.organization.id,
+          scopes: new Set(ORGANIZATION_CLIENT_SCOPES),
+        },
         org.organization.id,
         'invitations:manage',
       );
-      const [result] = await inviteMany(
-        t.deps,
-        access,
-        [{ email: 'preset@example.com', password: 'Preset-pass1!' }],
-        { atomic: true },
-      );
+      const [result] = await inviteMany(t.deps, access, [{ email: 'preset@example.com', password: 'Preset-pass1!' }], {
+        atomic: true,
+      });
       assert.ok(result?.ok);
       assert.equal(result.invitation.passwordPreset, true);
       const mail = (await mailTo('preset@example.com'))[0]!;
@@ -364,20 +460,32 @@ for (const dialect of DIALECTS) {
       assert.equal(lookup.signInRequired, false);
       const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
       assert.equal(accepted.statusCode, 200, accepted.body);
-      const signIn = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'preset@example.com', password: 'Preset-pass1!' } });
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'preset@example.com', password: 'Preset-pass1!' },
+      });
       assert.equal(signIn.statusCode, 201);
     });
 
     test('sendEmail: false returns the accept URL once and sends nothing', async () => {
       const before = t.smtp!.received.length;
-      const created = await invite({ email: 'quiet@example.com', sendEmail: false, redirectUrl: `${t.config.publicUrl}/welcome` });
+      const created = await invite({
+        email: 'quiet@example.com',
+        sendEmail: false,
+        redirectUrl: `${t.config.publicUrl}/welcome`,
+      });
       assert.equal(created.statusCode, 201, created.body);
       const { acceptUrl, id } = created.json();
       assert.match(acceptUrl, new RegExp(`^${t.config.publicUrl}/invite/[A-Za-z0-9_-]{43}$`));
       const read = await t.app.inject({ url: `${base}/invitations/${id}`, headers: bearer(org.token) });
       assert.equal(read.json().acceptUrl, undefined);
       const token = linkToken(acceptUrl);
-      const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token, password: 'Quiet-pass1!' } });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token, password: 'Quiet-pass1!' },
+      });
       assert.equal(accepted.statusCode, 200);
       assert.equal(accepted.json().redirectUrl, `${t.config.publicUrl}/welcome`);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -396,7 +504,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('a redirect URL with characters that need encoding is saved encoded, and the page redirects to it after accepting (no 500)', async () => {
-      const created = await invite({ email: 'encoded@example.com', redirectUrl: `${t.config.publicUrl}/welcome back?name=José&x=<1>` });
+      const created = await invite({
+        email: 'encoded@example.com',
+        redirectUrl: `${t.config.publicUrl}/welcome back?name=José&x=<1>`,
+      });
       assert.equal(created.statusCode, 201, created.body);
       const expected = `${t.config.publicUrl}/welcome%20back?name=Jos%C3%A9&x=%3C1%3E`;
       assert.equal(created.json().redirectUrl, expected);
@@ -406,7 +517,10 @@ for (const dialect of DIALECTS) {
       const accepted = await t.app.inject({
         method: 'POST',
         url: `/invite/${token}/accept`,
-        headers: { cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         payload: new URLSearchParams({ _csrf: csrf, password: 'Encoded-pass1!' }).toString(),
       });
       assert.equal(accepted.statusCode, 303, accepted.body);
@@ -424,14 +538,20 @@ for (const dialect of DIALECTS) {
       await t.worker!.stop();
       try {
         const created = (await invite({ email: 'never-sent@example.com' })).json();
-        await t.app.inject({ method: 'POST', url: `${base}/invitations/${created.id}/revoke`, headers: bearer(org.token) });
+        await t.app.inject({
+          method: 'POST',
+          url: `${base}/invitations/${created.id}/revoke`,
+          headers: bearer(org.token),
+        });
       } finally {
         t.worker!.start();
       }
       await new Promise((resolve) => setTimeout(resolve, 400));
       assert.equal(t.smtp!.received.filter((mail) => mail.to === 'never-sent@example.com').length, 0);
       const cancelled = await t.deps.db.selectFrom('outbox').selectAll().where('status', '=', 'CANCELLED').execute();
-      assert.ok(cancelled.some((row) => row.last_error === 'the invitation is no longer pending' && row.secret === null));
+      assert.ok(
+        cancelled.some((row) => row.last_error === 'the invitation is no longer pending' && row.secret === null),
+      );
     });
   });
 }

@@ -83,7 +83,10 @@ for (const dialect of DIALECTS) {
           migrationTableName: 'tessera_migrations',
           migrationLockTableName: 'tessera_migrations_lock',
           ...(dialect === 'postgres'
-            ? { migrationTableSchema: (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema }
+            ? {
+                migrationTableSchema: (await sql<{ schema: string }>`select current_schema() as schema`.execute(db))
+                  .rows[0]!.schema,
+              }
             : {}),
         });
         const { error } = await migrator.migrateTo(before);
@@ -148,8 +151,15 @@ for (const dialect of DIALECTS) {
           memberships: await db.selectFrom('memberships').selectAll().orderBy('id').execute(),
         });
         const old = await read();
-        assert.deepEqual(old.users.map((user) => user.numeric_id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'the sequence numbered them');
-        assert.deepEqual(old.organizations.map((organization) => organization.numeric_id), [1, 2, 3, 4, 5, 6]);
+        assert.deepEqual(
+          old.users.map((user) => user.numeric_id),
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+          'the sequence numbered them',
+        );
+        assert.deepEqual(
+          old.organizations.map((organization) => organization.numeric_id),
+          [1, 2, 3, 4, 5, 6],
+        );
 
         assert.deepEqual(await migrateToLatest(db), names.slice(names.indexOf(before) + 1));
 
@@ -160,7 +170,10 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(renumbered.memberships, old.memberships);
         for (const rows of [renumbered.users, renumbered.organizations]) {
           const numbers = rows.map((row) => row.numeric_id);
-          assert.ok(numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NUMERIC_ID), numbers.join(', '));
+          assert.ok(
+            numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NUMERIC_ID),
+            numbers.join(', '),
+          );
           assert.equal(new Set(numbers).size, numbers.length);
           // Random 31-bit numbers: all within 2^20 of each other with odds below 10^-15 (for 6 of them;
           // far less for 12), where the sequence put them all within 12.
@@ -169,7 +182,10 @@ for (const dialect of DIALECTS) {
         // In the order the users were created the numbers no longer climb: 12 random numbers come out
         // in increasing order once in 12! (about 5 * 10^8) runs.
         const userNumbers = renumbered.users.map((user) => user.numeric_id);
-        assert.ok(userNumbers.some((n, i) => i > 0 && n < userNumbers[i - 1]!), userNumbers.join(', '));
+        assert.ok(
+          userNumbers.some((n, i) => i > 0 && n < userNumbers[i - 1]!),
+          userNumbers.join(', '),
+        );
         // The memberships still reach their users and organizations (by UUID: nothing refers to numeric_id).
         const joined = await db
           .selectFrom('memberships')

@@ -40,7 +40,11 @@ test('randomNumericId: integers in [1, 2^31 - 1], spread over the whole range', 
   assert.ok(draws.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NUMERIC_ID));
   // Each half of the range and each of the 31 bits turns up: a miss has odds of 2^-10000.
   assert.ok(draws.some((n) => n < 2 ** 30) && draws.some((n) => n >= 2 ** 30));
-  for (let bit = 0; bit < 31; bit++) assert.ok(draws.some((n) => (n & (2 ** bit)) !== 0), `bit ${bit}`);
+  for (let bit = 0; bit < 31; bit++)
+    assert.ok(
+      draws.some((n) => (n & (2 ** bit)) !== 0),
+      `bit ${bit}`,
+    );
   // 10,000 draws from 2^31 repeat a number with a probability of about 2%: a handful of repeats
   // would be a broken source, one is bad luck.
   assert.ok(new Set(draws).size >= draws.length - 3);
@@ -49,7 +53,10 @@ test('randomNumericId: integers in [1, 2^31 - 1], spread over the whole range', 
 test('insertWithRandomNumericId gives up after a bounded number of collisions instead of looping', async () => {
   let draws = 0;
   await assert.rejects(
-    insertWithRandomNumericId(async () => undefined, () => ++draws),
+    insertWithRandomNumericId(
+      async () => undefined,
+      () => ++draws,
+    ),
     /No free numeric_id/,
   );
   assert.equal(draws, 32);
@@ -73,9 +80,16 @@ for (const dialect of DIALECTS) {
 
       const { second, secondOrganization, count } = await db.transaction().execute(async (trx) => {
         const second = await insertUser(trx, user('second@example.com'), drawing(1_000_001, 1_000_001, 1_000_002));
-        const secondOrganization = await insertOrganization(trx, organization('second-org'), drawing(2_000_001, 2_000_002));
+        const secondOrganization = await insertOrganization(
+          trx,
+          organization('second-org'),
+          drawing(2_000_001, 2_000_002),
+        );
         // On PostgreSQL a failed statement would have aborted the transaction: this would then throw.
-        const count = await trx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const count = await trx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         return { second, secondOrganization, count: Number(count.n) };
       });
       assert.equal(second.numeric_id, 1_000_002);

@@ -3,7 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DIALECTS } from '../helpers/test-db.js';
 import { CLIENT_STATUS_TTL_MS } from '../../src/auth/active-clients.js';
-import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 import { runCli } from '../helpers/tessera-process.js';
 
 function basic(id: string, secret: string): string {
@@ -127,18 +133,27 @@ for (const dialect of DIALECTS) {
       const wrongSecret = await t.app.inject({
         method: 'POST',
         url: '/oauth/token',
-        headers: { authorization: basic(org.clientId, 'sec_wrong'), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic(org.clientId, 'sec_wrong'),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         payload: 'grant_type=client_credentials',
       });
       const unknownClient = await t.app.inject({
         method: 'POST',
         url: '/oauth/token',
-        headers: { authorization: basic('cli_unknown', 'sec_wrong'), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic('cli_unknown', 'sec_wrong'),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         payload: 'grant_type=client_credentials',
       });
       for (const response of [wrongSecret, unknownClient]) {
         assert.equal(response.statusCode, 401);
-        assert.deepEqual(response.json(), { error: 'invalid_client', error_description: 'Client authentication failed.' });
+        assert.deepEqual(response.json(), {
+          error: 'invalid_client',
+          error_description: 'Client authentication failed.',
+        });
         assert.match(String(response.headers['www-authenticate']), /^Basic realm="tessera"/);
         assert.equal(response.headers['cache-control'], 'no-store');
       }
@@ -148,7 +163,11 @@ for (const dialect of DIALECTS) {
       const revoked = await createTestOrganization(t);
       const bystander = await createTestOrganization(t);
       const read = (who: TestOrganization) =>
-        t.app.inject({ method: 'GET', url: `/v1/organizations/${who.organization.id}/invitations`, headers: bearer(who.token) });
+        t.app.inject({
+          method: 'GET',
+          url: `/v1/organizations/${who.organization.id}/invitations`,
+          headers: bearer(who.token),
+        });
       assert.equal((await read(revoked)).statusCode, 200);
 
       const env = { DATABASE_URL: t.database.url };
@@ -157,7 +176,10 @@ for (const dialect of DIALECTS) {
       const { revokedAt } = JSON.parse(command.stdout) as { revokedAt: string };
       assert.ok(Date.parse(revokedAt) > 0);
       // Again: nothing changes.
-      assert.deepEqual(JSON.parse(runCli(['client', 'revoke', revoked.clientId, '--json'], env).stdout), { clientId: revoked.clientId, revokedAt });
+      assert.deepEqual(JSON.parse(runCli(['client', 'revoke', revoked.clientId, '--json'], env).stdout), {
+        clientId: revoked.clientId,
+        revokedAt,
+      });
       const unknown = runCli(['client', 'revoke', 'cli_nobody'], env);
       assert.equal(unknown.status, 1);
       assert.match(unknown.stderr, /no client "cli_nobody"/);
@@ -169,7 +191,10 @@ for (const dialect of DIALECTS) {
       const token = await t.app.inject({
         method: 'POST',
         url: '/oauth/token',
-        headers: { authorization: basic(revoked.clientId, revoked.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic(revoked.clientId, revoked.clientSecret),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         payload: 'grant_type=client_credentials',
       });
       assert.equal(token.statusCode, 401);
@@ -179,7 +204,12 @@ for (const dialect of DIALECTS) {
 
     test('other grants, a missing grant and doubled credentials are refused per RFC 6749 §5.2', async () => {
       const cases: Array<[Record<string, string>, Record<string, string>, number, string]> = [
-        [{ grant_type: 'password', client_id: org.clientId, client_secret: org.clientSecret }, {}, 400, 'unsupported_grant_type'],
+        [
+          { grant_type: 'password', client_id: org.clientId, client_secret: org.clientSecret },
+          {},
+          400,
+          'unsupported_grant_type',
+        ],
         [{ client_id: org.clientId, client_secret: org.clientSecret }, {}, 400, 'invalid_request'],
         [
           { grant_type: 'client_credentials', client_id: org.clientId, client_secret: org.clientSecret },

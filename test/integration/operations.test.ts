@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 
 for (const dialect of DIALECTS) {
   describe(`operations [${dialect}]`, () => {
@@ -29,7 +35,10 @@ for (const dialect of DIALECTS) {
       const metrics = await t.app.inject({ url: '/metrics' });
       assert.equal(metrics.statusCode, 200);
       assert.match(String(metrics.headers['content-type']), /^text\/plain/);
-      assert.match(metrics.body, /tessera_http_requests_total\{method="GET",route="\/v1\/organizations\/:orgId",status="200"\} \d+/);
+      assert.match(
+        metrics.body,
+        /tessera_http_requests_total\{method="GET",route="\/v1\/organizations\/:orgId",status="200"\} \d+/,
+      );
       assert.match(metrics.body, /tessera_process_resident_memory_bytes/);
     });
 
@@ -38,8 +47,8 @@ for (const dialect of DIALECTS) {
       assert.equal(response.statusCode, 200);
       const document = response.json();
       assert.equal(document.openapi, '3.1.0');
-      const operations = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
-        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      const operations = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+        ([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
       );
       for (const expected of [
         'POST /oauth/token',
@@ -79,7 +88,9 @@ for (const dialect of DIALECTS) {
 
       // Every operation a limit can refuse says so, on every surface.
       const responses = (method: string, path: string) =>
-        Object.keys((document.paths[path] as Record<string, { responses: Record<string, unknown> }>)[method]!.responses);
+        Object.keys(
+          (document.paths[path] as Record<string, { responses: Record<string, unknown> }>)[method]!.responses,
+        );
       for (const [method, path] of [
         ['post', '/oauth/token'],
         ['post', '/v1/sessions'],
@@ -154,7 +165,14 @@ for (const dialect of DIALECTS) {
       const lines = t.logs.map((line) => JSON.parse(line));
       assert.ok(lines.some((line) => typeof line.requestId === 'string' && line.req?.url));
       const everything = t.logs.join('\n');
-      for (const secret of [org.token, org.clientSecret, org.ownerPassword, session.token, 'secret-link-token-123', 'another-secret-456']) {
+      for (const secret of [
+        org.token,
+        org.clientSecret,
+        org.ownerPassword,
+        session.token,
+        'secret-link-token-123',
+        'another-secret-456',
+      ]) {
         assert.ok(!everything.includes(secret), `a credential reached the logs: ${secret.slice(0, 12)}…`);
       }
       assert.ok(everything.includes('/invite/[redacted]'));
@@ -188,7 +206,9 @@ for (const dialect of DIALECTS) {
       assert.ok(body.detail.includes(body.requestId));
       assert.doesNotMatch(response.body, /select|from|driver|destroy|kysely|sqlite|pg|stack|at /i);
       // The cause is in the logs, under the same request id.
-      const logged = t.logs.map((line) => JSON.parse(line)).find((line) => line.requestId === body.requestId && line.err);
+      const logged = t.logs
+        .map((line) => JSON.parse(line))
+        .find((line) => line.requestId === body.requestId && line.err);
       assert.ok(logged, 'the error is logged with its request id');
 
       // The service keeps serving what does not need the database.

@@ -43,7 +43,10 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: '/v1/organizations',
         headers: bearer(platform),
-        payload: { name: 'Acme Corporation', owner: { email: 'Wile.E@Acme.example', firstName: 'Wile', password: 'Acme-R0cket!' } },
+        payload: {
+          name: 'Acme Corporation',
+          owner: { email: 'Wile.E@Acme.example', firstName: 'Wile', password: 'Acme-R0cket!' },
+        },
       });
       assert.equal(response.statusCode, 201, response.body);
       const body = response.json();
@@ -51,13 +54,16 @@ for (const dialect of DIALECTS) {
       assert.equal(body.organization.slug, 'acme-corporation');
       assert.ok(Number.isInteger(body.organization.numericId) && body.organization.numericId > 0);
       assert.equal(body.organization.owner.email, 'Wile.E@Acme.example');
-      assert.deepEqual(
-        body.roles.map((role: { name: string }) => role.name).sort(),
-        ['Administrator', 'Member', 'Owner', 'Viewer'],
-      );
+      assert.deepEqual(body.roles.map((role: { name: string }) => role.name).sort(), [
+        'Administrator',
+        'Member',
+        'Owner',
+        'Viewer',
+      ]);
       // The documents promise v4 UUIDs for organizations and roles (other rows get time-ordered v7 ids).
       const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-      for (const id of [body.organization.id, ...body.roles.map((role: { id: string }) => role.id)]) assert.match(id, v4);
+      for (const id of [body.organization.id, ...body.roles.map((role: { id: string }) => role.id)])
+        assert.match(id, v4);
 
       // The owner can sign in with the password and reads the organization as an Owner.
       const session = await t.app.inject({
@@ -139,12 +145,20 @@ for (const dialect of DIALECTS) {
         { payload: { name: '' }, field: 'name' },
         { payload: { name: 'X', slug: 'Not A Slug' }, field: 'slug' },
         { payload: { name: 'X', owner: { email: 'not-an-email' } }, field: 'owner.email' },
-        { payload: { name: 'X', owner: { email: 'a@example.com', password: 'weakpassword' } }, field: 'owner.password' },
+        {
+          payload: { name: 'X', owner: { email: 'a@example.com', password: 'weakpassword' } },
+          field: 'owner.password',
+        },
         { payload: { name: 'X', unexpected: true }, field: 'unexpected' },
         { payload: { name: '   ' }, field: 'name' },
       ];
       for (const { payload, field } of cases) {
-        const response = await t.app.inject({ method: 'POST', url: '/v1/organizations', headers: bearer(platform), payload });
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/v1/organizations',
+          headers: bearer(platform),
+          payload,
+        });
         assert.equal(response.statusCode, 400, `${JSON.stringify(payload)} -> ${response.body}`);
         const problem = response.json();
         assert.equal(problem.code, 'VALIDATION_FAILED');
@@ -156,7 +170,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([await count(t, 'organizations'), await count(t, 'users')], before);
     });
 
-    test("an organization client sees another organization exactly like one that does not exist", async () => {
+    test('an organization client sees another organization exactly like one that does not exist', async () => {
       const paths = (id: string) => [
         { method: 'GET' as const, url: `/v1/organizations/${id}` },
         { method: 'GET' as const, url: `/v1/organizations/${id}/roles` },
@@ -178,7 +192,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('roles: listed, created, and unique by name without regard to case', async () => {
-      const list = await t.app.inject({ url: `/v1/organizations/${org.organization.id}/roles`, headers: bearer(org.token) });
+      const list = await t.app.inject({
+        url: `/v1/organizations/${org.organization.id}/roles`,
+        headers: bearer(org.token),
+      });
       assert.equal(list.statusCode, 200);
       assert.equal(list.json().data.length, 4);
       assert.ok(list.json().data.every((role: { builtin: boolean }) => role.builtin));
@@ -247,7 +264,10 @@ for (const dialect of DIALECTS) {
 
     test('a signed-in Member may read but not manage roles; a stranger sees nothing', async () => {
       const session = { token: await sessionWithRole('MEMBER', 'member@example.com') };
-      const read = await t.app.inject({ url: `/v1/organizations/${org.organization.id}/roles`, headers: bearer(session.token) });
+      const read = await t.app.inject({
+        url: `/v1/organizations/${org.organization.id}/roles`,
+        headers: bearer(session.token),
+      });
       assert.equal(read.statusCode, 200);
       const manage = await t.app.inject({
         method: 'POST',
@@ -284,7 +304,12 @@ for (const dialect of DIALECTS) {
       const narrowed = await t.app.inject({
         method: 'POST',
         url: '/oauth/token',
-        payload: { grant_type: 'client_credentials', client_id: org.clientId, client_secret: org.clientSecret, scope: 'roles:manage' },
+        payload: {
+          grant_type: 'client_credentials',
+          client_id: org.clientId,
+          client_secret: org.clientSecret,
+          scope: 'roles:manage',
+        },
       });
       const clientEscalate = await t.app.inject({
         method: 'POST',
@@ -311,7 +336,12 @@ for (const dialect of DIALECTS) {
       const narrowed = await t.app.inject({
         method: 'POST',
         url: '/oauth/token',
-        payload: { grant_type: 'client_credentials', client_id: org.clientId, client_secret: org.clientSecret, scope: 'roles:read' },
+        payload: {
+          grant_type: 'client_credentials',
+          client_id: org.clientId,
+          client_secret: org.clientSecret,
+          scope: 'roles:read',
+        },
       });
       const token = narrowed.json().access_token;
       const write = await t.app.inject({

@@ -7,7 +7,13 @@ import { createMailer } from '../../src/email/mailer.js';
 import { OutboxWorker, retryDelayMs } from '../../src/modules/outbox/outbox.worker.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, createTestOrganization, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 import { linkToken } from '../helpers/links.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -29,11 +35,26 @@ async function dumpDatabase(t: TestApp): Promise<string> {
 }
 
 test('retry delays grow exponentially with jitter and a cap', () => {
-  assert.equal(retryDelayMs(1, 1000, 60_000, () => 0), 500);
-  assert.equal(retryDelayMs(1, 1000, 60_000, () => 1), 1000);
-  assert.equal(retryDelayMs(4, 1000, 60_000, () => 1), 8000);
-  assert.equal(retryDelayMs(20, 1000, 60_000, () => 1), 60_000);
-  assert.equal(retryDelayMs(20, 1000, 60_000, () => 0), 30_000);
+  assert.equal(
+    retryDelayMs(1, 1000, 60_000, () => 0),
+    500,
+  );
+  assert.equal(
+    retryDelayMs(1, 1000, 60_000, () => 1),
+    1000,
+  );
+  assert.equal(
+    retryDelayMs(4, 1000, 60_000, () => 1),
+    8000,
+  );
+  assert.equal(
+    retryDelayMs(20, 1000, 60_000, () => 1),
+    60_000,
+  );
+  assert.equal(
+    retryDelayMs(20, 1000, 60_000, () => 0),
+    30_000,
+  );
 });
 
 for (const dialect of DIALECTS) {
@@ -54,13 +75,22 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
 
     async function invite(email: string) {
-      const response = await t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload: { email } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `${base}/invitations`,
+        headers: bearer(org.token),
+        payload: { email },
+      });
       assert.equal(response.statusCode, 201, response.body);
       return response.json();
     }
 
     async function outboxRow(invitationId: string) {
-      return t.deps.db.selectFrom('outbox').selectAll().where('invitation_id', '=', invitationId).executeTakeFirstOrThrow();
+      return t.deps.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('invitation_id', '=', invitationId)
+        .executeTakeFirstOrThrow();
     }
 
     test('451 then 250: delivered exactly once, after a retry', async () => {
@@ -93,7 +123,12 @@ for (const dialect of DIALECTS) {
       const listed = cli(['outbox', 'list', '--status', 'DEAD', '--json']);
       assert.equal(listed.status, 0, listed.stderr);
       const deadMessages = JSON.parse(listed.stdout).messages;
-      assert.ok(deadMessages.some((m: { id: string; to: string; lastError: string }) => m.id === dead.id && m.to === 'bounce@example.com' && /550/.test(m.lastError)));
+      assert.ok(
+        deadMessages.some(
+          (m: { id: string; to: string; lastError: string }) =>
+            m.id === dead.id && m.to === 'bounce@example.com' && /550/.test(m.lastError),
+        ),
+      );
 
       t.smtp!.behaviour = () => undefined;
       const retried = cli(['outbox', 'retry', dead.id, '--json']);
@@ -154,7 +189,15 @@ for (const dialect of DIALECTS) {
       t.smtp!.delayMs = 0;
       t.worker!.start();
       await waitUntil(async () => {
-        const rows = await t.deps.db.selectFrom('outbox').select('status').where('invitation_id', 'in', invitations.map((i) => i.id)).execute();
+        const rows = await t.deps.db
+          .selectFrom('outbox')
+          .select('status')
+          .where(
+            'invitation_id',
+            'in',
+            invitations.map((i) => i.id),
+          )
+          .execute();
         return rows.every((row) => row.status === 'SENT');
       }, 30_000);
       for (const email of emails) {
@@ -181,11 +224,17 @@ for (const dialect of DIALECTS) {
       await waitUntil(() => t.smtp!.arrived > arrived);
       await worker.stop();
       const rows = await t.deps.db.selectFrom('outbox').selectAll().where('invitation_id', 'in', ids).execute();
-      assert.ok(rows.every((row) => row.locked_by === null), 'no lease is left behind');
+      assert.ok(
+        rows.every((row) => row.locked_by === null),
+        'no lease is left behind',
+      );
       assert.equal(rows.filter((row) => row.status === 'SENT').length, 1, 'the message in flight was finished');
       const released = rows.filter((row) => row.status === 'PENDING');
       assert.equal(released.length, 2);
-      assert.ok(released.every((row) => row.attempts === 0), 'an untried message does not lose an attempt');
+      assert.ok(
+        released.every((row) => row.attempts === 0),
+        'an untried message does not lose an attempt',
+      );
       t.smtp!.delayMs = 0;
       t.worker!.start();
       await waitUntil(async () => {

@@ -56,7 +56,8 @@ for (const dialect of DIALECTS) {
     });
     after(() => database.drop());
 
-    const readBack = (id: string) => database.handle.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const readBack = (id: string) =>
+      database.handle.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     // Text that JSON escapes (a bulk on PostgreSQL travels as one JSON parameter): quotes, a
     // backslash, a line break, a tab, characters outside the BMP and of other scripts.
@@ -66,7 +67,13 @@ for (const dialect of DIALECTS) {
       const single = invitationRow(organizationId, roleId, 'Single@Prepared.example');
       const pair = [
         invitationRow(organizationId, roleId, 'one@prepared.example'),
-        { ...invitationRow(organizationId, roleId, 'two@prepared.example'), first_name: awkward, metadata: JSON.stringify({ note: awkward }), send_count: 3, last_sent_at: '2026-11-23T10:00:00.123Z' },
+        {
+          ...invitationRow(organizationId, roleId, 'two@prepared.example'),
+          first_name: awkward,
+          metadata: JSON.stringify({ note: awkward }),
+          send_count: 3,
+          last_sent_at: '2026-11-23T10:00:00.123Z',
+        },
       ];
       assert.deepEqual(await insertPendingInvitations(database.handle.db, [single]), new Set([single.id]));
       assert.deepEqual(await insertPendingInvitations(database.handle.db, pair), new Set(pair.map((row) => row.id)));
@@ -74,8 +81,8 @@ for (const dialect of DIALECTS) {
     });
 
     test('queued emails: one (prepared insert) and a bulk (built insert) store every column the same way', async () => {
-      const invitations = ['mail-1@prepared.example', 'mail-2@prepared.example', 'mail-3@prepared.example'].map((email) =>
-        invitationRow(organizationId, roleId, email),
+      const invitations = ['mail-1@prepared.example', 'mail-2@prepared.example', 'mail-3@prepared.example'].map(
+        (email) => invitationRow(organizationId, roleId, email),
       );
       await insertPendingInvitations(database.handle.db, invitations);
       const message = (invitation: InvitationRow, extra: Partial<OutboxRow> = {}): OutboxRow => ({
@@ -98,11 +105,17 @@ for (const dialect of DIALECTS) {
         ...extra,
       });
       const single = message(invitations[0]!);
-      const bulk = [message(invitations[1]!), message(invitations[2]!, { organization_id: null, secret: null, last_error: awkward, attempts: 2 })];
+      const bulk = [
+        message(invitations[1]!),
+        message(invitations[2]!, { organization_id: null, secret: null, last_error: awkward, attempts: 2 }),
+      ];
       await insertOutboxMessages(database.handle.db, [single]);
       await insertOutboxMessages(database.handle.db, bulk);
       for (const row of [single, ...bulk]) {
-        assert.deepEqual(await database.handle.db.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow(), row);
+        assert.deepEqual(
+          await database.handle.db.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow(),
+          row,
+        );
       }
     });
 
@@ -111,13 +124,23 @@ for (const dialect of DIALECTS) {
       const second = invitationRow(organizationId, roleId, 'twice@prepared.example');
       assert.deepEqual(await insertPendingInvitations(database.handle.db, [first]), new Set([first.id]));
       assert.deepEqual(await insertPendingInvitations(database.handle.db, [second]), new Set());
-      const rows = await database.handle.db.selectFrom('invitations').select('id').where('email_canonical', '=', 'twice@prepared.example').execute();
+      const rows = await database.handle.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('email_canonical', '=', 'twice@prepared.example')
+        .execute();
       assert.deepEqual(rows, [{ id: first.id }]);
     });
 
     test('each run binds its own arguments, on the database and in a transaction', async () => {
-      const byEmail = preparedQuery(['organizationId', 'email'], (db, args: { organizationId: string; email: string }) =>
-        db.selectFrom('invitations').select('first_name').where('organization_id', '=', args.organizationId).where('email_canonical', '=', args.email),
+      const byEmail = preparedQuery(
+        ['organizationId', 'email'],
+        (db, args: { organizationId: string; email: string }) =>
+          db
+            .selectFrom('invitations')
+            .select('first_name')
+            .where('organization_id', '=', args.organizationId)
+            .where('email_canonical', '=', args.email),
       );
       const other = await createOrganization(deps, { name: 'Other', owner: { email: 'owner@other.example' } });
       const theirs = invitationRow(other.organization.id, other.roles[0]!.id, 'shared@prepared.example');
@@ -125,12 +148,17 @@ for (const dialect of DIALECTS) {
       await insertPendingInvitations(database.handle.db, [{ ...theirs, first_name: 'Theirs' }]);
       await insertPendingInvitations(database.handle.db, [{ ...ours, first_name: 'Ours' }]);
 
-      assert.deepEqual(await byEmail(database.handle.db, { organizationId, email: 'shared@prepared.example' }), [{ first_name: 'Ours' }]);
-      assert.deepEqual(await byEmail(database.handle.db, { organizationId: other.organization.id, email: 'shared@prepared.example' }), [
-        { first_name: 'Theirs' },
+      assert.deepEqual(await byEmail(database.handle.db, { organizationId, email: 'shared@prepared.example' }), [
+        { first_name: 'Ours' },
       ]);
+      assert.deepEqual(
+        await byEmail(database.handle.db, { organizationId: other.organization.id, email: 'shared@prepared.example' }),
+        [{ first_name: 'Theirs' }],
+      );
       assert.deepEqual(await byEmail(database.handle.db, { organizationId, email: 'nobody@prepared.example' }), []);
-      const inTransaction = await deps.transact((trx) => byEmail(trx, { organizationId, email: 'shared@prepared.example' }));
+      const inTransaction = await deps.transact((trx) =>
+        byEmail(trx, { organizationId, email: 'shared@prepared.example' }),
+      );
       assert.deepEqual(inTransaction, [{ first_name: 'Ours' }]);
     });
 
@@ -138,7 +166,11 @@ for (const dialect of DIALECTS) {
       const row = invitationRow(organizationId, roleId, 'partial@prepared.example');
       const partial = { ...row, metadata: undefined } as unknown as InvitationRow;
       await assert.rejects(insertPendingInvitations(database.handle.db, [partial]), /no value for "metadata"/);
-      const found = await database.handle.db.selectFrom('invitations').select('id').where('id', '=', row.id).executeTakeFirst();
+      const found = await database.handle.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('id', '=', row.id)
+        .executeTakeFirst();
       assert.equal(found, undefined);
     });
   });

@@ -35,11 +35,21 @@ function assertRetryAfter(response: { headers: Record<string, unknown> }, atMost
   assert.ok(Number.isInteger(seconds) && seconds >= 1 && seconds <= atMostSeconds, `Retry-After ${String(value)}`);
 }
 
-async function invitationsOf(deps: ServiceDeps, organizationId: string): Promise<Array<{ email: string; status: string }>> {
-  return deps.db.selectFrom('invitations').select(['email', 'status']).where('organization_id', '=', organizationId).execute();
+async function invitationsOf(
+  deps: ServiceDeps,
+  organizationId: string,
+): Promise<Array<{ email: string; status: string }>> {
+  return deps.db
+    .selectFrom('invitations')
+    .select(['email', 'status'])
+    .where('organization_id', '=', organizationId)
+    .execute();
 }
 
-async function outboxOf(deps: ServiceDeps, organizationId: string): Promise<Array<{ status: string; last_error: string | null; invitation_id: string | null; secret: string | null }>> {
+async function outboxOf(
+  deps: ServiceDeps,
+  organizationId: string,
+): Promise<Array<{ status: string; last_error: string | null; invitation_id: string | null; secret: string | null }>> {
   return deps.db
     .selectFrom('outbox')
     .select(['status', 'last_error', 'invitation_id', 'secret'])
@@ -48,13 +58,27 @@ async function outboxOf(deps: ServiceDeps, organizationId: string): Promise<Arra
 }
 
 async function sessionFor(t: TestApp, org: TestOrganization): Promise<string> {
-  const response = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: org.owner!.email, password: org.ownerPassword } });
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/v1/sessions',
+    payload: { email: org.owner!.email, password: org.ownerPassword },
+  });
   assert.equal(response.statusCode, 201, response.body);
   return response.json().token as string;
 }
 
-function inviteNative(t: TestApp, org: TestOrganization, email: string, token = org.token): Promise<LightMyRequestResponse> {
-  return t.app.inject({ method: 'POST', url: `/v1/organizations/${org.organization.id}/invitations`, headers: bearer(token), payload: { email } });
+function inviteNative(
+  t: TestApp,
+  org: TestOrganization,
+  email: string,
+  token = org.token,
+): Promise<LightMyRequestResponse> {
+  return t.app.inject({
+    method: 'POST',
+    url: `/v1/organizations/${org.organization.id}/invitations`,
+    headers: bearer(token),
+    payload: { email },
+  });
 }
 
 function inviteBulk(t: TestApp, org: TestOrganization, emails: string[]): Promise<LightMyRequestResponse> {
@@ -86,7 +110,12 @@ function inviteOrganizationUsers(t: TestApp, org: TestOrganization, emails: stri
 
 function inviteUsersV1(t: TestApp, org: TestOrganization, email: string): Promise<LightMyRequestResponse> {
   const roleId = org.roles.find((role) => role.name === 'Member')!.id;
-  return t.app.inject({ method: 'POST', url: '/users/v1/invites', headers: bearer(org.token), payload: { roleId, email } });
+  return t.app.inject({
+    method: 'POST',
+    url: '/users/v1/invites',
+    headers: bearer(org.token),
+    payload: { roleId, email },
+  });
 }
 
 function inviteAd(t: TestApp, org: TestOrganization, session: string, email: string): Promise<LightMyRequestResponse> {
@@ -98,7 +127,10 @@ function inviteAd(t: TestApp, org: TestOrganization, session: string, email: str
   });
 }
 
-function tokenAttempt(t: TestApp, options: { remoteAddress?: string; forwardedFor?: string } = {}): Promise<LightMyRequestResponse> {
+function tokenAttempt(
+  t: TestApp,
+  options: { remoteAddress?: string; forwardedFor?: string } = {},
+): Promise<LightMyRequestResponse> {
   return t.app.inject({
     method: 'POST',
     url: '/oauth/token',
@@ -113,11 +145,14 @@ for (const dialect of DIALECTS) {
     let t: TestApp;
 
     before(async () => {
-      t = await startTestApp(dialect, { RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '5', RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '3' });
+      t = await startTestApp(dialect, {
+        RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '5',
+        RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '3',
+      });
     });
     after(() => t.close());
 
-    test('per inviter, then per organization: the 4th invitation of an API client is a 429 with Retry-After; the owner still invites until the organization\'s 6th', async () => {
+    test("per inviter, then per organization: the 4th invitation of an API client is a 429 with Retry-After; the owner still invites until the organization's 6th", async () => {
       const org = await createTestOrganization(t, 'Busy Org');
       for (let i = 0; i < 3; i++) assert.equal((await inviteNative(t, org, address('client'))).statusCode, 201);
 
@@ -165,7 +200,10 @@ for (const dialect of DIALECTS) {
       assert.equal(again.statusCode, 429);
       assertRetryAfter(again, 3600);
       assert.equal(again.json().code, 'RATE_LIMITED');
-      assert.deepEqual((await invitationsOf(t.deps, org.organization.id)).map((row) => row.email).sort(), emails.slice(0, 3).sort());
+      assert.deepEqual(
+        (await invitationsOf(t.deps, org.organization.id)).map((row) => row.email).sort(),
+        emails.slice(0, 3).sort(),
+      );
     });
 
     test('refused invitations are given back: an address that is already pending does not use up the hour', async () => {
@@ -178,9 +216,14 @@ for (const dialect of DIALECTS) {
       assert.equal((await inviteNative(t, org, address('next'))).statusCode, 429);
     });
 
-    test('tenant inviteusers: a list that does not fit is refused whole with the document\'s problem body and Retry-After; nothing is written', async () => {
+    test("tenant inviteusers: a list that does not fit is refused whole with the document's problem body and Retry-After; nothing is written", async () => {
       const org = await createTestOrganization(t, 'Tenant Org');
-      const refused = await inviteTenantUsers(t, org, [address('tenant'), address('tenant'), address('tenant'), address('tenant')]);
+      const refused = await inviteTenantUsers(t, org, [
+        address('tenant'),
+        address('tenant'),
+        address('tenant'),
+        address('tenant'),
+      ]);
       assert.equal(refused.statusCode, 429);
       assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
       assertRetryAfter(refused, 3600);
@@ -200,7 +243,12 @@ for (const dialect of DIALECTS) {
 
     test('organization/users/invite: refused whole as problem details with Retry-After; nothing is written', async () => {
       const org = await createTestOrganization(t, 'Org Users Org');
-      const refused = await inviteOrganizationUsers(t, org, [address('ou'), address('ou'), address('ou'), address('ou')]);
+      const refused = await inviteOrganizationUsers(t, org, [
+        address('ou'),
+        address('ou'),
+        address('ou'),
+        address('ou'),
+      ]);
       assert.equal(refused.statusCode, 429);
       assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
       assertRetryAfter(refused, 3600);
@@ -208,7 +256,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await invitationsOf(t.deps, org.organization.id)).length, 0);
     });
 
-    test('users/v1 invites: the 4th invite is a 429 in the document\'s { error, message, code } body with Retry-After', async () => {
+    test("users/v1 invites: the 4th invite is a 429 in the document's { error, message, code } body with Retry-After", async () => {
       const org = await createTestOrganization(t, 'Users V1 Org');
       for (let i = 0; i < 3; i++) {
         const created = await inviteUsersV1(t, org, address('v1'));
@@ -236,7 +284,11 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.statusCode, 429);
       assertRetryAfter(refused, 3600);
       assert.equal(refused.json().code, 'RATE_LIMITED');
-      const user = await t.deps.db.selectFrom('users').select('id').where('email_canonical', '=', 'ad-refused@example.com').executeTakeFirst();
+      const user = await t.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('email_canonical', '=', 'ad-refused@example.com')
+        .executeTakeFirst();
       assert.equal(user, undefined);
       assert.equal((await invitationsOf(t.deps, org.organization.id)).length, 3);
     });
@@ -256,7 +308,12 @@ for (const dialect of DIALECTS) {
     /** What a caller sees of a created invitation, without what differs between any two invitations. */
     const comparable = (response: LightMyRequestResponse) => {
       const { id, organizationId, createdAt, updatedAt, expiresAt, role, inviter, ...rest } = response.json();
-      return { status: response.statusCode, headers: Object.keys(response.headers).sort(), body: rest, types: [id, organizationId, createdAt, updatedAt, expiresAt].map((v) => typeof v) };
+      return {
+        status: response.statusCode,
+        headers: Object.keys(response.headers).sort(),
+        body: rest,
+        types: [id, organizationId, createdAt, updatedAt, expiresAt].map((v) => typeof v),
+      };
     };
 
     test('the 3rd invitation to one address in a day is created and answered like the others, but its email is never delivered', async () => {
@@ -332,13 +389,18 @@ for (const dialect of DIALECTS) {
       for (const [index, target] of targets.entries()) responses.push(await inviteNative(t, orgs[index + 1]!, target));
       for (const response of responses) assert.equal(response.statusCode, 201, response.body);
       // Each invitation keeps its address as entered, tag and all.
-      assert.deepEqual(responses.map((response) => response.json().email), targets);
+      assert.deepEqual(
+        responses.map((response) => response.json().email),
+        targets,
+      );
 
       await waitForOutboxIdle(t);
       const deliveredTo = (target: string) => t.smtp!.received.filter((mail) => mail.to === target).length;
       assert.deepEqual(targets.map(deliveredTo), [1, 1, 0]);
       // The third is suppressed as over the limit, like any over-limit email.
-      const third = (await outboxOf(t.deps, orgs[3]!.organization.id)).filter((row) => row.invitation_id === responses[2]!.json().id);
+      const third = (await outboxOf(t.deps, orgs[3]!.organization.id)).filter(
+        (row) => row.invitation_id === responses[2]!.json().id,
+      );
       assert.equal(third.length, 1);
       assert.equal(third[0]!.status, 'SENT');
       assert.equal(third[0]!.secret, null);
@@ -404,7 +466,12 @@ for (const dialect of DIALECTS) {
       assert.equal(bulk.json().results[2].error.code, 'PENDING_INVITATION_LIMIT');
 
       const other = await createTestOrganization(t, 'Capped Tenant');
-      const tenant = await inviteTenantUsers(t, other, [address('capt'), address('capt'), address('capt'), address('capt')]);
+      const tenant = await inviteTenantUsers(t, other, [
+        address('capt'),
+        address('capt'),
+        address('capt'),
+        address('capt'),
+      ]);
       assert.equal(tenant.statusCode, 409);
       assert.deepEqual(Object.keys(tenant.json()), ['title', 'status', 'detail']);
       assert.equal(tenant.json().title, 'Conflict');
@@ -455,7 +522,12 @@ for (const dialect of DIALECTS) {
     test('POST /v1/sessions: the 4th sign-in a minute from one address is a 429 problem with Retry-After, even with the right password', async () => {
       const remoteAddress = '192.0.2.5';
       const signIn = (password: string, from = remoteAddress) =>
-        t.app.inject({ method: 'POST', url: '/v1/sessions', remoteAddress: from, payload: { email: org.owner!.email, password } });
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          remoteAddress: from,
+          payload: { email: org.owner!.email, password },
+        });
       for (let i = 0; i < 3; i++) assert.equal((await signIn(`Wrong-Guess-${i}!`)).statusCode, 401);
       const refused = await signIn(org.ownerPassword);
       assert.equal(refused.statusCode, 429);
@@ -478,7 +550,8 @@ for (const dialect of DIALECTS) {
     });
 
     test('an IPv6 client is counted by its /64: a new address in the same network does not get a new minute', async () => {
-      for (let i = 0; i < 3; i++) assert.equal((await tokenAttempt(t, { remoteAddress: `2001:db8:1:2::${i + 1}` })).statusCode, 401);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await tokenAttempt(t, { remoteAddress: `2001:db8:1:2::${i + 1}` })).statusCode, 401);
       assert.equal((await tokenAttempt(t, { remoteAddress: '2001:db8:1:2:ffff::9' })).statusCode, 429);
       assert.equal((await tokenAttempt(t, { remoteAddress: '2001:db8:1:3::1' })).statusCode, 401);
     });
@@ -488,7 +561,10 @@ for (const dialect of DIALECTS) {
       const attempt = (path: string, payload: Record<string, unknown>) =>
         t.app.inject({ method: 'POST', url: `/v1/invitations/${path}`, remoteAddress, payload });
       assert.equal((await attempt('lookup', { token: 'not-a-real-token' })).statusCode, 404);
-      assert.equal((await attempt('accept', { token: 'not-a-real-token', password: 'Str0ng-Passw0rd!' })).statusCode, 404);
+      assert.equal(
+        (await attempt('accept', { token: 'not-a-real-token', password: 'Str0ng-Passw0rd!' })).statusCode,
+        404,
+      );
       assert.equal((await attempt('decline', { token: 'not-a-real-token' })).statusCode, 404);
       const refused = await attempt('lookup', { token: 'not-a-real-token' });
       assert.equal(refused.statusCode, 429);
@@ -497,7 +573,7 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.json().code, 'RATE_LIMITED');
     });
 
-    test('the invitee page\'s forms: the 4th POST is a 429 HTML page with Retry-After, and nothing is accepted', async () => {
+    test("the invitee page's forms: the 4th POST is a 429 HTML page with Retry-After, and nothing is accepted", async () => {
       const created = await t.app.inject({
         method: 'POST',
         url: `/v1/organizations/${org.organization.id}/invitations`,
@@ -527,7 +603,10 @@ for (const dialect of DIALECTS) {
       assert.match(refused.headers['content-type'] as string, /^text\/html/);
       assert.match(refused.body, /Too many attempts/);
       assert.equal(refused.headers['cache-control'], 'no-store');
-      assert.equal((await invitationsOf(t.deps, org.organization.id)).find((row) => row.status !== 'PENDING'), undefined);
+      assert.equal(
+        (await invitationsOf(t.deps, org.organization.id)).find((row) => row.status !== 'PENDING'),
+        undefined,
+      );
     });
   });
 
@@ -562,7 +641,12 @@ for (const dialect of DIALECTS) {
     let redisUp = false;
 
     before(async () => {
-      const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+      const probe = new Redis(REDIS_URL, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 1000,
+        retryStrategy: () => null,
+      });
       try {
         await probe.connect();
         redisUp = (await probe.ping()) === 'PONG';
@@ -590,8 +674,17 @@ for (const dialect of DIALECTS) {
     }
 
     /** A second Tessera process, in effect: its own deps and app on the same database. */
-    async function secondInstance(t: TestApp, env: Record<string, string>): Promise<{ app: App; deps: ServiceDeps; close(): Promise<void> }> {
-      const config = loadConfig({ DATABASE_URL: t.database.url, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...GENEROUS_LIMITS, ...env });
+    async function secondInstance(
+      t: TestApp,
+      env: Record<string, string>,
+    ): Promise<{ app: App; deps: ServiceDeps; close(): Promise<void> }> {
+      const config = loadConfig({
+        DATABASE_URL: t.database.url,
+        LOG_LEVEL: 'silent',
+        SEED_DEMO: 'false',
+        ...GENEROUS_LIMITS,
+        ...env,
+      });
       const deps = await createServiceDeps(config, t.database.handle, t.clock);
       const app = await buildApp({ deps, logger: false });
       await app.ready();
@@ -606,7 +699,7 @@ for (const dialect of DIALECTS) {
       };
     }
 
-    test('two instances count one organization\'s invitations and one address\'s token attempts together', async (context) => {
+    test("two instances count one organization's invitations and one address's token attempts together", async (context) => {
       if (!requireRedis(context)) return;
       const env = {
         REDIS_URL,
@@ -619,7 +712,12 @@ for (const dialect of DIALECTS) {
       try {
         const org = await createTestOrganization(t, 'Shared Org');
         const inviteOn = (app: App) =>
-          app.inject({ method: 'POST', url: `/v1/organizations/${org.organization.id}/invitations`, headers: bearer(org.token), payload: { email: address('shared') } });
+          app.inject({
+            method: 'POST',
+            url: `/v1/organizations/${org.organization.id}/invitations`,
+            headers: bearer(org.token),
+            payload: { email: address('shared') },
+          });
         assert.equal((await inviteOn(t.app)).statusCode, 201);
         assert.equal((await inviteOn(other.app)).statusCode, 201);
         assert.equal((await inviteOn(t.app)).statusCode, 201);
@@ -630,7 +728,12 @@ for (const dialect of DIALECTS) {
         assert.equal((await inviteOn(other.app)).statusCode, 429);
 
         const attempt = (app: App) =>
-          app.inject({ method: 'POST', url: '/oauth/token', remoteAddress: '192.0.2.77', payload: { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' } });
+          app.inject({
+            method: 'POST',
+            url: '/oauth/token',
+            remoteAddress: '192.0.2.77',
+            payload: { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' },
+          });
         assert.equal((await attempt(t.app)).statusCode, 401);
         assert.equal((await attempt(other.app)).statusCode, 401);
         assert.equal((await attempt(t.app)).statusCode, 401);
@@ -640,8 +743,14 @@ for (const dialect of DIALECTS) {
         const redis = new Redis(REDIS_URL);
         const keys = await redis.keys(`${env.REDIS_KEY_PREFIX}:*`);
         await redis.quit();
-        assert.ok(keys.some((key) => key.includes(':invitations-org:org:')), keys.join(', '));
-        assert.ok(keys.some((key) => key.includes(':attempts-token:token:192.0.2.77')), keys.join(', '));
+        assert.ok(
+          keys.some((key) => key.includes(':invitations-org:org:')),
+          keys.join(', '),
+        );
+        assert.ok(
+          keys.some((key) => key.includes(':attempts-token:token:192.0.2.77')),
+          keys.join(', '),
+        );
       } finally {
         await other.close();
         await t.close();
@@ -659,7 +768,12 @@ for (const dialect of DIALECTS) {
       try {
         const org = await createTestOrganization(t, 'Outage Org');
         const attempt = (remoteAddress: string) =>
-          t.app.inject({ method: 'POST', url: '/oauth/token', remoteAddress, payload: { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' } });
+          t.app.inject({
+            method: 'POST',
+            url: '/oauth/token',
+            remoteAddress,
+            payload: { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' },
+          });
         assert.equal((await attempt('192.0.2.90')).statusCode, 401);
 
         // Redis stops answering (the connection stays open): commands time out, requests go on.
@@ -672,10 +786,16 @@ for (const dialect of DIALECTS) {
         const statuses: number[] = [];
         for (let i = 0; i < 5; i++) statuses.push((await inviteNative(t, org, address('outage'))).statusCode);
         for (let i = 0; i < 4; i++) statuses.push((await attempt('192.0.2.92')).statusCode);
-        assert.ok(statuses.every((status) => status < 500), statuses.join(', '));
+        assert.ok(
+          statuses.every((status) => status < 500),
+          statuses.join(', '),
+        );
         // The in-memory insurance still limits: the 4th attempt from one address is refused.
         assert.deepEqual(statuses.slice(5), [401, 401, 401, 429]);
-        assert.ok(t.logs.some((line) => line.includes('Redis is unreachable')), 'the outage is logged');
+        assert.ok(
+          t.logs.some((line) => line.includes('Redis is unreachable')),
+          'the outage is logged',
+        );
       } finally {
         await t.close();
         await proxy.stop();
@@ -684,7 +804,10 @@ for (const dialect of DIALECTS) {
 
     test('Redis unreachable from the start: Tessera starts, answers, and limits in memory', async () => {
       const port = await freePort();
-      const t = await startTestApp(dialect, { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE: '2' });
+      const t = await startTestApp(dialect, {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE: '2',
+      });
       try {
         const org = await createTestOrganization(t, 'No Redis Org');
         assert.equal((await inviteNative(t, org, address('noredis'))).statusCode, 201);

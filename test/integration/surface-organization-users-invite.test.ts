@@ -27,7 +27,11 @@ function documentSample(base: string, token?: string): string {
   let code = sample('organization-users-invite.fetch.js', [[DOC_HOST, base]])
     .replace("const inputBody = '{", 'const inputBody = `{')
     .replace("}';\nconst headers", '}`;\nconst headers');
-  if (token) code = code.replace("'Accept':'application/json'", `'Accept':'application/json',\n'Authorization':'Bearer ${token}'`);
+  if (token)
+    code = code.replace(
+      "'Accept':'application/json'",
+      `'Accept':'application/json',\n'Authorization':'Bearer ${token}'`,
+    );
   return code;
 }
 
@@ -43,7 +47,11 @@ for (const dialect of DIALECTS) {
       base = await listen(t);
       org = await createTestOrganization(t, 'Goldleaf');
       ownerSession = (
-        await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: org.owner!.email, password: org.ownerPassword } })
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { email: org.owner!.email, password: org.ownerPassword },
+        })
       ).json().token;
     });
     after(() => t.close());
@@ -56,7 +64,11 @@ for (const dialect of DIALECTS) {
       });
 
     async function invitationCount(): Promise<number> {
-      const rows = await t.deps.db.selectFrom('invitations').select('id').where('organization_id', '=', org.organization.id).execute();
+      const rows = await t.deps.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('organization_id', '=', org.organization.id)
+        .execute();
       return rows.length;
     }
 
@@ -79,7 +91,10 @@ for (const dialect of DIALECTS) {
       const body = await jsonOf(response);
       assert.equal(body.message, 'Invitations sent successfully');
       assert.equal(body.invited, 2);
-      assert.deepEqual(body.invitations.map((i: { email: string }) => i.email), ['ana@example.com', 'Ben@Example.com']);
+      assert.deepEqual(
+        body.invitations.map((i: { email: string }) => i.email),
+        ['ana@example.com', 'Ben@Example.com'],
+      );
       assert.doesNotMatch(JSON.stringify(body), /Str0ng!Pass/);
 
       const mails = await t.smtp!.waitFor(2);
@@ -94,7 +109,11 @@ for (const dialect of DIALECTS) {
       assert.equal(lookup.role.name, 'Member');
       const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
       assert.equal(accepted.statusCode, 200, accepted.body);
-      const signIn = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'ana@example.com', password: 'Str0ng!Pass' } });
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: 'ana@example.com', password: 'Str0ng!Pass' },
+      });
       assert.equal(signIn.statusCode, 201);
     });
 
@@ -133,13 +152,39 @@ for (const dialect of DIALECTS) {
       const before = await invitationCount();
       const sent = t.smtp!.received.length;
       const cases: Array<[unknown, string, string]> = [
-        [{ emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'weak@example.com', password: 'password' }] }, 'emailAddresses[1].password', 'PASSWORD_POLICY'],
-        [{ emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'dup@example.com' }, { email: 'DUP@example.com' }] }, 'emailAddresses[2].email', 'DUPLICATE_EMAIL'],
-        [{ emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'ben@example.com' }] }, 'emailAddresses[1].email', 'INVITATION_ALREADY_PENDING'],
-        [{ emailAddresses: [{ email: org.owner!.email.toUpperCase() }] }, 'emailAddresses[0].email', 'ALREADY_A_MEMBER'],
-        [{ emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'not an email' }] }, 'emailAddresses[1].email', 'VALIDATION_FAILED'],
+        [
+          { emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'weak@example.com', password: 'password' }] },
+          'emailAddresses[1].password',
+          'PASSWORD_POLICY',
+        ],
+        [
+          {
+            emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'dup@example.com' }, { email: 'DUP@example.com' }],
+          },
+          'emailAddresses[2].email',
+          'DUPLICATE_EMAIL',
+        ],
+        [
+          { emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'ben@example.com' }] },
+          'emailAddresses[1].email',
+          'INVITATION_ALREADY_PENDING',
+        ],
+        [
+          { emailAddresses: [{ email: org.owner!.email.toUpperCase() }] },
+          'emailAddresses[0].email',
+          'ALREADY_A_MEMBER',
+        ],
+        [
+          { emailAddresses: [{ email: 'ok-1@example.com' }, { email: 'not an email' }] },
+          'emailAddresses[1].email',
+          'VALIDATION_FAILED',
+        ],
         [{ emailAddresses: [] }, 'emailAddresses', 'VALIDATION_FAILED'],
-        [{ emailAddresses: Array.from({ length: 101 }, (_, i) => ({ email: `many-${i}@example.com` })) }, 'emailAddresses', 'VALIDATION_FAILED'],
+        [
+          { emailAddresses: Array.from({ length: 101 }, (_, i) => ({ email: `many-${i}@example.com` })) },
+          'emailAddresses',
+          'VALIDATION_FAILED',
+        ],
         [{}, 'emailAddresses', 'VALIDATION_FAILED'],
       ];
       for (const [body, field, code] of cases) {
@@ -148,11 +193,18 @@ for (const dialect of DIALECTS) {
         assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
         const problem = await jsonOf(response);
         assert.equal(problem.code, code);
-        assert.ok(problem.errors.some((error: { field: string }) => error.field === field), JSON.stringify(problem));
+        assert.ok(
+          problem.errors.some((error: { field: string }) => error.field === field),
+          JSON.stringify(problem),
+        );
       }
       const malformed = await invite('{"emailAddresses": [');
       assert.equal(malformed.status, 400);
-      const wrongType = await fetch(`${base}${PATH}`, { method: 'POST', headers: { 'content-type': 'text/csv', ...bearer(ownerSession) }, body: 'a@b.c' });
+      const wrongType = await fetch(`${base}${PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', ...bearer(ownerSession) },
+        body: 'a@b.c',
+      });
       assert.equal(wrongType.status, 415);
       assert.equal(await invitationCount(), before);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -163,7 +215,10 @@ for (const dialect of DIALECTS) {
      * Runs `load` while two clients ask /oauth/token for tokens back to back (at least `atLeast`
      * requests, at most 1,000): the load's answers, how many token requests ran and their p99.
      */
-    async function tokenLatencyDuring<T>(load: () => Promise<T>, atLeast = 0): Promise<{ answers: T; latencies: number; p99: number }> {
+    async function tokenLatencyDuring<T>(
+      load: () => Promise<T>,
+      atLeast = 0,
+    ): Promise<{ answers: T; latencies: number; p99: number }> {
       const latencies: number[] = [];
       let loading = true;
       const measure = async () => {
@@ -172,7 +227,11 @@ for (const dialect of DIALECTS) {
           const response = await fetch(`${base}/oauth/token`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ grant_type: 'client_credentials', client_id: org.clientId, client_secret: org.clientSecret }),
+            body: JSON.stringify({
+              grant_type: 'client_credentials',
+              client_id: org.clientId,
+              client_secret: org.clientSecret,
+            }),
           });
           assert.equal(response.status, 200);
           latencies.push(performance.now() - started);
@@ -201,10 +260,19 @@ for (const dialect of DIALECTS) {
       const before = await invitationCount();
       const batches = Array.from({ length: 20 }, (_, b) =>
         b % 2 === 0
-          ? [...Array.from({ length: 99 }, (_, i) => ({ email: `batch-${b}-${i}@load.example`, password: 'Str0ng!Pass' })), { email: 'not an address', password: 'Str0ng!Pass' }]
+          ? [
+              ...Array.from({ length: 99 }, (_, i) => ({
+                email: `batch-${b}-${i}@load.example`,
+                password: 'Str0ng!Pass',
+              })),
+              { email: 'not an address', password: 'Str0ng!Pass' },
+            ]
           : pendingAddresses.map((email) => ({ email, password: 'Str0ng!Pass' })),
       );
-      const { answers, latencies, p99 } = await tokenLatencyDuring(() => Promise.all(batches.map((emailAddresses) => invite({ emailAddresses }))), 100);
+      const { answers, latencies, p99 } = await tokenLatencyDuring(
+        () => Promise.all(batches.map((emailAddresses) => invite({ emailAddresses }))),
+        100,
+      );
       for (const answer of answers) assert.equal(answer.status, 400);
       assert.equal(await invitationCount(), before);
       context.diagnostic(`/oauth/token over ${latencies} requests: p99 ${p99.toFixed(0)} ms`);
@@ -215,12 +283,19 @@ for (const dialect of DIALECTS) {
       const { answers, latencies, p99 } = await tokenLatencyDuring(() =>
         Promise.all(
           [0, 1].map((b) =>
-            invite({ emailAddresses: Array.from({ length: 60 }, (_, i) => ({ email: `hashed-${b}-${i}@load.example`, password: 'Str0ng!Pass' })) }),
+            invite({
+              emailAddresses: Array.from({ length: 60 }, (_, i) => ({
+                email: `hashed-${b}-${i}@load.example`,
+                password: 'Str0ng!Pass',
+              })),
+            }),
           ),
         ),
       );
       for (const answer of answers) assert.equal(answer.status, 200);
-      context.diagnostic(`/oauth/token over ${latencies} requests while 120 passwords were hashed: p99 ${p99.toFixed(0)} ms`);
+      context.diagnostic(
+        `/oauth/token over ${latencies} requests while 120 passwords were hashed: p99 ${p99.toFixed(0)} ms`,
+      );
       assert.ok(latencies >= 20, `only ${latencies} token requests ran`);
       assert.ok(p99 < 500, `p99 ${p99.toFixed(0)} ms`);
     });
@@ -233,7 +308,11 @@ for (const dialect of DIALECTS) {
       }
       // A Member (who accepted an invitation above) may not invite.
       const member = (
-        await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'ana@example.com', password: 'Str0ng!Pass' } })
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/sessions',
+          payload: { email: 'ana@example.com', password: 'Str0ng!Pass' },
+        })
       ).json().token;
       const forbidden = await invite({ emailAddresses: [{ email: 'x@example.com' }] }, bearer(member));
       assert.equal(forbidden.status, 403);
@@ -262,12 +341,23 @@ for (const dialect of DIALECTS) {
       const refusal = await jsonOf(ambiguous);
       assert.equal(refusal.code, 'ORGANIZATION_REQUIRED');
       assert.match(refusal.detail, /x-organization-id/);
-      for (const id of [org.organization.id, second.organization.id]) assert.ok(refusal.detail.includes(id), refusal.detail);
+      for (const id of [org.organization.id, second.organization.id])
+        assert.ok(refusal.detail.includes(id), refusal.detail);
       assert.equal(refusal.errors[0].field, 'x-organization-id');
-      const named = await invite({ emailAddresses: [{ email: 'where@example.com' }] }, { ...bearer(ownerSession), 'x-organization-id': second.organization.id });
+      const named = await invite(
+        { emailAddresses: [{ email: 'where@example.com' }] },
+        { ...bearer(ownerSession), 'x-organization-id': second.organization.id },
+      );
       assert.equal(named.status, 200);
-      const invited = await t.deps.db.selectFrom('invitations').select('organization_id').where('email_canonical', '=', 'where@example.com').execute();
-      assert.deepEqual(invited.map((row) => row.organization_id), [second.organization.id]);
+      const invited = await t.deps.db
+        .selectFrom('invitations')
+        .select('organization_id')
+        .where('email_canonical', '=', 'where@example.com')
+        .execute();
+      assert.deepEqual(
+        invited.map((row) => row.organization_id),
+        [second.organization.id],
+      );
     });
   });
 }

@@ -69,7 +69,13 @@ for (const dialect of DIALECTS) {
     });
 
     test('the curl sample with a real address: an empty 200, and the email arrives', async () => {
-      const run = await runSample('curl', sample('tenant-inviteusers.curl.sh', replacements('new.admin@example.com')).replace("curl -X 'POST'", "curl -s -w '%{http_code}' -X 'POST'"));
+      const run = await runSample(
+        'curl',
+        sample('tenant-inviteusers.curl.sh', replacements('new.admin@example.com')).replace(
+          "curl -X 'POST'",
+          "curl -s -w '%{http_code}' -X 'POST'",
+        ),
+      );
       assert.equal(run.stdout, '200');
       const mail = (await t.smtp!.waitFor(1)).find((m) => m.to === 'new.admin@example.com');
       assert.ok(mail);
@@ -77,7 +83,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('the Python sample with a real address prints the empty body', async () => {
-      const run = await runSample('python', sample('tenant-inviteusers.requests.py', replacements('py.admin@example.com')));
+      const run = await runSample(
+        'python',
+        sample('tenant-inviteusers.requests.py', replacements('py.admin@example.com')),
+      );
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stdout, '');
       assert.ok((await t.smtp!.waitFor(2)).some((m) => m.to === 'py.admin@example.com'));
@@ -91,11 +100,14 @@ for (const dialect of DIALECTS) {
       assert.match(problem.detail, /^The role 'Some Name' is not available\./);
     });
 
-    test('availableroles lists the tenant\'s roles by name', async () => {
+    test("availableroles lists the tenant's roles by name", async () => {
       const response = await fetch(`${base}/api/v1.0/external/tenant/availableroles`, { headers: bearer(org.token) });
       assert.equal(response.status, 200);
       const roles = await jsonOf(response);
-      assert.deepEqual(roles.map((role: { name: string }) => role.name), ['Owner', 'Administrator', 'Member', 'Viewer']);
+      assert.deepEqual(
+        roles.map((role: { name: string }) => role.name),
+        ['Owner', 'Administrator', 'Member', 'Viewer'],
+      );
       assert.ok(roles.every((role: { description: string }) => typeof role.description === 'string'));
     });
 
@@ -104,14 +116,41 @@ for (const dialect of DIALECTS) {
       const before = (await t.deps.db.selectFrom('invitations').select('id').execute()).length;
       const sent = t.smtp!.received.length;
       const cases: Array<[unknown, string]> = [
-        [{ users: [{ email: 'a@example.com', roleName: 'Member' }, { email: 'string', roleName: 'Member' }] }, "The email address 'string' is not valid."],
         [
-          { users: [{ email: 'twin@example.com', roleName: 'Member' }, { email: 'TWIN@example.com', roleName: 'Member' }] },
+          {
+            users: [
+              { email: 'a@example.com', roleName: 'Member' },
+              { email: 'string', roleName: 'Member' },
+            ],
+          },
+          "The email address 'string' is not valid.",
+        ],
+        [
+          {
+            users: [
+              { email: 'twin@example.com', roleName: 'Member' },
+              { email: 'TWIN@example.com', roleName: 'Member' },
+            ],
+          },
           "The email address 'TWIN@example.com' appears more than once. Duplicate emails are not allowed.",
         ],
-        [{ users: [{ email: 'a@example.com', roleName: 'Auditor' }] }, "The role 'Auditor' is not available. Choose one from /api/v1.0/external/tenant/availableroles."],
-        [{ users: [{ email: 'a@example.com', roleName: 'Member' }, { email: 'NEW.ADMIN@example.com', roleName: 'Member' }] }, "The email address 'NEW.ADMIN@example.com' already has a pending invitation."],
-        [{ users: [{ email: org.owner!.email, roleName: 'Viewer' }] }, `The user '${org.owner!.email}' is already a member of this tenant.`],
+        [
+          { users: [{ email: 'a@example.com', roleName: 'Auditor' }] },
+          "The role 'Auditor' is not available. Choose one from /api/v1.0/external/tenant/availableroles.",
+        ],
+        [
+          {
+            users: [
+              { email: 'a@example.com', roleName: 'Member' },
+              { email: 'NEW.ADMIN@example.com', roleName: 'Member' },
+            ],
+          },
+          "The email address 'NEW.ADMIN@example.com' already has a pending invitation.",
+        ],
+        [
+          { users: [{ email: org.owner!.email, roleName: 'Viewer' }] },
+          `The user '${org.owner!.email}' is already a member of this tenant.`,
+        ],
       ];
       for (const [body, detail] of cases) {
         const response = await inviteUsers(body);
@@ -119,7 +158,12 @@ for (const dialect of DIALECTS) {
         assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
         assert.deepEqual(await jsonOf(response), { title: 'Bad Request', status: 400, detail });
       }
-      for (const body of [{ users: [] }, {}, { users: Array.from({ length: 101 }, (_, i) => ({ email: `u${i}@example.com`, roleName: 'Member' })) }, '{"users": [']) {
+      for (const body of [
+        { users: [] },
+        {},
+        { users: Array.from({ length: 101 }, (_, i) => ({ email: `u${i}@example.com`, roleName: 'Member' })) },
+        '{"users": [',
+      ]) {
         const response = await inviteUsers(body);
         assert.equal(response.status, 400);
         assert.deepEqual(Object.keys(await jsonOf(response)), ['title', 'status', 'detail']);
@@ -140,7 +184,8 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(body, {
           title: 'Unauthorized',
           status: 401,
-          detail: 'This endpoint takes an organization API client\'s access token: send it as "Authorization: Bearer <token>".',
+          detail:
+            'This endpoint takes an organization API client\'s access token: send it as "Authorization: Bearer <token>".',
         });
         const roles = await fetch(`${base}/api/v1.0/external/tenant/availableroles`, { headers });
         assert.equal(roles.status, 401);
@@ -150,20 +195,46 @@ for (const dialect of DIALECTS) {
     test('every request under /api/v1.0/external/tenant/ answers {title, status, detail} and nothing more', async () => {
       const requests: Array<[string, string, RequestInit, number]> = [
         ['GET', '/api/v1.0/external/tenant/inviteusers', {}, 404],
-        ['PUT', '/api/v1.0/external/tenant/inviteusers', { body: '{}', headers: { 'content-type': 'application/json' } }, 404],
+        [
+          'PUT',
+          '/api/v1.0/external/tenant/inviteusers',
+          { body: '{}', headers: { 'content-type': 'application/json' } },
+          404,
+        ],
         ['POST', '/api/v1.0/external/tenant/availableroles', {}, 404],
         ['GET', '/api/v1.0/external/tenant/unknown', {}, 404],
         ['GET', '/api/v1.0/external/tenant', {}, 404],
-        ['POST', '/api/v1.0/external/tenant/inviteusers', { body: JSON.stringify({ users: [{ email: `${'a'.repeat(1_100_000)}@x.com`, roleName: 'Member' }] }), headers: { 'content-type': 'application/json' } }, 413],
-        ['POST', '/api/v1.0/external/tenant/inviteusers', { body: 'users=x', headers: { 'content-type': 'text/plain' } }, 415],
+        [
+          'POST',
+          '/api/v1.0/external/tenant/inviteusers',
+          {
+            body: JSON.stringify({ users: [{ email: `${'a'.repeat(1_100_000)}@x.com`, roleName: 'Member' }] }),
+            headers: { 'content-type': 'application/json' },
+          },
+          413,
+        ],
+        [
+          'POST',
+          '/api/v1.0/external/tenant/inviteusers',
+          { body: 'users=x', headers: { 'content-type': 'text/plain' } },
+          415,
+        ],
         ['GET', '/api/v1.0/external/tenant/%E0%A4%A', {}, 400],
       ];
       for (const [method, path, init, status] of requests) {
-        const response = await fetch(`${base}${path}`, { ...init, method, headers: { ...bearer(org.token), ...(init.headers as Record<string, string>) } });
+        const response = await fetch(`${base}${path}`, {
+          ...init,
+          method,
+          headers: { ...bearer(org.token), ...(init.headers as Record<string, string>) },
+        });
         assert.equal(response.status, status, `${method} ${path}`);
         assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/, `${method} ${path}`);
         const body = await jsonOf(response);
-        assert.deepEqual(Object.keys(body), ['title', 'status', 'detail'], `${method} ${path}: ${JSON.stringify(body)}`);
+        assert.deepEqual(
+          Object.keys(body),
+          ['title', 'status', 'detail'],
+          `${method} ${path}: ${JSON.stringify(body)}`,
+        );
         assert.equal(body.status, status);
       }
     });

@@ -4,7 +4,15 @@ import { MAX_NUMERIC_ID } from '../../src/db/ids.js';
 import { runSample, sample } from '../helpers/doc-samples.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
-import { bearer, jsonOf, createTestOrganization, listen, startTestApp, type TestApp, type TestOrganization } from '../helpers/test-app.js';
+import {
+  bearer,
+  jsonOf,
+  createTestOrganization,
+  listen,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
 
 const DOC_URL = 'https://z52mnqg347.execute-api.eu-west-3.amazonaws.com';
 
@@ -37,10 +45,17 @@ for (const dialect of DIALECTS) {
         'content-type': 'application/json',
         ...overrides,
       };
-      return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Record<string, string>;
+      return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Record<
+        string,
+        string
+      >;
     };
 
-    const invite = (body: unknown, overrides: Record<string, string | undefined> = {}, path = '/users-organizations/v1/ad/invite') =>
+    const invite = (
+      body: unknown,
+      overrides: Record<string, string | undefined> = {},
+      path = '/users-organizations/v1/ad/invite',
+    ) =>
       fetch(`${base}${path}`, {
         method: 'POST',
         headers: headers(overrides),
@@ -61,7 +76,15 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(run.status, 0, run.stderr);
       const { data } = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(data), ['userId', 'organizationId', 'scope', 'permissions', 'deletedAt', 'updatedAt', 'createdAt']);
+      assert.deepEqual(Object.keys(data), [
+        'userId',
+        'organizationId',
+        'scope',
+        'permissions',
+        'deletedAt',
+        'updatedAt',
+        'createdAt',
+      ]);
       assert.ok(Number.isInteger(data.userId) && data.userId > 0);
       assert.equal(data.organizationId, org.organization.numericId);
       assert.equal(data.scope, 1);
@@ -74,7 +97,10 @@ for (const dialect of DIALECTS) {
       assert.match(mail.text, /^Hi John Doe,/);
 
       // The profile exists, the membership waits in INVITED, and accepting activates it.
-      const members = await t.app.inject({ url: `/v1/organizations/${org.organization.id}/members?status=INVITED`, headers: bearer(org.token) });
+      const members = await t.app.inject({
+        url: `/v1/organizations/${org.organization.id}/members?status=INVITED`,
+        headers: bearer(org.token),
+      });
       const invited = members.json().data.find((m: { user: { email: string } }) => m.user.email === 'test@mail.com');
       assert.equal(invited.user.numericId, data.userId);
       assert.equal(invited.user.firstName, 'John');
@@ -84,13 +110,19 @@ for (const dialect of DIALECTS) {
         payload: { token: SmtpSink.token(mail), password: 'J0hn-Doe!' },
       });
       assert.equal(accepted.statusCode, 200, accepted.body);
-      const member = await t.app.inject({ url: `/v1/organizations/${org.organization.id}/members/${invited.user.id}`, headers: bearer(org.token) });
+      const member = await t.app.inject({
+        url: `/v1/organizations/${org.organization.id}/members/${invited.user.id}`,
+        headers: bearer(org.token),
+      });
       assert.equal(member.json().status, 'ACTIVE');
       assert.deepEqual(member.json().permissions, { group: 0, read: [], manage: [] });
     });
 
     test('without the stage prefix too, with read and manage permissions', async () => {
-      const response = await invite({ ...valid('jane@example.com'), permissions: { group: 3, read: [1, 2], manage: [2] } });
+      const response = await invite({
+        ...valid('jane@example.com'),
+        permissions: { group: 3, read: [1, 2], manage: [2] },
+      });
       assert.equal(response.status, 201);
       assert.deepEqual((await jsonOf(response)).data.permissions, { group: 3, read: [1, 2], manage: [2] });
     });
@@ -117,7 +149,11 @@ for (const dialect of DIALECTS) {
       // A Member of this organization.
       await invite(valid('plain-member@example.com'));
       const mail = (await t.smtp!.waitFor(3)).find((m) => m.to === 'plain-member@example.com')!;
-      await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: SmtpSink.token(mail), password: 'Plain-1234!' } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: SmtpSink.token(mail), password: 'Plain-1234!' },
+      });
       const memberSession = await sessionFor('plain-member@example.com', 'Plain-1234!');
       const asMember = await invite(valid('someone@example.com'), { 'x-session-token': memberSession });
       assert.equal(asMember.status, 403);
@@ -156,7 +192,10 @@ for (const dialect of DIALECTS) {
         const response = await invite(body);
         assert.equal(response.status, 400, JSON.stringify(body).slice(0, 120));
         const problem = await jsonOf(response);
-        assert.ok(problem.errors.some((error: { field: string }) => error.field === field), `${field}: ${JSON.stringify(problem)}`);
+        assert.ok(
+          problem.errors.some((error: { field: string }) => error.field === field),
+          `${field}: ${JSON.stringify(problem)}`,
+        );
       }
       const malformed = await invite('{"firstName": "John",');
       assert.equal(malformed.status, 400);
@@ -193,7 +232,10 @@ for (const dialect of DIALECTS) {
       // This organization invites the older accounts and brand-new addresses, in turn.
       const answered: Array<{ older: boolean; userId: number; organizationId: number }> = [];
       for (let i = 0; i < 12; i++) {
-        for (const [older, email] of [[true, `older-${i}@example.com`], [false, `brand-new-${i}@example.com`]] as const) {
+        for (const [older, email] of [
+          [true, `older-${i}@example.com`],
+          [false, `brand-new-${i}@example.com`],
+        ] as const) {
           const response = await invite(valid(email));
           assert.equal(response.status, 201);
           const { data } = await jsonOf(response);
@@ -209,7 +251,10 @@ for (const dialect of DIALECTS) {
       // What a sequence would show, and the odds that random numbers (uniform 31-bit, drawn
       // independently) show it too. Together they fail a correct build about once in 300,000 runs.
       for (const numbers of [organizationIds, userIds]) {
-        assert.ok(numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NUMERIC_ID), numbers.join(', '));
+        assert.ok(
+          numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NUMERIC_ID),
+          numbers.join(', '),
+        );
         assert.equal(new Set(numbers).size, numbers.length, numbers.join(', '));
         // All 8 (or 24) within 2^20 of each other: odds below 10^-20.
         assert.ok(Math.max(...numbers) - Math.min(...numbers) > 2 ** 20, numbers.join(', '));
@@ -221,11 +266,17 @@ for (const dialect of DIALECTS) {
       }
       // New accounts made one after the other do not count up: 12 random numbers come out
       // increasing once in 12! (about 5 * 10^8).
-      assert.ok(newNumbers.some((n, i) => i > 0 && n < newNumbers[i - 1]!), newNumbers.join(', '));
+      assert.ok(
+        newNumbers.some((n, i) => i > 0 && n < newNumbers[i - 1]!),
+        newNumbers.join(', '),
+      );
       // An address that had an account before is not told apart by a smaller number: with a
       // sequence all 12 older numbers lie below all 12 new ones; random numbers do so once in
       // C(24, 12) = 2,704,156.
-      assert.ok(Math.max(...olderNumbers) > Math.min(...newNumbers), `older ${olderNumbers.join(', ')}; new ${newNumbers.join(', ')}`);
+      assert.ok(
+        Math.max(...olderNumbers) > Math.min(...newNumbers),
+        `older ${olderNumbers.join(', ')}; new ${newNumbers.join(', ')}`,
+      );
     });
   });
 }

@@ -25,7 +25,7 @@ test('every key is counted in the compact store, and the windows that ended are 
   t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
   const limiter = new CompactRateLimiterMemory({ keyPrefix: 'test', points: 5, duration: 60 });
   for (let i = 0; i < 1000; i++) await limiter.consume(`recipient-${i}`);
-  assert.equal(limiter.store.size, 1000, 'counted here, not in the library\'s own store (a record and a timer a key)');
+  assert.equal(limiter.store.size, 1000, "counted here, not in the library's own store (a record and a timer a key)");
 
   t.mock.timers.tick(61_000);
   // Every window has ended. Counted again, a key starts a fresh window, which ends last of all.

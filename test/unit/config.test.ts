@@ -17,7 +17,11 @@ describe('configuration', () => {
     const config = loadConfig({});
     assert.equal(config.port, 3000);
     assert.equal(config.host, '127.0.0.1');
-    assert.deepEqual(config.database, { dialect: 'sqlite', url: 'sqlite:./data/tessera.db', filename: './data/tessera.db' });
+    assert.deepEqual(config.database, {
+      dialect: 'sqlite',
+      url: 'sqlite:./data/tessera.db',
+      filename: './data/tessera.db',
+    });
     assert.equal(config.publicUrl, 'http://localhost:3000');
     assert.equal(config.invitationExpiryDays, 7);
     assert.equal(config.tokenIssuer, 'http://localhost:3000');
@@ -42,16 +46,31 @@ describe('configuration', () => {
     });
     assert.equal(config.invitationExpiryDays, 14);
     assert.equal(config.seedDemo, false);
-    const tuned = loadConfig({ DATABASE_URL: 'postgres://db/tessera', DATABASE_POOL_SIZE: '4', DATABASE_QUERY_TIMEOUT_MS: '0' });
-    assert.deepEqual(tuned.database, { dialect: 'postgres', url: 'postgres://db/tessera', poolSize: 4, queryTimeoutMs: 0 });
+    const tuned = loadConfig({
+      DATABASE_URL: 'postgres://db/tessera',
+      DATABASE_POOL_SIZE: '4',
+      DATABASE_QUERY_TIMEOUT_MS: '0',
+    });
+    assert.deepEqual(tuned.database, {
+      dialect: 'postgres',
+      url: 'postgres://db/tessera',
+      poolSize: 4,
+      queryTimeoutMs: 0,
+    });
   });
 
   test('a bad value is refused with the name of its variable', () => {
     assert.match(refusal({ PORT: 'eighty' }), /PORT must be an integer from 0 to 65535 \(got "eighty"\)/);
     assert.match(refusal({ PORT: '70000' }), /PORT must be an integer/);
     assert.match(refusal({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be sqlite:<path> or postgres:\/\//);
-    assert.match(refusal({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
-    assert.match(refusal({ DATABASE_QUERY_TIMEOUT_MS: '-1' }), /DATABASE_QUERY_TIMEOUT_MS must be an integer from 0 to 3600000/);
+    assert.match(
+      refusal({ LOG_LEVEL: 'loud' }),
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,
+    );
+    assert.match(
+      refusal({ DATABASE_QUERY_TIMEOUT_MS: '-1' }),
+      /DATABASE_QUERY_TIMEOUT_MS must be an integer from 0 to 3600000/,
+    );
     assert.match(refusal({ INVITATION_EXPIRY_DAYS: '31' }), /INVITATION_EXPIRY_DAYS must be an integer from 1 to 30/);
     assert.match(refusal({ PUBLIC_URL: 'invites.example.com' }), /PUBLIC_URL must be an absolute http\(s\) URL/);
     assert.match(refusal({ SMTP_URL: 'http://mail' }), /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);

@@ -81,7 +81,8 @@ describe('email addresses: abuse', () => {
   });
 
   test('the whole address: 254 passes, 255 is too long; 250 where a document says so', () => {
-    const exactly = (length: number) => `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(length - 64 - 1 - 63 - 1 - 63 - 1 - 4)}.com`;
+    const exactly = (length: number) =>
+      `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(length - 64 - 1 - 63 - 1 - 63 - 1 - 4)}.com`;
     assert.equal(exactly(254).length, 254);
     assert.ok(!isEmailProblem(checkEmail(exactly(254))));
     assert.equal(checkEmail(exactly(255)), 'EMAIL_TOO_LONG');
@@ -107,7 +108,10 @@ describe('email addresses: abuse', () => {
     assert.deepEqual(unicode, { email: 'user@bücher.example', canonical: 'user@xn--bcher-kva.example' });
     assert.deepEqual(punycode, { email: 'user@xn--bcher-kva.example', canonical: 'user@xn--bcher-kva.example' });
     assert.deepEqual(upper, { email: 'USER@BÜCHER.EXAMPLE', canonical: 'user@xn--bcher-kva.example' });
-    assert.deepEqual(checkEmail('anna@пример.рф'), { email: 'anna@пример.рф', canonical: 'anna@xn--e1afmkfd.xn--p1ai' });
+    assert.deepEqual(checkEmail('anna@пример.рф'), {
+      email: 'anna@пример.рф',
+      canonical: 'anna@xn--e1afmkfd.xn--p1ai',
+    });
   });
 
   test('a domain that IDNA mapping would change is refused: mail would go elsewhere than it is compared', () => {

@@ -87,33 +87,72 @@ describe('limits: invitation admission (in memory)', () => {
   const recipients = (count: number) => Array.from({ length: count }, (_, i) => `r${i}@example.com`);
 
   test('all or nothing: a request that does not fit is refused whole with Retry-After, and counts nothing', async () => {
-    const { limits } = limitsWith({ RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '10', RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '0' });
+    const { limits } = limitsWith({
+      RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '10',
+      RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '0',
+    });
     const refusal = await limits.invitations
       .admit({ organizationId: 'org-a', principal: client, emailRecipients: recipients(11), atomic: true })
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     assert.ok(refusal instanceof AppError);
     assert.equal(refusal.code, 'RATE_LIMITED');
     assert.match(refusal.headers!['retry-after']!, /^\d+$/);
-    const admission = await limits.invitations.admit({ organizationId: 'org-a', principal: client, emailRecipients: recipients(10), atomic: true });
+    const admission = await limits.invitations.admit({
+      organizationId: 'org-a',
+      principal: client,
+      emailRecipients: recipients(10),
+      atomic: true,
+    });
     assert.equal(admission.admitted, 10);
   });
 
   test('item by item: the first that fit are admitted; given back when not written', async () => {
-    const { limits } = limitsWith({ RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '0', RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '5' });
-    const first = await limits.invitations.admit({ organizationId: 'org-a', principal: client, emailRecipients: recipients(8), atomic: false });
+    const { limits } = limitsWith({
+      RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '0',
+      RATE_LIMIT_INVITER_INVITATIONS_PER_HOUR: '5',
+    });
+    const first = await limits.invitations.admit({
+      organizationId: 'org-a',
+      principal: client,
+      emailRecipients: recipients(8),
+      atomic: false,
+    });
     assert.equal(first.admitted, 5);
     assert.equal(first.refusal?.code, 'RATE_LIMITED');
     first.settle(['r0@example.com', 'r1@example.com']);
     await new Promise((resolve) => setImmediate(resolve));
-    const second = await limits.invitations.admit({ organizationId: 'org-a', principal: client, emailRecipients: recipients(8), atomic: false });
+    const second = await limits.invitations.admit({
+      organizationId: 'org-a',
+      principal: client,
+      emailRecipients: recipients(8),
+      atomic: false,
+    });
     assert.equal(second.admitted, 3);
   });
 
   test('recipients over their daily limit are marked for suppression, and only they', async () => {
     const { limits } = limitsWith({ RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: '1' });
-    const message = { status: 'PENDING', secret: 'sealed', last_error: null, payload: '{"to":"x@example.com"}' } as OutboxRow;
-    await limits.invitations.admit({ organizationId: 'a', principal: client, emailRecipients: ['x@example.com'], atomic: true });
-    const once = await limits.invitations.admit({ organizationId: 'b', principal: client, emailRecipients: ['x@example.com', 'y@example.com', null], atomic: true });
+    const message = {
+      status: 'PENDING',
+      secret: 'sealed',
+      last_error: null,
+      payload: '{"to":"x@example.com"}',
+    } as OutboxRow;
+    await limits.invitations.admit({
+      organizationId: 'a',
+      principal: client,
+      emailRecipients: ['x@example.com'],
+      atomic: true,
+    });
+    const once = await limits.invitations.admit({
+      organizationId: 'b',
+      principal: client,
+      emailRecipients: ['x@example.com', 'y@example.com', null],
+      atomic: true,
+    });
     assert.equal(once.admitted, 3);
     const x = once.screenEmail('x@example.com', message);
     assert.equal(x.status, 'PENDING', 'queued, to be recorded like a delivery');
@@ -130,7 +169,12 @@ describe('limits: invitation admission (in memory)', () => {
       RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: '0',
       PENDING_INVITATIONS_MAX_PER_ORG: '0',
     });
-    const admission = await limits.invitations.admit({ organizationId: 'a', principal: client, emailRecipients: recipients(1000), atomic: true });
+    const admission = await limits.invitations.admit({
+      organizationId: 'a',
+      principal: client,
+      emailRecipients: recipients(1000),
+      atomic: true,
+    });
     assert.equal(admission.admitted, 1000);
     assert.equal(stub.calls, 0);
   });
@@ -155,20 +199,37 @@ describe('limits: configuration', () => {
 
   test('TRUST_PROXY: true, false, or proxy addresses and ranges; anything else stops the start', () => {
     assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
-    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.1, ::1, loopback' }).trustProxy, ['10.0.0.0/8', '192.0.2.1', '::1', 'loopback']);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.1, ::1, loopback' }).trustProxy, [
+      '10.0.0.0/8',
+      '192.0.2.1',
+      '::1',
+      'loopback',
+    ]);
     for (const value of ['yes', '2', '10.0.0.0/33', '300.1.1.1', 'example.com']) {
-      assert.throws(() => loadConfig({ TRUST_PROXY: value }), (error: unknown) => error instanceof ConfigError && /TRUST_PROXY must be/.test(error.message));
+      assert.throws(
+        () => loadConfig({ TRUST_PROXY: value }),
+        (error: unknown) => error instanceof ConfigError && /TRUST_PROXY must be/.test(error.message),
+      );
     }
   });
 
   test('REDIS_URL must be redis:// or rediss:// with a host, and is not echoed; limits are integers from 0', () => {
-    assert.equal(loadConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/1' }).redisUrl, 'rediss://:secret@cache.internal:6380/1');
+    assert.equal(
+      loadConfig({ REDIS_URL: 'rediss://:secret@cache.internal:6380/1' }).redisUrl,
+      'rediss://:secret@cache.internal:6380/1',
+    );
     assert.throws(
       () => loadConfig({ REDIS_URL: 'http://:hunter2@cache' }),
-      (error: unknown) => error instanceof ConfigError && /REDIS_URL must be a redis:\/\//.test(error.message) && !/hunter2/.test(error.message),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /REDIS_URL must be a redis:\/\//.test(error.message) &&
+        !/hunter2/.test(error.message),
     );
     assert.throws(() => loadConfig({ REDIS_URL: 'redis://' }), /REDIS_URL must be a redis:\/\//);
-    assert.throws(() => loadConfig({ RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: '-1' }), /RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE must be an integer from 0/);
+    assert.throws(
+      () => loadConfig({ RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: '-1' }),
+      /RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE must be an integer from 0/,
+    );
     assert.throws(() => loadConfig({ REDIS_KEY_PREFIX: 'has space' }), /REDIS_KEY_PREFIX must be/);
     assert.equal(loadConfig({ PENDING_INVITATIONS_MAX_PER_ORG: '0' }).limits.pendingInvitationsPerOrg, 0);
   });

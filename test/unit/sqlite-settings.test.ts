@@ -12,7 +12,8 @@ test('SQLite: WAL with NORMAL sync, foreign keys, a busy timeout, checkpoints ab
   const file = join(dir, 'tessera.db');
   const handle = createDb(parseDatabaseUrl(`sqlite:${file}`));
   try {
-    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
     assert.equal(await pragma('journal_mode'), 'wal');
     assert.equal(await pragma('synchronous'), 1, 'NORMAL');
     assert.equal(await pragma('foreign_keys'), 1);
@@ -23,7 +24,8 @@ test('SQLite: WAL with NORMAL sync, foreign keys, a busy timeout, checkpoints ab
     const wal = () => statSync(`${file}-wal`).size;
     const write = (megabytes: number) =>
       handle.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < megabytes * 16; i++) await sql`insert into filler (body) values (randomblob(65536))`.execute(trx);
+        for (let i = 0; i < megabytes * 16; i++)
+          await sql`insert into filler (body) values (randomblob(65536))`.execute(trx);
       });
     // Sustained writes, 1 MB a transaction: the WAL is checkpointed and reused about every 16 MB.
     let largest = 0;

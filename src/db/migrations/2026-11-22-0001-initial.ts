@@ -5,9 +5,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   const dialect = dialectOf(db);
   const { uuid, timestamp } = columnTypes(dialect);
   const identity = (column: ColumnDefinitionBuilder) =>
-    dialect === 'postgres'
-      ? column.primaryKey().generatedByDefaultAsIdentity()
-      : column.primaryKey().autoIncrement();
+    dialect === 'postgres' ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey().autoIncrement();
 
   await db.schema
     .createTable('users')
@@ -114,7 +112,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', timestamp)
     .addColumn('last_sent_at', timestamp)
     .addColumn('send_count', 'integer', (col) => col.notNull().defaultTo(0))
-    .addColumn('link_delivery', 'text', (col) => col.notNull().defaultTo('EMAIL').check(sql`link_delivery in ('EMAIL', 'RESPONSE')`))
+    .addColumn('link_delivery', 'text', (col) =>
+      col.notNull().defaultTo('EMAIL').check(sql`link_delivery in ('EMAIL', 'RESPONSE')`),
+    )
     .execute();
   // One PENDING invitation per organization and canonical email, held by the database itself so
   // that concurrent creates cannot both succeed.
@@ -154,9 +154,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('invitation_id', uuid, (col) => col.references('invitations.id').onDelete('set null'))
     .addColumn('kind', 'text', (col) => col.notNull())
     .addColumn('payload', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) =>
-      col.notNull().check(sql`status in ('PENDING', 'SENT', 'DEAD', 'CANCELLED')`),
-    )
+    .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('PENDING', 'SENT', 'DEAD', 'CANCELLED')`))
     .addColumn('secret', 'text')
     .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('max_attempts', 'integer', (col) => col.notNull())

@@ -32,7 +32,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update users set password_organization_id = (
       select i.organization_id from invitations i where i.accepted_user_id = users.id order by i.accepted_at limit 1)
     where password_hash is not null and email_verified_at is null`.execute(db);
-  await sql`update sessions set organization_id = (select u.password_organization_id from users u where u.id = sessions.user_id)`.execute(db);
+  await sql`update sessions set organization_id = (select u.password_organization_id from users u where u.id = sessions.user_id)`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('password_setups')

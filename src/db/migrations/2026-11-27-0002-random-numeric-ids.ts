@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
           .set({ numeric_id: numericId })
           .where('id', '=', id)
           .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom(`${table} as taken`).select(sql.lit(1).as('one')).where('taken.numeric_id', '=', numericId))),
+            not(
+              exists(
+                selectFrom(`${table} as taken`).select(sql.lit(1).as('one')).where('taken.numeric_id', '=', numericId),
+              ),
+            ),
           )
           .executeTakeFirst();
         if (numUpdatedRows > 0n) break;

@@ -14,8 +14,19 @@ export { escapeHtml } from './layout.js';
 
 // Built once: toLocaleDateString with options builds a new formatter on each call, which cost
 // 12% of the email worker's time (a CPU profile of the delivery benchmark).
-const EXPIRY_DAY = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
-const EXPIRY_TIME = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const EXPIRY_DAY = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+});
+const EXPIRY_TIME = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'UTC',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 export function formatExpiry(iso: string): string {
   const date = new Date(iso);

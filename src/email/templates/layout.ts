@@ -8,7 +8,10 @@ export function escapeHtml(value: string): string {
  * The HTML frame every email shares: a centred card. `body` is already escaped HTML; the link
  * gets a button and, beside it, its text for mail programs that hide buttons.
  */
-export function emailHtml(subject: string, parts: { intro: string; button: string; link: string; after: string }): string {
+export function emailHtml(
+  subject: string,
+  parts: { intro: string; button: string; link: string; after: string },
+): string {
   const e = escapeHtml;
   return `<!doctype html>
 <html lang="en">

@@ -7,7 +7,11 @@ export interface PasswordSetupEmailData {
 }
 
 /** The password-setup email: a link that proves the mailbox and lets its owner choose a password. */
-export function renderPasswordSetupEmail(data: PasswordSetupEmailData): { subject: string; text: string; html: string } {
+export function renderPasswordSetupEmail(data: PasswordSetupEmailData): {
+  subject: string;
+  text: string;
+  html: string;
+} {
   const subject = 'Set your password';
   const text = [
     'Hi,',

@@ -15,7 +15,12 @@ export function findActiveClient(db: Executor, clientId: string): Promise<ApiCli
 
 /** Revokes the client if it is active; returns the row as it now is, or undefined for no such client. */
 export async function revokeClientRow(db: Executor, clientId: string, now: string): Promise<ApiClientRow | undefined> {
-  await db.updateTable('api_clients').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('api_clients')
+    .set({ revoked_at: now })
+    .where('client_id', '=', clientId)
+    .where('revoked_at', 'is', null)
+    .execute();
   return db.selectFrom('api_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 }
 

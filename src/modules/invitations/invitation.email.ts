@@ -29,7 +29,11 @@ export function invitationEmailMessage(
   now: string,
 ): OutboxRow {
   const { organizationId, ...data } = payload;
-  return newOutboxMessage(deps, { kind: INVITATION_EMAIL, organizationId, invitationId: payload.invitationId, payload: data, token }, now);
+  return newOutboxMessage(
+    deps,
+    { kind: INVITATION_EMAIL, organizationId, invitationId: payload.invitationId, payload: data, token },
+    now,
+  );
 }
 
 /** The invitation email's queued payload; `suppressed` (the reason) when it must not be sent. */
@@ -48,7 +52,10 @@ export function suppressInvitationEmail(message: OutboxRow, reason: string): Out
  * Turns leased outbox rows into emails. A message whose invitation is no longer PENDING, or whose
  * link was replaced by a resend, has nothing left to deliver and is cancelled instead.
  */
-export async function prepareInvitationEmails(deps: ServiceDeps, rows: OutboxRow[]): Promise<Map<string, PreparedMessage>> {
+export async function prepareInvitationEmails(
+  deps: ServiceDeps,
+  rows: OutboxRow[],
+): Promise<Map<string, PreparedMessage>> {
   const prepared = new Map<string, PreparedMessage>();
   const ids = rows.map((row) => row.invitation_id).filter((id): id is string => id !== null);
   const invitations = ids.length

@@ -9,9 +9,20 @@ import { activateMembership, findMemberName } from '../memberships/membership.re
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { isSessionLive, revokeUserSessions } from '../sessions/session.repository.js';
 import { openSession, sessionReaches, type NewSession, type SessionPrincipal } from '../sessions/session.service.js';
-import { accountStanding, mailboxOwnerMustSignIn, passwordReaches, sameCredentials, type AccountStanding } from '../users/account.js';
+import {
+  accountStanding,
+  mailboxOwnerMustSignIn,
+  passwordReaches,
+  sameCredentials,
+  type AccountStanding,
+} from '../users/account.js';
 import { findUserById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
-import { findOpenInvitationByTokenHash, recordAcceptedUser, transitionPending, type InvitationRow } from './invitation.repository.js';
+import {
+  findOpenInvitationByTokenHash,
+  recordAcceptedUser,
+  transitionPending,
+  type InvitationRow,
+} from './invitation.repository.js';
 import { DEFAULT_PERMISSIONS, displayName, dropInvitedMembership, roleNameOf } from './invitation.service.js';
 
 /**
@@ -47,7 +58,9 @@ function emailed(invitation: InvitationRow): boolean {
 }
 
 async function openInvitation(deps: ServiceDeps, token: string): Promise<InvitationRow> {
-  const row = token ? await findOpenInvitationByTokenHash(deps.db, sha256(token), deps.clock.now().toISOString()) : undefined;
+  const row = token
+    ? await findOpenInvitationByTokenHash(deps.db, sha256(token), deps.clock.now().toISOString())
+    : undefined;
   // Unknown, expired, revoked and used links all get this same answer.
   if (!row) throw new AppError('INVITATION_LINK_INVALID');
   return row;
@@ -56,7 +69,9 @@ async function openInvitation(deps: ServiceDeps, token: string): Promise<Invitat
 export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationLookup> {
   const row = await openInvitation(deps, token);
   const organization = (await findOrganizationById(deps.db, row.organization_id))!;
-  const inviter = row.inviter_user_id ? await findMemberName(deps.db, row.organization_id, row.inviter_user_id) : undefined;
+  const inviter = row.inviter_user_id
+    ? await findMemberName(deps.db, row.organization_id, row.inviter_user_id)
+    : undefined;
   const preset = row.password_hash !== null;
   let signInRequired = false;
   let passwordRequired = !preset;
@@ -151,7 +166,12 @@ async function decideAccountChange(
       };
     }
     if (invitation.password_hash === null) throw passwordRequired(missing);
-    return { standing, password: { hash: invitation.password_hash, organizationId }, provesMailbox: byMail, endOtherSessions: false };
+    return {
+      standing,
+      password: { hash: invitation.password_hash, organizationId },
+      provesMailbox: byMail,
+      endOtherSessions: false,
+    };
   }
 
   const user = standing.user!;
@@ -165,7 +185,8 @@ async function decideAccountChange(
     // mailbox owner chooses theirs now.
     if (input.password === undefined) throw passwordRequired('Choose a password for your account.');
     assertPasswordPolicy(input.password);
-    if (user.password_hash !== null && (await verifySecret(input.password, user.password_hash))) throw new AppError('PASSWORD_REUSED');
+    if (user.password_hash !== null && (await verifySecret(input.password, user.password_hash)))
+      throw new AppError('PASSWORD_REUSED');
     return {
       standing,
       password: { hash: await hashSecret(input.password), organizationId: null },
@@ -255,7 +276,10 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
       // password): decide again, against the account as it is now.
       if (!(error instanceof StandingChanged || asUniqueViolation(error))) throw error;
       if (error instanceof SessionEnded) signedIn = undefined;
-      if (attempt >= 3) throw new AppError('SERVICE_UNAVAILABLE', 'The account changed while accepting. Try again.', { headers: { 'retry-after': '1' } });
+      if (attempt >= 3)
+        throw new AppError('SERVICE_UNAVAILABLE', 'The account changed while accepting. Try again.', {
+          headers: { 'retry-after': '1' },
+        });
     }
   }
 }
@@ -275,9 +299,12 @@ async function applyAccountChange(
   // Locked until the transaction ends: a password set meanwhile (another accept, password setup)
   // would make the decision, and the session's reach, stale.
   const current = await accountStanding(trx, invitation.email_canonical, { lock: true });
-  if (current.held !== change.standing.held || !sameCredentials(current.user, change.standing.user)) throw new StandingChanged();
+  if (current.held !== change.standing.held || !sameCredentials(current.user, change.standing.user))
+    throw new StandingChanged();
   const verifiedAt = change.provesMailbox ? now : null;
-  const credentials = change.password ? { password_hash: change.password.hash, password_organization_id: change.password.organizationId } : {};
+  const credentials = change.password
+    ? { password_hash: change.password.hash, password_organization_id: change.password.organizationId }
+    : {};
   // What the person typed; a new account starts from the invitation's names where they typed none.
   // An existing profile is never written with names another party gave.
   const firstName = typed(input.firstName);
@@ -313,7 +340,9 @@ async function applyAccountChange(
   if (!change.password && !change.provesMailbox) return user;
   return updateUserCredentials(trx, user.id, {
     ...credentials,
-    ...(change.provesMailbox ? { first_name: user.first_name ?? firstName, last_name: user.last_name ?? lastName } : {}),
+    ...(change.provesMailbox
+      ? { first_name: user.first_name ?? firstName, last_name: user.last_name ?? lastName }
+      : {}),
     email_verified_at: user.email_verified_at ?? verifiedAt,
     updated_at: now,
   });

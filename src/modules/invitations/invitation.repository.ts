@@ -41,7 +41,11 @@ const INVITATION_COLUMNS = columnsOf<InvitationRow>({
 
 function insertPending(db: Executor, rows: InvitationRow[], asJson = false) {
   const insert = db.insertInto('invitations');
-  return (asJson ? insert.columns(INVITATION_COLUMNS).expression(jsonRows('invitations', INVITATION_COLUMNS, rows)) : insert.values(rows))
+  return (
+    asJson
+      ? insert.columns(INVITATION_COLUMNS).expression(jsonRows('invitations', INVITATION_COLUMNS, rows))
+      : insert.values(rows)
+  )
     .onConflict((conflict) =>
       // The predicate must be a literal for the database to match it to the partial index.
       conflict.columns(['organization_id', 'email_canonical']).where('status', '=', sql.lit('PENDING')).doNothing(),
@@ -71,7 +75,12 @@ export async function insertPendingInvitations(db: Executor, rows: InvitationRow
 }
 
 /** A PENDING row past its expiry still holds its slot in the unique index; give the slot back. */
-export async function expireStalePending(db: Executor, organizationId: string, emails: string[], now: string): Promise<void> {
+export async function expireStalePending(
+  db: Executor,
+  organizationId: string,
+  emails: string[],
+  now: string,
+): Promise<void> {
   for (let start = 0; start < emails.length; start += INSERT_CHUNK) {
     await db
       .updateTable('invitations')
@@ -115,7 +124,11 @@ export function findInvitation(db: Executor, organizationId: string, id: string)
 }
 
 /** The invitation a link token opens, if it is still PENDING and unexpired. */
-export function findOpenInvitationByTokenHash(db: Executor, tokenHash: string, now: string): Promise<InvitationRow | undefined> {
+export function findOpenInvitationByTokenHash(
+  db: Executor,
+  tokenHash: string,
+  now: string,
+): Promise<InvitationRow | undefined> {
   return db
     .selectFrom('invitations')
     .selectAll()

@@ -32,7 +32,10 @@ import {
 const IDEMPOTENCY_HEADER = {
   type: 'object',
   properties: {
-    'idempotency-key': { type: 'string', description: 'Retry-safe writes: the same key and body get the same response.' },
+    'idempotency-key': {
+      type: 'string',
+      description: 'Retry-safe writes: the same key and body get the same response.',
+    },
   },
 } as const;
 
@@ -175,7 +178,12 @@ export function invitationRoutes(app: App, context: AppContext): void {
       },
     },
     async (request) => {
-      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'invitations:manage');
+      const access = await authorizeOrganization(
+        deps,
+        principalOf(request),
+        request.params.orgId,
+        'invitations:manage',
+      );
       return revokeInvitation(deps, access.organization.id, request.params.invitationId);
     },
   );
@@ -197,7 +205,12 @@ export function invitationRoutes(app: App, context: AppContext): void {
       },
     },
     async (request) => {
-      const access = await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'invitations:manage');
+      const access = await authorizeOrganization(
+        deps,
+        principalOf(request),
+        request.params.orgId,
+        'invitations:manage',
+      );
       return resendInvitation(deps, access.organization.id, request.params.invitationId, request.body ?? {});
     },
   );
@@ -209,7 +222,8 @@ export function invitationRoutes(app: App, context: AppContext): void {
       schema: {
         tags: ['Invitee'],
         summary: 'What an invitation link is for',
-        description: 'The token from the link is the credential. Unknown, expired, revoked and used links all answer 404.',
+        description:
+          'The token from the link is the credential. Unknown, expired, revoked and used links all answer 404.',
         body: TokenBody,
         response: { 200: LookupResponse, ...problemResponses(400, 404, 429) },
       },

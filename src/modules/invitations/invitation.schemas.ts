@@ -40,7 +40,7 @@ export const InvitationResponse = Type.Object(
     permissions: Type.Union([Type.Ref('MembershipPermissions'), Type.Null()]),
     metadata: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
     redirectUrl: Type.Union([Type.String(), Type.Null()]),
-    passwordPreset: Type.Boolean({ description: 'The inviter chose the new account\'s password.' }),
+    passwordPreset: Type.Boolean({ description: "The inviter chose the new account's password." }),
     expiresAt: Timestamp,
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -62,8 +62,12 @@ const invitationFields = {
   permissions: Type.Optional(PermissionsBody),
   metadata: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON object, at most 4 KiB.' })),
   expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
-  redirectUrl: Type.Optional(SingleLine({ maxLength: 2048, description: 'Where to send the invitee after accepting; allowed origins only.' })),
-  sendEmail: Type.Optional(Type.Boolean({ default: true, description: 'false: no email; the response carries `acceptUrl`, once.' })),
+  redirectUrl: Type.Optional(
+    SingleLine({ maxLength: 2048, description: 'Where to send the invitee after accepting; allowed origins only.' }),
+  ),
+  sendEmail: Type.Optional(
+    Type.Boolean({ default: true, description: 'false: no email; the response carries `acceptUrl`, once.' }),
+  ),
 };
 
 export const CreateInvitationBody = Type.Object(
@@ -81,7 +85,10 @@ export const CreatedInvitationResponse = Type.Object({
 
 export const BulkInvitationBody = Type.Object(
   {
-    invitations: Type.Array(Type.Object(invitationFields, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+    invitations: Type.Array(Type.Object(invitationFields, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: 1000,
+    }),
     inviterUserId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
@@ -114,7 +121,10 @@ export const ListInvitationsQuery = Type.Object(
     email: Type.Optional(SingleLine({ minLength: 1, maxLength: 254 })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-    order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc', description: 'By creation time.' }),
+    order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], {
+      default: 'desc',
+      description: 'By creation time.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -154,14 +164,17 @@ export const LookupResponse = Type.Object({
   firstName: Type.Union([Type.String(), Type.Null()]),
   lastName: Type.Union([Type.String(), Type.Null()]),
   expiresAt: Timestamp,
-  signInRequired: Type.Boolean({ description: 'The address has an account with its own password: send it (or a session) to accept.' }),
+  signInRequired: Type.Boolean({
+    description: 'The address has an account with its own password: send it (or a session) to accept.',
+  }),
   passwordRequired: Type.Boolean({
-    description: 'Send a password: a new one, or, when `accountMayExist`, the password of the account the address may have.',
+    description:
+      'Send a password: a new one, or, when `accountMayExist`, the password of the account the address may have.',
   }),
   accountMayExist: Type.Boolean({
     description:
       'The link was not emailed by Tessera (`sendEmail: false`), so this answer does not say whether the address has an ' +
-      'account. If it has one, accept with that account\'s password or a session; the account is never changed through this link.',
+      "account. If it has one, accept with that account's password or a session; the account is never changed through this link.",
   }),
 });
 
@@ -171,4 +184,3 @@ export const AcceptResponse = Type.Object({
   role: Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() }),
   redirectUrl: Type.Union([Type.String(), Type.Null()]),
 });
-

@@ -112,7 +112,11 @@ export function normalizeRedirectUrl(deps: Pick<ServiceDeps, 'config'>, value: s
   } catch {
     // not a URL at all: refused below
   }
-  return fieldError('REDIRECT_URL_NOT_ALLOWED', 'redirectUrl', `The redirect URL must be on one of: ${deps.config.allowedRedirectOrigins.join(', ')}.`);
+  return fieldError(
+    'REDIRECT_URL_NOT_ALLOWED',
+    'redirectUrl',
+    `The redirect URL must be on one of: ${deps.config.allowedRedirectOrigins.join(', ')}.`,
+  );
 }
 
 /** The roles the requests can name: one request reads its one role, a bulk reads them all. */
@@ -128,7 +132,10 @@ async function rolesFor(deps: ServiceDeps, organizationId: string, requests: Inv
 
 function resolveRole(roles: RoleRow[], request: InvitationRequest): RoleRow | AppError {
   if (request.roleId !== undefined) {
-    return roles.find((role) => role.id === request.roleId) ?? fieldError('UNKNOWN_ROLE', 'roleId', 'No role with this id in the organization.');
+    return (
+      roles.find((role) => role.id === request.roleId) ??
+      fieldError('UNKNOWN_ROLE', 'roleId', 'No role with this id in the organization.')
+    );
   }
   const name = (request.roleName ?? 'Member').trim().toLowerCase();
   return (
@@ -211,7 +218,10 @@ export async function inviteMany(
     }
     const metadata = request.metadata ? JSON.stringify(request.metadata) : null;
     if (metadata && Buffer.byteLength(metadata) > METADATA_MAX_BYTES) {
-      results[index] = { ok: false, error: fieldError('VALIDATION_FAILED', 'metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`) };
+      results[index] = {
+        ok: false,
+        error: fieldError('VALIDATION_FAILED', 'metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`),
+      };
       return;
     }
     const redirectUrl = request.redirectUrl ? normalizeRedirectUrl(deps, request.redirectUrl) : null;
@@ -271,7 +281,8 @@ export async function inviteMany(
     emailRecipients: prepared.map((item) => (item.sendEmail ? item.canonical : null)),
     atomic: options.atomic,
   });
-  for (const item of prepared.splice(admission.admitted)) results[item.index] = { ok: false, error: admission.refusal! };
+  for (const item of prepared.splice(admission.admitted))
+    results[item.index] = { ok: false, error: admission.refusal! };
 
   // Preset passwords are hashed last (scrypt is slow by design): only for a request that every
   // check has passed, members and pending invitations included, and in the batch lane, so that
@@ -321,7 +332,11 @@ export async function inviteMany(
   let queuedMail = false;
   try {
     await deps.transact(async (trx) => {
-      const members = await findActiveMemberEmails(trx, organization.id, prepared.map((item) => item.canonical));
+      const members = await findActiveMemberEmails(
+        trx,
+        organization.id,
+        prepared.map((item) => item.canonical),
+      );
       const candidates = prepared.filter((item) => {
         if (!members.has(item.canonical)) return true;
         results[item.index] = { ok: false, error: alreadyAMember(item) };
@@ -331,15 +346,25 @@ export async function inviteMany(
 
       // Insert first: most addresses hold no PENDING invitation, and the unique index names the few
       // that do (including any a concurrent request just wrote), so only those need another look.
-      const writtenIds = await insertPendingInvitations(trx, candidates.map((item) => item.row));
+      const writtenIds = await insertPendingInvitations(
+        trx,
+        candidates.map((item) => item.row),
+      );
       const taken = candidates.filter((item) => !writtenIds.has(item.row.id));
       if (taken.length > 0) {
-        const slots = await findPendingSlots(trx, organization.id, taken.map((item) => item.canonical));
+        const slots = await findPendingSlots(
+          trx,
+          organization.id,
+          taken.map((item) => item.canonical),
+        );
         // An expired PENDING row still holds its address's slot in the unique index: give it back.
         const stale = new Set(slots.filter((slot) => slot.expires_at <= nowIso).map((slot) => slot.email_canonical));
         if (stale.size > 0) {
           await expireStalePending(trx, organization.id, [...stale], nowIso);
-          const retried = await insertPendingInvitations(trx, taken.filter((item) => stale.has(item.canonical)).map((item) => item.row));
+          const retried = await insertPendingInvitations(
+            trx,
+            taken.filter((item) => stale.has(item.canonical)).map((item) => item.row),
+          );
           for (const id of retried) writtenIds.add(id);
         }
         for (const item of taken) {
@@ -363,7 +388,11 @@ export async function inviteMany(
       }
       await insertOutboxMessages(trx, messages);
       queuedMail = messages.length > 0;
-      await options.alsoInTransaction?.(trx, written.map((item) => item.row), nowIso);
+      await options.alsoInTransaction?.(
+        trx,
+        written.map((item) => item.row),
+        nowIso,
+      );
     });
   } catch (error) {
     admission.settle([]);
@@ -380,11 +409,19 @@ export async function inviteMany(
  * live pending invitation are refused, as the transaction would refuse them. The transaction still
  * decides: this only spares the work for requests that would fail anyway.
  */
-async function refuseTaken(deps: ServiceDeps, organizationId: string, items: PreparedItem[], results: InviteResult[], now: string): Promise<void> {
+async function refuseTaken(
+  deps: ServiceDeps,
+  organizationId: string,
+  items: PreparedItem[],
+  results: InviteResult[],
+  now: string,
+): Promise<void> {
   const addresses = items.map((item) => item.canonical);
   const members = await findActiveMemberEmails(deps.db, organizationId, addresses);
   const pending = new Set(
-    (await findPendingSlots(deps.db, organizationId, addresses)).filter((slot) => slot.expires_at > now).map((slot) => slot.email_canonical),
+    (await findPendingSlots(deps.db, organizationId, addresses))
+      .filter((slot) => slot.expires_at > now)
+      .map((slot) => slot.email_canonical),
   );
   for (const item of items) {
     if (members.has(item.canonical)) results[item.index] = { ok: false, error: alreadyAMember(item) };
@@ -417,13 +454,17 @@ function activeMemberEmails(db: Executor, organizationId: string) {
 }
 
 /** Whether one address is an active member (every single create asks): built once. */
-const activeMemberEmail = preparedQuery(['organizationId', 'email'], (db, args: { organizationId: string; email: string }) =>
-  activeMemberEmails(db, args.organizationId).where('users.email_canonical', '=', args.email),
+const activeMemberEmail = preparedQuery(
+  ['organizationId', 'email'],
+  (db, args: { organizationId: string; email: string }) =>
+    activeMemberEmails(db, args.organizationId).where('users.email_canonical', '=', args.email),
 );
 
 async function findActiveMemberEmails(db: Executor, organizationId: string, emails: string[]): Promise<Set<string>> {
   if (emails.length === 1) {
-    return new Set((await activeMemberEmail(db, { organizationId, email: emails[0]! })).map((row) => row.email_canonical));
+    return new Set(
+      (await activeMemberEmail(db, { organizationId, email: emails[0]! })).map((row) => row.email_canonical),
+    );
   }
   const found = new Set<string>();
   for (let start = 0; start < emails.length; start += 500) {
@@ -505,25 +546,30 @@ export async function resendInvitation(
     };
     const updated = await transitionPending(trx, { id, organizationId }, nowIso, changes);
     if (!updated) return undefined;
-    const inviter = updated.inviter_user_id ? await findMemberName(trx, organizationId, updated.inviter_user_id) : undefined;
+    const inviter = updated.inviter_user_id
+      ? await findMemberName(trx, organizationId, updated.inviter_user_id)
+      : undefined;
     const roleName = await roleNameOf(trx, organizationId, updated.role_id);
     // Over the recipient's daily limit the email is queued suppressed (recorded, not sent); the answer is the same.
     await insertOutboxMessages(trx, [
-      await deps.limits.invitations.screenEmail(updated.email_canonical, invitationEmailMessage(
-        deps,
-        {
-          organizationId,
-          invitationId: updated.id,
-          to: updated.email,
-          recipientName: fullName(updated.first_name, updated.last_name),
-          inviterName: inviter ? displayName(inviter) : organization.name,
-          organizationName: organization.name,
-          roleName,
-          expiresAt: updated.expires_at,
-        },
-        token,
-        nowIso,
-      )),
+      await deps.limits.invitations.screenEmail(
+        updated.email_canonical,
+        invitationEmailMessage(
+          deps,
+          {
+            organizationId,
+            invitationId: updated.id,
+            to: updated.email,
+            recipientName: fullName(updated.first_name, updated.last_name),
+            inviterName: inviter ? displayName(inviter) : organization.name,
+            organizationName: organization.name,
+            roleName,
+            expiresAt: updated.expires_at,
+          },
+          token,
+          nowIso,
+        ),
+      ),
     ]);
     return { row: updated, roleName };
   });
@@ -565,7 +611,8 @@ export async function listInvitations(
     organizationId,
     filters: ['invitations', input.status ?? null, input.roleId ?? null, emailCanonical ?? null, order],
   };
-  const after = input.cursor === undefined ? undefined : decodeCursor(deps.secrets, binding, input.cursor, input.cursorField);
+  const after =
+    input.cursor === undefined ? undefined : decodeCursor(deps.secrets, binding, input.cursor, input.cursorField);
   const now = deps.clock.now().toISOString();
   const rows = await listInvitationPage(deps.db, {
     organizationId,
@@ -581,7 +628,9 @@ export async function listInvitations(
   const roles = new Map((await listRoles(deps.db, organizationId)).map((role) => [role.id, role.name]));
   const last = page[page.length - 1];
   const nextCursor =
-    rows.length > input.limit && last ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id }) : undefined;
+    rows.length > input.limit && last
+      ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id })
+      : undefined;
   return { data: page.map((row) => toInvitation(row, roles.get(row.role_id) ?? '', now)), nextCursor };
 }
 

@@ -87,17 +87,28 @@ export async function listActiveMemberships(
     .where('memberships.status', '=', 'ACTIVE')
     .where('memberships.deleted_at', 'is', null)
     .execute();
-  return rows.map((row) => ({ organization_id: row.organization_id, permissions: JSON.parse(row.permissions) as string[] }));
+  return rows.map((row) => ({
+    organization_id: row.organization_id,
+    permissions: JSON.parse(row.permissions) as string[],
+  }));
 }
 
 /** What an email or a page names a member by: the names and address this organization knows them by. */
-const memberNameById = preparedQuery(['organizationId', 'userId'], (db, args: { organizationId: string; userId: string }) =>
-  db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email as account_email', 'memberships.email', 'memberships.first_name', 'memberships.last_name'])
-    .where('memberships.organization_id', '=', args.organizationId)
-    .where('memberships.user_id', '=', args.userId),
+const memberNameById = preparedQuery(
+  ['organizationId', 'userId'],
+  (db, args: { organizationId: string; userId: string }) =>
+    db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select([
+        'users.id',
+        'users.email as account_email',
+        'memberships.email',
+        'memberships.first_name',
+        'memberships.last_name',
+      ])
+      .where('memberships.organization_id', '=', args.organizationId)
+      .where('memberships.user_id', '=', args.userId),
 );
 
 export async function findMemberName(
@@ -106,5 +117,7 @@ export async function findMemberName(
   userId: string,
 ): Promise<{ id: string; email: string; first_name: string | null; last_name: string | null } | undefined> {
   const row = (await memberNameById(db, { organizationId, userId }))[0];
-  return row && { id: row.id, email: row.email ?? row.account_email, first_name: row.first_name, last_name: row.last_name };
+  return (
+    row && { id: row.id, email: row.email ?? row.account_email, first_name: row.first_name, last_name: row.last_name }
+  );
 }

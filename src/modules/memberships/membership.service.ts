@@ -22,44 +22,46 @@ export interface Member {
 }
 
 function membersQuery(db: Executor, organizationId: string) {
-  return db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .innerJoin('roles', 'roles.id', 'memberships.role_id')
-    .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
-    // An INVITED membership's pending invitation (one at most, by the unique index): its profile.
-    .leftJoin('invitations', (join) =>
-      join
-        .onRef('invitations.organization_id', '=', 'memberships.organization_id')
-        .onRef('invitations.email_canonical', '=', 'users.email_canonical')
-        .on('invitations.status', '=', 'PENDING')
-        .on('memberships.status', '=', 'INVITED'),
-    )
-    .select([
-      'memberships.id',
-      'memberships.status',
-      'memberships.scope',
-      'memberships.permissions',
-      'memberships.metadata',
-      'memberships.created_at',
-      'memberships.updated_at',
-      'memberships.role_id',
-      'roles.name as role_name',
-      'roles.permissions as role_permissions',
-      'users.id as user_id',
-      'users.numeric_id as user_numeric_id',
-      'users.email',
-      'users.email_canonical',
-      'memberships.first_name',
-      'memberships.last_name',
-      'memberships.email as member_email',
-      'organizations.main_user_id',
-      'invitations.email as invited_email',
-      'invitations.first_name as invited_first_name',
-      'invitations.last_name as invited_last_name',
-    ])
-    .where('memberships.organization_id', '=', organizationId)
-    .where('memberships.deleted_at', 'is', null);
+  return (
+    db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .innerJoin('roles', 'roles.id', 'memberships.role_id')
+      .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
+      // An INVITED membership's pending invitation (one at most, by the unique index): its profile.
+      .leftJoin('invitations', (join) =>
+        join
+          .onRef('invitations.organization_id', '=', 'memberships.organization_id')
+          .onRef('invitations.email_canonical', '=', 'users.email_canonical')
+          .on('invitations.status', '=', 'PENDING')
+          .on('memberships.status', '=', 'INVITED'),
+      )
+      .select([
+        'memberships.id',
+        'memberships.status',
+        'memberships.scope',
+        'memberships.permissions',
+        'memberships.metadata',
+        'memberships.created_at',
+        'memberships.updated_at',
+        'memberships.role_id',
+        'roles.name as role_name',
+        'roles.permissions as role_permissions',
+        'users.id as user_id',
+        'users.numeric_id as user_numeric_id',
+        'users.email',
+        'users.email_canonical',
+        'memberships.first_name',
+        'memberships.last_name',
+        'memberships.email as member_email',
+        'organizations.main_user_id',
+        'invitations.email as invited_email',
+        'invitations.first_name as invited_first_name',
+        'invitations.last_name as invited_last_name',
+      ])
+      .where('memberships.organization_id', '=', organizationId)
+      .where('memberships.deleted_at', 'is', null)
+  );
 }
 
 type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTakeFirstOrThrow']>>;
@@ -71,8 +73,13 @@ type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTake
  * to read: its names could be what the person typed elsewhere, and would tell the inviter it exists.
  */
 function shownProfile(row: MemberRow): { email: string; first_name: string | null; last_name: string | null } {
-  if (row.status !== 'INVITED') return { email: row.member_email ?? row.email, first_name: row.first_name, last_name: row.last_name };
-  return { email: row.invited_email ?? row.email_canonical, first_name: row.invited_first_name, last_name: row.invited_last_name };
+  if (row.status !== 'INVITED')
+    return { email: row.member_email ?? row.email, first_name: row.first_name, last_name: row.last_name };
+  return {
+    email: row.invited_email ?? row.email_canonical,
+    first_name: row.invited_first_name,
+    last_name: row.invited_last_name,
+  };
 }
 
 function toMember(row: MemberRow): Member {
@@ -158,12 +165,15 @@ export async function updateMember(
         : await findRoleByName(deps.db, organizationId, changes.roleName!);
     if (!role) {
       const field = changes.roleId !== undefined ? 'roleId' : 'roleName';
-      throw new AppError('UNKNOWN_ROLE', 'No such role in this organization.', { fields: [{ field, message: 'is not a role of this organization' }] });
+      throw new AppError('UNKNOWN_ROLE', 'No such role in this organization.', {
+        fields: [{ field, message: 'is not a role of this organization' }],
+      });
     }
     assertRoleAssignable(access, JSON.parse(role.permissions) as string[]);
     if (current.main_user_id === userId && role.builtin !== 'OWNER') throw new AppError('OWNER_IS_PERMANENT');
   }
-  const metadata = changes.metadata === undefined ? undefined : changes.metadata === null ? null : JSON.stringify(changes.metadata);
+  const metadata =
+    changes.metadata === undefined ? undefined : changes.metadata === null ? null : JSON.stringify(changes.metadata);
   if (metadata && Buffer.byteLength(metadata) > 4096) {
     throw new AppError('VALIDATION_FAILED', 'metadata must be at most 4096 bytes of JSON', {
       fields: [{ field: 'metadata', message: 'must be at most 4096 bytes of JSON' }],
@@ -176,7 +186,12 @@ export async function updateMember(
       ...(role ? { role_id: role.id } : {}),
       ...(changes.scope !== undefined ? { scope: changes.scope } : {}),
       ...(changes.permissions
-        ? { permissions: JSON.stringify({ ...(JSON.parse(current.permissions) as MembershipPermissions), ...changes.permissions }) }
+        ? {
+            permissions: JSON.stringify({
+              ...(JSON.parse(current.permissions) as MembershipPermissions),
+              ...changes.permissions,
+            }),
+          }
         : {}),
       ...(metadata !== undefined ? { metadata } : {}),
       updated_at: now,

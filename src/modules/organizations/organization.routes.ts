@@ -14,7 +14,8 @@ import { assignOwner, createOrganization, getOrganization, type OwnerInput } fro
 
 function checkOwnerPassword(owner: OwnerInput | undefined, field: string): void {
   const problem = owner?.password === undefined ? undefined : passwordPolicyProblem(owner.password);
-  if (problem) throw new AppError('VALIDATION_FAILED', `${field} ${problem}`, { fields: [{ field, message: problem }] });
+  if (problem)
+    throw new AppError('VALIDATION_FAILED', `${field} ${problem}`, { fields: [{ field, message: problem }] });
 }
 
 export function organizationRoutes(app: App, { deps }: AppContext): void {
@@ -81,4 +82,3 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
     },
   );
 }
-

@@ -80,7 +80,10 @@ export function slugify(name: string): string {
 }
 
 /** Creates the organization, its built-in roles and, when given, its MAIN owner, in one transaction. */
-export async function createOrganization(deps: ServiceDeps, input: CreateOrganizationInput): Promise<CreatedOrganization> {
+export async function createOrganization(
+  deps: ServiceDeps,
+  input: CreateOrganizationInput,
+): Promise<CreatedOrganization> {
   const name = input.name.trim();
   if (!name) {
     throw new AppError('VALIDATION_FAILED', 'The organization name must not be blank.', {
@@ -150,17 +153,16 @@ interface OwnerNames {
 }
 
 function ownerAsShown(user: UserRow, names: OwnerNames): PublicUser {
-  return toPublicUser({ ...user, email: names.email ?? user.email, first_name: names.firstName ?? null, last_name: names.lastName ?? null });
+  return toPublicUser({
+    ...user,
+    email: names.email ?? user.email,
+    first_name: names.firstName ?? null,
+    last_name: names.lastName ?? null,
+  });
 }
 
 /** An ACTIVE Owner membership for the user (with the names given), and the user as the organization's MAIN user. */
-async function makeOwner(
-  db: Executor,
-  organization: OrganizationRow,
-  user: UserRow,
-  now: string,
-  names: OwnerNames,
-) {
+async function makeOwner(db: Executor, organization: OrganizationRow, user: UserRow, now: string, names: OwnerNames) {
   const ownerRole = await findBuiltinRole(db, organization.id, 'OWNER');
   if (!ownerRole) throw new Error(`organization ${organization.id} has no Owner role`);
   await upsertMembership(db, {
@@ -193,7 +195,11 @@ async function ownerOf(db: Executor, organizationId: string, userId: string): Pr
   const user = await findUserById(db, userId);
   if (!user) return null;
   const membership = await findLiveMembership(db, organizationId, userId);
-  return ownerAsShown(user, { email: membership?.email, firstName: membership?.first_name ?? null, lastName: membership?.last_name ?? null });
+  return ownerAsShown(user, {
+    email: membership?.email,
+    firstName: membership?.first_name ?? null,
+    lastName: membership?.last_name ?? null,
+  });
 }
 
 /**
@@ -218,7 +224,9 @@ export async function assignOwner(
     if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
     if (options.membersOnly && !(await isActiveMember(trx, organizationId, canonical))) {
       const message = 'must be an active member of the organization';
-      throw new AppError('VALIDATION_FAILED', `email: The new owner ${message}.`, { fields: [{ field: 'email', message }] });
+      throw new AppError('VALIDATION_FAILED', `email: The new owner ${message}.`, {
+        fields: [{ field: 'email', message }],
+      });
     }
     const now = deps.clock.now().toISOString();
     const owner = await findOrCreateUser(trx, deps.clock, { email: input.email });

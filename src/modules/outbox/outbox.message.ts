@@ -19,7 +19,13 @@ export type MessageHandler = (deps: ServiceDeps, rows: OutboxRow[]) => Promise<M
  */
 export function newOutboxMessage(
   deps: Pick<ServiceDeps, 'secrets' | 'config'>,
-  message: { kind: string; organizationId: string | null; invitationId: string | null; payload: unknown; token: string },
+  message: {
+    kind: string;
+    organizationId: string | null;
+    invitationId: string | null;
+    payload: unknown;
+    token: string;
+  },
   now: string,
 ): OutboxRow {
   return {

@@ -36,12 +36,19 @@ export async function insertOutboxMessages(db: Executor, rows: OutboxRow[]): Pro
     return;
   }
   if (dialectOf(db) === 'postgres') {
-    await db.insertInto('outbox').columns(OUTBOX_COLUMNS).expression(jsonRows('outbox', OUTBOX_COLUMNS, rows)).execute();
+    await db
+      .insertInto('outbox')
+      .columns(OUTBOX_COLUMNS)
+      .expression(jsonRows('outbox', OUTBOX_COLUMNS, rows))
+      .execute();
     return;
   }
   // SQLite caps bound parameters per statement; 16 columns x 500 rows stays well below it.
   for (let start = 0; start < rows.length; start += 500) {
-    await db.insertInto('outbox').values(rows.slice(start, start + 500)).execute();
+    await db
+      .insertInto('outbox')
+      .values(rows.slice(start, start + 500))
+      .execute();
   }
 }
 
@@ -165,18 +172,36 @@ export async function releaseLeases(db: Executor, workerId: string, ids: string[
     .execute();
 }
 
-export function listOutbox(db: Executor, input: { status?: OutboxStatus | undefined; limit: number }): Promise<OutboxRow[]> {
-  let query = db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.limit);
+export function listOutbox(
+  db: Executor,
+  input: { status?: OutboxStatus | undefined; limit: number },
+): Promise<OutboxRow[]> {
+  let query = db
+    .selectFrom('outbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit);
   if (input.status) query = query.where('status', '=', input.status);
   return query.execute();
 }
 
 /** Dead messages back into the queue, due now, with a fresh set of attempts. */
-export async function retryDeadMessages(db: Executor, input: { ids?: string[] | undefined; now: string }): Promise<number> {
+export async function retryDeadMessages(
+  db: Executor,
+  input: { ids?: string[] | undefined; now: string },
+): Promise<number> {
   if (input.ids?.length === 0) return 0;
   let query = db
     .updateTable('outbox')
-    .set({ status: 'PENDING', attempts: 0, run_at: input.now, updated_at: input.now, locked_by: null, locked_until: null })
+    .set({
+      status: 'PENDING',
+      attempts: 0,
+      run_at: input.now,
+      updated_at: input.now,
+      locked_by: null,
+      locked_until: null,
+    })
     .where('status', '=', 'DEAD');
   if (input.ids) query = query.where('id', 'in', input.ids);
   const result = await query.executeTakeFirst();

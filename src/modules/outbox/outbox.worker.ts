@@ -154,7 +154,8 @@ export class OutboxWorker {
     await this.flushSent();
 
     await releaseLeases(db, this.id, untried, clock.now().toISOString());
-    if (outcome.retried + outcome.dead > 0) this.log.warn({ workerId: this.id, ...outcome }, 'outbox batch had failures');
+    if (outcome.retried + outcome.dead > 0)
+      this.log.warn({ workerId: this.id, ...outcome }, 'outbox batch had failures');
     else this.log.debug({ workerId: this.id, ...outcome }, 'outbox batch delivered');
     return { claimed: rows.length, ...outcome };
   }
@@ -250,6 +251,9 @@ export class OutboxWorker {
       now: now.toISOString(),
     });
     outcome.retried++;
-    this.log.warn({ outboxId: row.id, attempts: row.attempts, retryInMs: delay, error: failure.message }, 'outbox delivery failed; will retry');
+    this.log.warn(
+      { outboxId: row.id, attempts: row.attempts, retryInMs: delay, error: failure.message },
+      'outbox delivery failed; will retry',
+    );
   }
 }

@@ -47,7 +47,12 @@ export function usePasswordSetup(db: Executor, id: string, now: string): Promise
 
 /** A password set ends every other open link of the account. */
 export async function closePasswordSetups(db: Executor, userId: string, now: string): Promise<void> {
-  await db.updateTable('password_setups').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+  await db
+    .updateTable('password_setups')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 /** How many setup links were made for the account since `since`. */

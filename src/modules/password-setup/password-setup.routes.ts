@@ -45,7 +45,11 @@ export function passwordSetupRoutes(app: App, { deps }: AppContext): void {
           'session of the account, and returns a new one. Unknown, expired and used links answer 404.',
         body: CompleteBody,
         response: {
-          200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), user: Type.Ref('User') }),
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.String({ format: 'date-time' }),
+            user: Type.Ref('User'),
+          }),
           ...problemResponses(400, 404, 429),
         },
       },

@@ -20,7 +20,11 @@ const roleById = preparedQuery(['organizationId', 'roleId'], (db, args: { organi
   db.selectFrom('roles').selectAll().where('organization_id', '=', args.organizationId).where('id', '=', args.roleId),
 );
 const roleByName = preparedQuery(['organizationId', 'name'], (db, args: { organizationId: string; name: string }) =>
-  db.selectFrom('roles').selectAll().where('organization_id', '=', args.organizationId).where('name_canonical', '=', args.name),
+  db
+    .selectFrom('roles')
+    .selectAll()
+    .where('organization_id', '=', args.organizationId)
+    .where('name_canonical', '=', args.name),
 );
 
 export async function findRoleById(db: Executor, organizationId: string, roleId: string): Promise<RoleRow | undefined> {

@@ -53,9 +53,7 @@ const BUILTIN_ORDER: readonly string[] = BUILTIN_ROLES.map((role) => role.builti
 export async function listOrganizationRoles(deps: ServiceDeps, organizationId: string): Promise<Role[]> {
   const rank = (row: RoleRow) => (row.builtin === null ? BUILTIN_ORDER.length : BUILTIN_ORDER.indexOf(row.builtin));
   const rows = await listRoles(deps.db, organizationId);
-  return rows
-    .sort((a, b) => rank(a) - rank(b) || a.name_canonical.localeCompare(b.name_canonical))
-    .map(toRole);
+  return rows.sort((a, b) => rank(a) - rank(b) || a.name_canonical.localeCompare(b.name_canonical)).map(toRole);
 }
 
 export interface CreateRoleInput {

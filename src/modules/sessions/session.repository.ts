@@ -11,7 +11,13 @@ export function findLiveSession(db: Executor, tokenHash: string, now: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id as session_id', 'sessions.expires_at', 'sessions.organization_id', 'users.id as user_id', 'users.email'])
+    .select([
+      'sessions.id as session_id',
+      'sessions.expires_at',
+      'sessions.organization_id',
+      'users.id as user_id',
+      'users.email',
+    ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)
@@ -29,7 +35,11 @@ export async function revokeSession(db: Executor, sessionId: string, now: string
 
 /** Ends every live session of a user but `except` (the one just opened, when there is one). */
 export async function revokeUserSessions(db: Executor, userId: string, now: string, except?: string): Promise<void> {
-  let query = db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (except) query = query.where('id', '<>', except);
   await query.execute();
 }

@@ -50,13 +50,19 @@ export async function openSession(
 export async function signIn(deps: ServiceDeps, email: string, password: string): Promise<NewSession> {
   const checked = checkEmail(email);
   const user = isEmailProblem(checked) ? undefined : await findUserByCanonicalEmail(deps.db, checked.canonical);
-  const valid = user?.password_hash ? await verifySecret(password, user.password_hash) : await verifyAgainstDecoy(password);
+  const valid = user?.password_hash
+    ? await verifySecret(password, user.password_hash)
+    : await verifyAgainstDecoy(password);
   if (!user || !valid) throw new AppError('INVALID_CREDENTIALS');
   // Checking took a while (scrypt): the session opens only if the password is still the one checked,
   // so a password replaced meanwhile (and the sessions it ended) leaves none behind.
   return deps.db.transaction().execute(async (trx) => {
     const current = await lockUser(trx, { id: user.id });
-    if (!current || current.password_hash !== user.password_hash || current.password_organization_id !== user.password_organization_id) {
+    if (
+      !current ||
+      current.password_hash !== user.password_hash ||
+      current.password_organization_id !== user.password_organization_id
+    ) {
       throw new AppError('INVALID_CREDENTIALS');
     }
     const { id: _id, ...session } = await openSession(trx, deps, current);
@@ -75,7 +81,9 @@ export interface SessionPrincipal {
 export async function resolveSession(deps: ServiceDeps, token: string): Promise<SessionPrincipal | undefined> {
   if (!token.startsWith(SESSION_TOKEN_PREFIX)) return undefined;
   const row = await findLiveSession(deps.db, sha256(token), deps.clock.now().toISOString());
-  return row ? { sessionId: row.session_id, userId: row.user_id, email: row.email, organizationScope: row.organization_id } : undefined;
+  return row
+    ? { sessionId: row.session_id, userId: row.user_id, email: row.email, organizationScope: row.organization_id }
+    : undefined;
 }
 
 /** Whether a signed-in user's session may act in this organization. */

@@ -25,10 +25,17 @@ export interface AccountStanding {
 }
 
 /** The account's standing; `lock` holds the user row until the transaction ends (a change is decided on it). */
-export async function accountStanding(db: Executor, canonicalEmail: string, options: { lock?: boolean } = {}): Promise<AccountStanding> {
-  const user = options.lock ? await lockUser(db, { canonicalEmail }) : await findUserByCanonicalEmail(db, canonicalEmail);
+export async function accountStanding(
+  db: Executor,
+  canonicalEmail: string,
+  options: { lock?: boolean } = {},
+): Promise<AccountStanding> {
+  const user = options.lock
+    ? await lockUser(db, { canonicalEmail })
+    : await findUserByCanonicalEmail(db, canonicalEmail);
   if (!user) return { user, held: false };
-  const held = user.password_hash !== null || user.email_verified_at !== null || (await hasActiveMembership(db, user.id));
+  const held =
+    user.password_hash !== null || user.email_verified_at !== null || (await hasActiveMembership(db, user.id));
   return { user, held };
 }
 
@@ -43,13 +50,21 @@ export function hasOwnPassword(user: Pick<UserRow, 'password_hash' | 'password_o
  * yet gives way to the mailbox owner, like a provisional one: whoever created the account before
  * its owner (pre-hijacking) cannot keep it.
  */
-export function mailboxOwnerMustSignIn(user: Pick<UserRow, 'password_hash' | 'password_organization_id' | 'email_verified_at'>): boolean {
+export function mailboxOwnerMustSignIn(
+  user: Pick<UserRow, 'password_hash' | 'password_organization_id' | 'email_verified_at'>,
+): boolean {
   return hasOwnPassword(user) && user.email_verified_at !== null;
 }
 
 /** Whether the account's password may be used to act in this organization. */
-export function passwordReaches(user: Pick<UserRow, 'password_hash' | 'password_organization_id'>, organizationId: string): boolean {
-  return user.password_hash !== null && (user.password_organization_id === null || user.password_organization_id === organizationId);
+export function passwordReaches(
+  user: Pick<UserRow, 'password_hash' | 'password_organization_id'>,
+  organizationId: string,
+): boolean {
+  return (
+    user.password_hash !== null &&
+    (user.password_organization_id === null || user.password_organization_id === organizationId)
+  );
 }
 
 /** Whether two reads of an account agree on everything a credential decision rests on. */

@@ -53,7 +53,12 @@ export function updateUserCredentials(
   db: Executor,
   id: string,
   changes: Pick<UserRow, 'updated_at'> &
-    Partial<Pick<UserRow, 'email' | 'password_hash' | 'password_organization_id' | 'email_verified_at' | 'first_name' | 'last_name'>>,
+    Partial<
+      Pick<
+        UserRow,
+        'email' | 'password_hash' | 'password_organization_id' | 'email_verified_at' | 'first_name' | 'last_name'
+      >
+    >,
 ): Promise<UserRow> {
   return db.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

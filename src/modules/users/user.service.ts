@@ -38,6 +38,14 @@ export interface PublicUser {
   lastName: string | null;
 }
 
-export function toPublicUser(row: Pick<UserRow, 'id' | 'numeric_id' | 'email' | 'first_name' | 'last_name'>): PublicUser {
-  return { id: row.id, numericId: row.numeric_id, email: row.email, firstName: row.first_name, lastName: row.last_name };
+export function toPublicUser(
+  row: Pick<UserRow, 'id' | 'numeric_id' | 'email' | 'first_name' | 'last_name'>,
+): PublicUser {
+  return {
+    id: row.id,
+    numericId: row.numeric_id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+  };
 }
