@@ -54,7 +54,10 @@ function rowsFor(n: number, organizationId: string, roleId: string): { invitatio
 function prepareForSqlite(db: Database.Database, text: string): (values: unknown[]) => void {
   const order: number[] = [];
   const statement = db.prepare(
-    text.replace(/\$(\d)/g, (_match, digit: string) => (order.push(Number(digit) - 1), '?')),
+    text.replace(/\$(\d)/g, (_match, digit: string) => {
+      order.push(Number(digit) - 1);
+      return '?';
+    }),
   );
   return (values) => {
     const bound = order.map((index) => values[index]);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, then every test file under test/ with Node's test runner. Integration
+// `npm test`: lint and format check, type-check, then every test file under test/ with Node's test runner. Integration
 // tests run on SQLite, and on PostgreSQL too when TEST_POSTGRES_URL is set (.ci/run sets it).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -27,6 +27,9 @@ const banner = postgres
 console.log(banner);
 
 if (!only.length) {
+  // Lint and format (biome.json): a file not formatted, or a rule broken, fails the run.
+  const lint = spawnSync('npx', ['biome', 'ci', '--error-on-warnings', '.'], { cwd: root, stdio: 'inherit' });
+  if (lint.status !== 0) process.exit(lint.status ?? 1);
   const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
   // The shipped command (bin/tessera.cjs) runs dist/: build it, so that its test runs this code.

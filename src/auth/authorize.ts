@@ -38,7 +38,7 @@ export async function authorizeOrganization(
   // A session opened with a provisional password reaches only the organization that set it.
   if (!sessionReaches(principal, organizationId)) throw new AppError('ORGANIZATION_NOT_FOUND');
   const membership = await findLiveMembership(deps.db, organizationId, principal.userId);
-  if (!membership || membership.status !== 'ACTIVE') throw new AppError('ORGANIZATION_NOT_FOUND');
+  if (membership?.status !== 'ACTIVE') throw new AppError('ORGANIZATION_NOT_FOUND');
   const permissions = new Set(JSON.parse(membership.role_permissions) as string[]);
   if (!permissions.has(permission)) throw insufficientScope(permission);
   const organization = await findOrganizationById(deps.db, organizationId);

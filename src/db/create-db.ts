@@ -131,7 +131,10 @@ function endConnectionsThatTimedOut(pool: pg.Pool): PostgresPool {
     connect: async () => {
       const client = await pool.connect();
       let wrapped = clients.get(client);
-      if (!wrapped) clients.set(client, (wrapped = wrap(client)));
+      if (!wrapped) {
+        wrapped = wrap(client);
+        clients.set(client, wrapped);
+      }
       return wrapped;
     },
     end: () => pool.end(),

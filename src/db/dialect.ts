@@ -5,6 +5,7 @@ import { PostgresAdapter, type Kysely } from 'kysely';
  */
 export type DialectName = 'sqlite' | 'postgres';
 
+// biome-ignore lint/suspicious/noExplicitAny: takes any schema's database, the migrations' Kysely<any> included
 export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

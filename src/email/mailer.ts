@@ -41,6 +41,7 @@ export interface Mailer {
 
 /** Header values come from people (organization and inviter names): no control character survives. */
 export function headerSafe(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a header must not carry
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
 }
 

@@ -107,7 +107,7 @@ const DOCUMENTED_AS_BAD_REQUEST = new Set([
 ]);
 
 function renderError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
-  const status = DOCUMENTED_AS_BAD_REQUEST.has(error.code) ? 400 : error.status >= 500 ? 500 : error.status;
+  const status = DOCUMENTED_AS_BAD_REQUEST.has(error.code) ? 400 : Math.min(error.status, 500);
   const details = status === 400 ? documentedDetails(error) : undefined;
   return reply
     .status(status)

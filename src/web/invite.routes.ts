@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import type { Config } from '../config.js';
 import { NOT_SINGLE_LINE } from '../http/common.schemas.js';
-import { AppError, isAppError } from '../http/errors.js';
+import { type AppError, isAppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
 import {
   acceptInvitation,

@@ -61,8 +61,8 @@ export const EDGE_TEXTS = [
   'user@ｅｘａｍｐｌｅ.com',
   'user@пример.рф',
   'user@例え.テスト',
-  'x'.repeat(65) + '@example.com',
-  'user@' + 'a'.repeat(250) + '.com',
+  `${'x'.repeat(65)}@example.com`,
+  `user@${'a'.repeat(250)}.com`,
 ] as const;
 
 export const EDGE_NUMBERS = [
@@ -211,7 +211,7 @@ export const rawJsonText: fc.Arbitrary<string> = fc.oneof(
     .chain((depth) =>
       fc.constantFrom(
         '['.repeat(depth) + ']'.repeat(depth),
-        '{"metadata":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth + 1),
+        `{"metadata":${'{"a":'.repeat(depth)}1${'}'.repeat(depth + 1)}`,
       ),
     ),
 );

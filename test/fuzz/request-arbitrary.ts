@@ -390,8 +390,8 @@ const queryNoise: fc.Arbitrary<string> = one(
   '%zz=1',
   '&&&',
   '=',
-  'a'.repeat(5000) + '=1',
-  'roleId=' + 'A'.repeat(36),
+  `${'a'.repeat(5000)}=1`,
+  `roleId=${'A'.repeat(36)}`,
 );
 
 /** Percent-encoded, but with its placeholders left as they are, to be resolved (fixture values need no encoding). */

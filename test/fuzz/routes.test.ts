@@ -261,7 +261,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('JSON nested deeper than 64 levels is a 400 on every surface, not a stack overflow (a 500) in whatever walks it', async () => {
-        const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+        const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
         const json = (text: string) => ({ kind: 'text' as const, text });
         const headers = { authorization: 'Bearer {{token.orgA}}', 'content-type': 'application/json' };
         const invitations = '/v1/organizations/{{orgA}}/invitations';

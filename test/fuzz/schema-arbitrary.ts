@@ -124,7 +124,10 @@ const MUTATION_DEPTH = 6;
 function pathsOf(value: unknown, path: Array<string | number> = [], into: Array<Array<string | number>> = []) {
   into.push(path);
   if (path.length >= MUTATION_DEPTH) return into;
-  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, index], into));
+  if (Array.isArray(value))
+    value.forEach((item, index) => {
+      pathsOf(item, [...path, index], into);
+    });
   else if (value && typeof value === 'object')
     for (const [key, inner] of Object.entries(value)) pathsOf(inner, [...path, key], into);
   return into;

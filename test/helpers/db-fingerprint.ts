@@ -88,7 +88,9 @@ export async function createFingerprinter(db: Kysely<Database>, dialect: Dialect
         // PostgreSQL's driver parses JSON; SQLite returns its text.
         const raw = row[`t${index}`];
         const figures = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[];
-        names.forEach((name, position) => (fingerprint[name] = asText(figures[position])));
+        names.forEach((name, position) => {
+          fingerprint[name] = asText(figures[position]);
+        });
       });
       return fingerprint;
     },

@@ -32,7 +32,10 @@ let python: string | undefined;
 function pythonWithRequests(): string {
   if (python) return python;
   for (const candidate of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(candidate, ['-c', 'import requests'], { stdio: 'ignore' }).status === 0) return (python = candidate);
+    if (spawnSync(candidate, ['-c', 'import requests'], { stdio: 'ignore' }).status === 0) {
+      python = candidate;
+      return python;
+    }
   }
   throw new Error('no python3 with the requests module: apt-get install -y python3-requests');
 }

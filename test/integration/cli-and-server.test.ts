@@ -14,6 +14,7 @@ test('the installed `tessera` command (bin/tessera.cjs, which `npm start` runs) 
   // Run as an executable, as npm's bin link and `npm start` run it. The probe (loaded through
   // NODE_OPTIONS, before the launcher) prints what the CLI sees once the launcher has run.
   const probe =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source for the child process, template and all
     'process.on("exit", () => process.stderr.write(`probe ${JSON.stringify([process.env.UV_THREADPOOL_SIZE, process.execArgv, process.env.MALLOC_MMAP_THRESHOLD_])}\\n`))';
   const run = (threads: string) =>
     spawnSync(join(ROOT, 'bin/tessera.cjs'), ['--help'], {

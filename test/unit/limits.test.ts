@@ -13,7 +13,13 @@ const client: Principal = { kind: 'client', clientId: 'cli_a', organizationId: '
 
 /** A pending-count stand-in that says how often it was asked: the real one is a database COUNT. */
 function countingStub(pending: () => number) {
-  const stub = { calls: 0, count: async () => (stub.calls++, pending()) };
+  const stub = {
+    calls: 0,
+    count: async () => {
+      stub.calls++;
+      return pending();
+    },
+  };
   return stub;
 }
 

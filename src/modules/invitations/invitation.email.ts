@@ -78,7 +78,7 @@ export async function prepareInvitationEmails(
       prepared.set(row.id, pending ? { suppressed } : { cancel: 'the invitation is no longer pending' });
     } else if (!token) {
       prepared.set(row.id, { cancel: 'the sealed link token cannot be opened (was SECRET_KEY changed?)' });
-    } else if (!invitation || invitation.status !== 'PENDING' || invitation.expires_at <= now) {
+    } else if (invitation?.status !== 'PENDING' || invitation.expires_at <= now) {
       prepared.set(row.id, { cancel: 'the invitation is no longer pending' });
     } else if (invitation.token_hash !== sha256(token)) {
       prepared.set(row.id, { cancel: 'superseded by a newer link (the invitation was re-sent)' });

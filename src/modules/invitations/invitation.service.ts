@@ -162,7 +162,7 @@ async function resolveInviter(
   const userId = inviterUserId ?? organization.main_user_id;
   if (inviterUserId !== undefined) {
     const membership = await findLiveMembership(deps.db, organization.id, inviterUserId);
-    if (!membership || membership.status !== 'ACTIVE') {
+    if (membership?.status !== 'ACTIVE') {
       throw fieldError('UNKNOWN_INVITER', 'inviterUserId', 'The inviter must be an active member of the organization.');
     }
   }
@@ -294,7 +294,9 @@ export async function inviteMany(
       for (let at = prepared.length - 1; at >= 0; at--) if (results[prepared[at]!.index]) prepared.splice(at, 1);
       const admittedPresets = prepared.filter((item) => item.password !== undefined);
       const hashes = await hashSecretsInBatchLane(admittedPresets.map((item) => item.password!));
-      admittedPresets.forEach((item, index) => (item.row.password_hash = hashes[index]!));
+      admittedPresets.forEach((item, index) => {
+        item.row.password_hash = hashes[index]!;
+      });
     } catch (error) {
       admission.settle([]);
       if (!(error instanceof Rollback)) throw error;

@@ -9,7 +9,9 @@ import { isLookAlikeLabel } from './domain-scripts.js';
  */
 const EMAIL_PATTERN =
   /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]{2,})$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters an address may not hold
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, from U+0000
 const ASCII = /^[\u0000-\u007f]*$/;
 
 export const EMAIL_MAX_LENGTH = 254;
@@ -41,6 +43,7 @@ function checkDomain(entered: string): string | EmailProblem {
   if (asciiLabels.length !== enteredLabels.length) return 'INVALID_EMAIL';
   if (asciiLabels.some((label) => label.length > DOMAIN_LABEL_MAX_LENGTH)) return 'EMAIL_TOO_LONG';
   // A plain ASCII domain (the common case) has no script to judge: it only has to be unchanged.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: anything outside ASCII, from U+0000
   if (!/[^\u0000-\u007f]|xn--/.test(lower)) return lower === ascii ? ascii : 'INVALID_EMAIL';
 
   const unicodeLabels = domainToUnicode(ascii).split('.');
