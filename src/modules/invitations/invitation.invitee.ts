@@ -234,7 +234,7 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
     try {
       return await deps.db.transaction().execute(async (trx) => {
         const now = deps.clock.now().toISOString();
-        const accepted = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
+        const [accepted] = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
           status: 'ACCEPTED',
           accepted_at: now,
         });
@@ -352,7 +352,7 @@ export async function declineInvitation(deps: ServiceDeps, token: string): Promi
   const invitation = await openInvitation(deps, token);
   const now = deps.clock.now().toISOString();
   const declined = await deps.db.transaction().execute(async (trx) => {
-    const row = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
+    const [row] = await transitionPending(trx, { id: invitation.id, tokenHash: invitation.token_hash }, now, {
       status: 'DECLINED',
       declined_at: now,
     });

@@ -1,5 +1,5 @@
-import { sql, type Selectable, type Updateable } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { type Selectable, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import type { Database, Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
 import { jsonRows } from '../../db/json-rows.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
@@ -74,25 +74,6 @@ export async function insertPendingInvitations(db: Executor, rows: InvitationRow
   return inserted;
 }
 
-/** A PENDING row past its expiry still holds its slot in the unique index; give the slot back. */
-export async function expireStalePending(
-  db: Executor,
-  organizationId: string,
-  emails: string[],
-  now: string,
-): Promise<void> {
-  for (let start = 0; start < emails.length; start += INSERT_CHUNK) {
-    await db
-      .updateTable('invitations')
-      .set({ status: 'EXPIRED', updated_at: now })
-      .where('organization_id', '=', organizationId)
-      .where('email_canonical', 'in', emails.slice(start, start + INSERT_CHUNK))
-      .where('status', '=', 'PENDING')
-      .where('expires_at', '<=', now)
-      .execute();
-  }
-}
-
 /** The rows holding the one-PENDING slot of these addresses (expired or not). */
 export async function findPendingSlots(
   db: Executor,
@@ -138,26 +119,63 @@ export function findOpenInvitationByTokenHash(
     .executeTakeFirst();
 }
 
+/** The PENDING rows a transition applies to: one invitation (through its link, when a token hash is
+ * given), or an organization's invitations of some addresses. */
+export type PendingSelector =
+  | { id: string; organizationId?: string; tokenHash?: string }
+  | { organizationId: string; emailCanonicals: string[] };
+
 /**
- * The one guarded statement every transition out of PENDING goes through: it changes the row only
- * if it is still PENDING and unexpired, so of two concurrent transitions exactly one wins.
+ * What a transition writes. EXPIRED applies only to rows past their expiry, every other change only
+ * to rows still live; PENDING is a re-send (a new link, perhaps a new expiry), which stays pending.
  */
-export function transitionPending(
+export type PendingChange =
+  | { status: 'ACCEPTED'; accepted_at: string }
+  | { status: 'DECLINED'; declined_at: string }
+  | { status: 'REVOKED'; revoked_at: string }
+  | { status: 'EXPIRED' }
+  | { status: 'PENDING'; token_hash: string; link_delivery: 'EMAIL'; expires_at?: string };
+
+/**
+ * The one guarded statement every transition out of PENDING goes through: it changes a row only if
+ * it is still PENDING (and live, or past its expiry for EXPIRED), so of two concurrent transitions
+ * exactly one wins. Returns the rows it changed, as they now are.
+ */
+export async function transitionPending(
   db: Executor,
-  where: { id: string; organizationId?: string; tokenHash?: string },
+  where: PendingSelector,
   now: string,
-  changes: Updateable<InvitationTable>,
-): Promise<InvitationRow | undefined> {
-  let query = db
-    .updateTable('invitations')
-    .set({ ...changes, updated_at: now })
-    .where('id', '=', where.id)
-    .where('status', '=', 'PENDING')
-    .where('expires_at', '>', now);
-  if (where.organizationId) query = query.where('organization_id', '=', where.organizationId);
-  if (where.tokenHash) query = query.where('token_hash', '=', where.tokenHash);
-  return query.returningAll().executeTakeFirst();
+  change: PendingChange,
+): Promise<InvitationRow[]> {
+  const statement = (narrow: (query: PendingUpdate) => PendingUpdate) => {
+    const query = db
+      .updateTable('invitations')
+      .set({ ...change, updated_at: now })
+      .where('status', '=', 'PENDING')
+      .where('expires_at', change.status === 'EXPIRED' ? '<=' : '>', now);
+    return narrow(query).returningAll().execute();
+  };
+  if ('id' in where) {
+    return statement((query) => {
+      let narrowed = query.where('id', '=', where.id);
+      if (where.organizationId) narrowed = narrowed.where('organization_id', '=', where.organizationId);
+      if (where.tokenHash) narrowed = narrowed.where('token_hash', '=', where.tokenHash);
+      return narrowed;
+    });
+  }
+  const changed: InvitationRow[] = [];
+  for (let start = 0; start < where.emailCanonicals.length; start += INSERT_CHUNK) {
+    const emails = where.emailCanonicals.slice(start, start + INSERT_CHUNK);
+    changed.push(
+      ...(await statement((query) =>
+        query.where('organization_id', '=', where.organizationId).where('email_canonical', 'in', emails),
+      )),
+    );
+  }
+  return changed;
 }
+
+type PendingUpdate = UpdateQueryBuilder<Database, 'invitations', 'invitations', UpdateResult>;
 
 /** Which account accepted the invitation. */
 export async function recordAcceptedUser(db: Executor, invitationId: string, userId: string): Promise<void> {

@@ -15,7 +15,6 @@ import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js'
 import { findUserByCanonicalEmail, type UserRow } from '../users/user.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import {
-  expireStalePending,
   findInvitation,
   findPendingSlots,
   insertPendingInvitations,
@@ -362,7 +361,9 @@ export async function inviteMany(
         // An expired PENDING row still holds its address's slot in the unique index: give it back.
         const stale = new Set(slots.filter((slot) => slot.expires_at <= nowIso).map((slot) => slot.email_canonical));
         if (stale.size > 0) {
-          await expireStalePending(trx, organization.id, [...stale], nowIso);
+          await transitionPending(trx, { organizationId: organization.id, emailCanonicals: [...stale] }, nowIso, {
+            status: 'EXPIRED',
+          });
           const retried = await insertPendingInvitations(
             trx,
             taken.filter((item) => stale.has(item.canonical)).map((item) => item.row),
@@ -517,7 +518,7 @@ async function notPending(deps: ServiceDeps, organizationId: string, id: string)
 export async function revokeInvitation(deps: ServiceDeps, organizationId: string, id: string): Promise<Invitation> {
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
-    const revoked = await transitionPending(trx, { id, organizationId }, now, { status: 'REVOKED', revoked_at: now });
+    const [revoked] = await transitionPending(trx, { id, organizationId }, now, { status: 'REVOKED', revoked_at: now });
     if (revoked) await dropInvitedMembership(trx, revoked, now);
     return revoked;
   });
@@ -542,11 +543,12 @@ export async function resendInvitation(
   if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
   const resent = await deps.db.transaction().execute(async (trx) => {
     const changes = {
+      status: 'PENDING' as const,
       token_hash: sha256(token),
       link_delivery: 'EMAIL' as const,
       ...(options.expiresInDays ? { expires_at: addSeconds(now, options.expiresInDays * 86_400).toISOString() } : {}),
     };
-    const updated = await transitionPending(trx, { id, organizationId }, nowIso, changes);
+    const [updated] = await transitionPending(trx, { id, organizationId }, nowIso, changes);
     if (!updated) return undefined;
     const inviter = updated.inviter_user_id
       ? await findMemberName(trx, organizationId, updated.inviter_user_id)

@@ -6,6 +6,7 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
+import { transitionPending } from '../invitations/invitation.repository.js';
 import { findLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
 import { findBuiltinRole } from '../roles/role.repository.js';
 import { createBuiltinRoles, toRole, type Role } from '../roles/role.service.js';
@@ -230,13 +231,10 @@ export async function assignOwner(
     }
     const now = deps.clock.now().toISOString();
     const owner = await findOrCreateUser(trx, deps.clock, { email: input.email });
-    await trx
-      .updateTable('invitations')
-      .set({ status: 'REVOKED', revoked_at: now, updated_at: now })
-      .where('organization_id', '=', organizationId)
-      .where('email_canonical', '=', canonical)
-      .where('status', '=', 'PENDING')
-      .execute();
+    await transitionPending(trx, { organizationId, emailCanonicals: [canonical] }, now, {
+      status: 'REVOKED',
+      revoked_at: now,
+    });
     // Names given here are this organization's for the owner; without them, the ones it had stay.
     const current = await findLiveMembership(trx, organizationId, owner.id);
     const names = {
