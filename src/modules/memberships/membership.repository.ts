@@ -1,7 +1,7 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { preparedQuery } from '../../db/prepared-query.js';
-import type { MembershipTable } from './membership.table.js';
+import type { MembershipStatus, MembershipTable } from './membership.table.js';
 
 export type MembershipRow = Selectable<MembershipTable>;
 
@@ -120,4 +120,104 @@ export async function findMemberName(
   return (
     row && { id: row.id, email: row.email ?? row.account_email, first_name: row.first_name, last_name: row.last_name }
   );
+}
+
+/** A member as member management shows them: membership, account, role, organization and pending invitation. */
+function membersQuery(db: Executor, organizationId: string) {
+  return (
+    db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .innerJoin('roles', 'roles.id', 'memberships.role_id')
+      .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
+      // An INVITED membership's pending invitation (one at most, by the unique index): its profile.
+      .leftJoin('invitations', (join) =>
+        join
+          .onRef('invitations.organization_id', '=', 'memberships.organization_id')
+          .onRef('invitations.email_canonical', '=', 'users.email_canonical')
+          .on('invitations.status', '=', 'PENDING')
+          .on('memberships.status', '=', 'INVITED'),
+      )
+      .select([
+        'memberships.id',
+        'memberships.status',
+        'memberships.scope',
+        'memberships.permissions',
+        'memberships.metadata',
+        'memberships.created_at',
+        'memberships.updated_at',
+        'memberships.role_id',
+        'roles.name as role_name',
+        'roles.permissions as role_permissions',
+        'users.id as user_id',
+        'users.numeric_id as user_numeric_id',
+        'users.email',
+        'users.email_canonical',
+        'memberships.first_name',
+        'memberships.last_name',
+        'memberships.email as member_email',
+        'organizations.main_user_id',
+        'invitations.email as invited_email',
+        'invitations.first_name as invited_first_name',
+        'invitations.last_name as invited_last_name',
+      ])
+      .where('memberships.organization_id', '=', organizationId)
+      .where('memberships.deleted_at', 'is', null)
+  );
+}
+
+export type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTakeFirstOrThrow']>>;
+
+/** One page of an organization's live members, newest first, from after the `after` position. */
+export function listMemberRows(
+  db: Executor,
+  organizationId: string,
+  page: { status?: MembershipStatus | undefined; after?: { createdAt: string; id: string } | undefined; limit: number },
+): Promise<MemberRow[]> {
+  let query = membersQuery(db, organizationId);
+  if (page.status) query = query.where('memberships.status', '=', page.status);
+  const after = page.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('memberships.created_at', 'memberships.id'), '<', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  return query.orderBy('memberships.created_at', 'desc').orderBy('memberships.id', 'desc').limit(page.limit).execute();
+}
+
+/** One live member of the organization. */
+export function findMemberRow(db: Executor, organizationId: string, userId: string): Promise<MemberRow | undefined> {
+  return membersQuery(db, organizationId).where('memberships.user_id', '=', userId).executeTakeFirst();
+}
+
+/** Changes the live membership of a user in an organization. */
+export async function updateLiveMembership(
+  db: Executor,
+  organizationId: string,
+  userId: string,
+  changes: Updateable<MembershipTable>,
+): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set(changes)
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .execute();
+}
+
+/** Removes the live membership of a user in an organization (kept, marked deleted). */
+export async function removeLiveMembership(
+  db: Executor,
+  organizationId: string,
+  userId: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set({ deleted_at: now, updated_at: now })
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .execute();
 }

@@ -6,6 +6,13 @@ import { AppError } from '../../http/errors.js';
 import type { MembershipPermissions } from '../invitations/invitation.views.js';
 import { findRoleById, findRoleByName, type RoleRow } from '../roles/role.repository.js';
 import { toPublicUser, type PublicUser } from '../users/user.service.js';
+import {
+  findMemberRow,
+  listMemberRows,
+  removeLiveMembership,
+  updateLiveMembership,
+  type MemberRow,
+} from './membership.repository.js';
 import type { MembershipStatus } from './membership.table.js';
 
 export interface Member {
@@ -20,51 +27,6 @@ export interface Member {
   createdAt: string;
   updatedAt: string;
 }
-
-function membersQuery(db: Executor, organizationId: string) {
-  return (
-    db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .innerJoin('roles', 'roles.id', 'memberships.role_id')
-      .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
-      // An INVITED membership's pending invitation (one at most, by the unique index): its profile.
-      .leftJoin('invitations', (join) =>
-        join
-          .onRef('invitations.organization_id', '=', 'memberships.organization_id')
-          .onRef('invitations.email_canonical', '=', 'users.email_canonical')
-          .on('invitations.status', '=', 'PENDING')
-          .on('memberships.status', '=', 'INVITED'),
-      )
-      .select([
-        'memberships.id',
-        'memberships.status',
-        'memberships.scope',
-        'memberships.permissions',
-        'memberships.metadata',
-        'memberships.created_at',
-        'memberships.updated_at',
-        'memberships.role_id',
-        'roles.name as role_name',
-        'roles.permissions as role_permissions',
-        'users.id as user_id',
-        'users.numeric_id as user_numeric_id',
-        'users.email',
-        'users.email_canonical',
-        'memberships.first_name',
-        'memberships.last_name',
-        'memberships.email as member_email',
-        'organizations.main_user_id',
-        'invitations.email as invited_email',
-        'invitations.first_name as invited_first_name',
-        'invitations.last_name as invited_last_name',
-      ])
-      .where('memberships.organization_id', '=', organizationId)
-      .where('memberships.deleted_at', 'is', null)
-  );
-}
-
-type MemberRow = Awaited<ReturnType<ReturnType<typeof membersQuery>['executeTakeFirstOrThrow']>>;
 
 /**
  * A member is shown as this organization knows them: the names on their membership (the
@@ -103,18 +65,7 @@ export async function listMembers(
 ): Promise<{ data: Member[]; nextCursor?: string | undefined }> {
   const binding = { organizationId, filters: ['members', input.status ?? null] };
   const after = input.cursor === undefined ? undefined : decodeCursor(deps.secrets, binding, input.cursor);
-  let query = membersQuery(deps.db, organizationId);
-  if (input.status) query = query.where('memberships.status', '=', input.status);
-  if (after) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('memberships.created_at', 'memberships.id'), '<', eb.tuple(after.createdAt, after.id)),
-    );
-  }
-  const rows = await query
-    .orderBy('memberships.created_at', 'desc')
-    .orderBy('memberships.id', 'desc')
-    .limit(input.limit + 1)
-    .execute();
+  const rows = await listMemberRows(deps.db, organizationId, { status: input.status, after, limit: input.limit + 1 });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {
@@ -127,7 +78,7 @@ export async function listMembers(
 }
 
 async function findMember(db: Executor, organizationId: string, userId: string): Promise<MemberRow> {
-  const row = await membersQuery(db, organizationId).where('memberships.user_id', '=', userId).executeTakeFirst();
+  const row = await findMemberRow(db, organizationId, userId);
   if (!row) throw new AppError('MEMBER_NOT_FOUND');
   return row;
 }
@@ -180,26 +131,20 @@ export async function updateMember(
     });
   }
   const now = deps.clock.now().toISOString();
-  await deps.db
-    .updateTable('memberships')
-    .set({
-      ...(role ? { role_id: role.id } : {}),
-      ...(changes.scope !== undefined ? { scope: changes.scope } : {}),
-      ...(changes.permissions
-        ? {
-            permissions: JSON.stringify({
-              ...(JSON.parse(current.permissions) as MembershipPermissions),
-              ...changes.permissions,
-            }),
-          }
-        : {}),
-      ...(metadata !== undefined ? { metadata } : {}),
-      updated_at: now,
-    })
-    .where('organization_id', '=', organizationId)
-    .where('user_id', '=', userId)
-    .where('deleted_at', 'is', null)
-    .execute();
+  await updateLiveMembership(deps.db, organizationId, userId, {
+    ...(role ? { role_id: role.id } : {}),
+    ...(changes.scope !== undefined ? { scope: changes.scope } : {}),
+    ...(changes.permissions
+      ? {
+          permissions: JSON.stringify({
+            ...(JSON.parse(current.permissions) as MembershipPermissions),
+            ...changes.permissions,
+          }),
+        }
+      : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
+    updated_at: now,
+  });
   return getMember(deps, organizationId, userId);
 }
 
@@ -210,11 +155,5 @@ export async function removeMember(deps: ServiceDeps, access: OrganizationAccess
   if (current.main_user_id === userId) throw new AppError('OWNER_IS_PERMANENT');
   assertRoleAssignable(access, JSON.parse(current.role_permissions) as string[]);
   const now = deps.clock.now().toISOString();
-  await deps.db
-    .updateTable('memberships')
-    .set({ deleted_at: now, updated_at: now })
-    .where('organization_id', '=', organizationId)
-    .where('user_id', '=', userId)
-    .where('deleted_at', 'is', null)
-    .execute();
+  await removeLiveMembership(deps.db, organizationId, userId, now);
 }
