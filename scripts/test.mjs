@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint and format check, type-check, then every test file under test/ with Node's test runner. Integration
-// tests run on SQLite, and on PostgreSQL too when TEST_POSTGRES_URL is set (.ci/run sets it).
+// `npm test`: lint and format check, dependency rules, type-check, then every test file under test/ with Node's test
+// runner. Integration tests run on SQLite, and on PostgreSQL too when TEST_POSTGRES_URL is set (.ci/run sets it).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +30,10 @@ if (!only.length) {
   // Lint and format (biome.json): a file not formatted, or a rule broken, fails the run.
   const lint = spawnSync('npx', ['biome', 'ci', '--error-on-warnings', '.'], { cwd: root, stdio: 'inherit' });
   if (lint.status !== 0) process.exit(lint.status ?? 1);
+  // Dependency rules (.dependency-cruiser.cjs, `npm run deps`): no import cycle, type-only imports included, and no
+  // import from a lower layer of src/ to a higher one. A violation prints its rule and both files.
+  const deps = spawnSync('npm', ['run', '--silent', 'deps'], { cwd: root, stdio: 'inherit' });
+  if (deps.status !== 0) process.exit(deps.status ?? 1);
   const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
   // The shipped command (bin/tessera.cjs) runs dist/: build it, so that its test runs this code.
