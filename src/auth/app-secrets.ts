@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/database.js';
+import { findAppSecret, getAppSecret, insertAppSecretIfAbsent } from './app-secret.repository.js';
 import { secureRandomBytes } from './random-bytes.js';
 
 const ROOT_SECRET_NAME = 'root';
@@ -19,27 +20,15 @@ export class AppSecrets {
 
   static async load(db: Executor, clock: Clock, configured?: string): Promise<AppSecrets> {
     if (configured) return new AppSecrets(Buffer.from(configured, 'utf8'));
-    const existing = await db
-      .selectFrom('app_secrets')
-      .select('value')
-      .where('name', '=', ROOT_SECRET_NAME)
-      .executeTakeFirst();
+    const existing = await findAppSecret(db, ROOT_SECRET_NAME);
     if (existing) return new AppSecrets(Buffer.from(existing.value, 'base64url'));
-    await db
-      .insertInto('app_secrets')
-      .values({
-        name: ROOT_SECRET_NAME,
-        value: randomBytes(32).toString('base64url'),
-        created_at: clock.now().toISOString(),
-      })
-      // Two processes starting on an empty database: the first insert wins, both read it back.
-      .onConflict((conflict) => conflict.column('name').doNothing())
-      .execute();
-    const stored = await db
-      .selectFrom('app_secrets')
-      .select('value')
-      .where('name', '=', ROOT_SECRET_NAME)
-      .executeTakeFirstOrThrow();
+    // Two processes starting on an empty database: the first insert wins, both read it back.
+    await insertAppSecretIfAbsent(db, {
+      name: ROOT_SECRET_NAME,
+      value: randomBytes(32).toString('base64url'),
+      created_at: clock.now().toISOString(),
+    });
+    const stored = await getAppSecret(db, ROOT_SECRET_NAME);
     return new AppSecrets(Buffer.from(stored.value, 'base64url'));
   }
 

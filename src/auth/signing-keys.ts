@@ -1,6 +1,12 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/database.js';
+import {
+  findNewestLivePrivateJwk,
+  insertSigningKey,
+  listLivePublicJwks,
+  listLiveVerificationKeys,
+} from './signing-key.repository.js';
 
 export const SIGNING_ALGORITHM = 'ES256';
 
@@ -51,11 +57,7 @@ export class SigningKeys {
   /** Public keys as a JWK Set, for `/.well-known/jwks.json`. */
   async jwks(): Promise<{ keys: JWK[] }> {
     if (this.fixed) return { keys: [this.signing.publicJwk] };
-    const rows = await this.db
-      .selectFrom('signing_keys')
-      .select('public_jwk')
-      .where('retired_at', 'is', null)
-      .execute();
+    const rows = await listLivePublicJwks(this.db);
     return { keys: rows.map((row) => JSON.parse(row.public_jwk) as JWK) };
   }
 
@@ -70,11 +72,7 @@ export class SigningKeys {
 
   private async reload(): Promise<void> {
     this.lastReload = this.clock.now().getTime();
-    const rows = await this.db
-      .selectFrom('signing_keys')
-      .select(['kid', 'public_jwk'])
-      .where('retired_at', 'is', null)
-      .execute();
+    const rows = await listLiveVerificationKeys(this.db);
     const verification = new Map<string, CryptoKey>();
     for (const row of rows) {
       verification.set(row.kid, (await importJWK(JSON.parse(row.public_jwk) as JWK, SIGNING_ALGORITHM)) as CryptoKey);
@@ -98,30 +96,21 @@ async function pairFromPrivateJwk(privateJwk: JWK): Promise<KeyPair> {
 }
 
 async function latestStoredKey(db: Executor): Promise<KeyPair | undefined> {
-  const row = await db
-    .selectFrom('signing_keys')
-    .select('private_jwk')
-    .where('retired_at', 'is', null)
-    .orderBy('created_at', 'desc')
-    .orderBy('kid')
-    .executeTakeFirst();
+  const row = await findNewestLivePrivateJwk(db);
   return row ? pairFromPrivateJwk(JSON.parse(row.private_jwk) as JWK) : undefined;
 }
 
 async function createStoredKey(db: Executor, clock: Clock): Promise<KeyPair> {
   const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
   const pair = await pairFromPrivateJwk(await exportJWK(privateKey));
-  await db
-    .insertInto('signing_keys')
-    .values({
-      kid: pair.kid,
-      alg: SIGNING_ALGORITHM,
-      private_jwk: JSON.stringify({ ...(await exportJWK(privateKey)), kid: pair.kid }),
-      public_jwk: JSON.stringify(pair.publicJwk),
-      created_at: clock.now().toISOString(),
-      retired_at: null,
-    })
-    .execute();
+  await insertSigningKey(db, {
+    kid: pair.kid,
+    alg: SIGNING_ALGORITHM,
+    private_jwk: JSON.stringify({ ...(await exportJWK(privateKey)), kid: pair.kid }),
+    public_jwk: JSON.stringify(pair.publicJwk),
+    created_at: clock.now().toISOString(),
+    retired_at: null,
+  });
   // Two processes starting at once on an empty database each make a key; both verify, and the
   // newest signs from the next start on.
   return (await latestStoredKey(db)) ?? pair;
