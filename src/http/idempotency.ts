@@ -3,6 +3,13 @@ import type { Principal } from '../auth/principal.js';
 import { sha256 } from '../auth/secrets.js';
 import type { ServiceDeps } from '../deps.js';
 import { AppError } from './errors.js';
+import {
+  deleteIdempotencyKey,
+  deleteStaleIdempotencyKey,
+  findIdempotencyKey,
+  reserveIdempotencyKey,
+  storeIdempotentResponse,
+} from './idempotency.repository.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A key is remembered this long; after that it may be used again. */
@@ -61,40 +68,21 @@ export async function idempotent(
   const now = deps.clock.now();
 
   // Forget keys past their retention, and reservations whose request died without an answer.
-  await deps.db
-    .deleteFrom('idempotency_keys')
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .where((eb) =>
-      eb.or([
-        eb('created_at', '<', new Date(now.getTime() - RETENTION_MS).toISOString()),
-        eb.and([
-          eb('status_code', 'is', null),
-          eb('created_at', '<', new Date(now.getTime() - ABANDONED_MS).toISOString()),
-        ]),
-      ]),
-    )
-    .execute();
-  const reserved = await deps.db
-    .insertInto('idempotency_keys')
-    .values({
-      scope,
-      key,
-      request_hash: requestHash,
-      status_code: null,
-      response_body: null,
-      created_at: now.toISOString(),
-    })
-    .onConflict((conflict) => conflict.columns(['scope', 'key']).doNothing())
-    .executeTakeFirst();
+  await deleteStaleIdempotencyKey(deps.db, scope, key, {
+    expiredBefore: new Date(now.getTime() - RETENTION_MS).toISOString(),
+    abandonedBefore: new Date(now.getTime() - ABANDONED_MS).toISOString(),
+  });
+  const reserved = await reserveIdempotencyKey(deps.db, {
+    scope,
+    key,
+    request_hash: requestHash,
+    status_code: null,
+    response_body: null,
+    created_at: now.toISOString(),
+  });
 
-  if (Number(reserved.numInsertedOrUpdatedRows ?? 0) === 0) {
-    const stored = await deps.db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
+  if (!reserved) {
+    const stored = await findIdempotencyKey(deps.db, scope, key);
     if (!stored) throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS');
     if (stored.request_hash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (stored.status_code === null) throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS');
@@ -103,18 +91,16 @@ export async function idempotent(
   }
 
   const remember = (response: StoredResponse) =>
-    deps.db
-      .updateTable('idempotency_keys')
-      .set({ status_code: response.status, response_body: JSON.stringify(withoutAcceptUrls(response.body)) })
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .execute();
+    storeIdempotentResponse(deps.db, scope, key, {
+      status_code: response.status,
+      response_body: JSON.stringify(withoutAcceptUrls(response.body)),
+    });
   let response: StoredResponse;
   try {
     response = await run();
   } catch (error) {
     // Nothing was written: release the key, so that a retry runs the request again.
-    await deps.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+    await deleteIdempotencyKey(deps.db, scope, key);
     throw error;
   }
   await remember(response);
