@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
+import { ping } from '../db/ping.js';
 import { sendProblem, serviceUnavailable } from '../http/error-handler.js';
 import type { App } from '../http/fastify-types.js';
 
@@ -24,7 +24,7 @@ export function opsRoutes(app: App, { deps, metrics, signingKeys }: AppContext):
     },
     async (request, reply) => {
       try {
-        await sql`select 1`.execute(deps.db);
+        await ping(deps.db);
         return { status: 'ready' };
       } catch (error) {
         request.log.warn({ err: error }, 'database unreachable');
