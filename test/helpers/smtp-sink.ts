@@ -111,6 +111,20 @@ export class SmtpSink {
     return this.received;
   }
 
+  /**
+   * The messages accepted for `address` (compared without regard to case), once there are at least
+   * `count` of them (or fails after `timeoutMs`).
+   */
+  async mailTo(address: string, count = 1, timeoutMs = 15_000): Promise<ReceivedMail[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mails = this.received.filter((mail) => mail.to.toLowerCase() === address.toLowerCase());
+      if (mails.length >= count) return mails;
+      if (Date.now() > deadline) throw new Error(`expected ${count} messages to ${address}, received ${mails.length}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** The invitation link in a message's text. */
   static link(mail: ReceivedMail): string {
     const match = /https?:\/\/\S+\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text);

@@ -12,7 +12,9 @@ import { loggerOptions } from '../../src/http/logging.js';
 import { createClient } from '../../src/modules/clients/client.service.js';
 import { createOrganization, type CreatedOrganization } from '../../src/modules/organizations/organization.service.js';
 import { createMailer } from '../../src/email/mailer.js';
+import type { OutboxRow } from '../../src/modules/outbox/outbox.repository.js';
 import { OutboxWorker } from '../../src/modules/outbox/outbox.worker.js';
+import { linkToken } from './links.js';
 import { SmtpSink } from './smtp-sink.js';
 import { TestClock } from './test-clock.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -149,13 +151,91 @@ export async function inviteInBulk(t: TestApp, org: TestOrganization, emails: st
 
 /** Waits until the worker has nothing left to send (so that counting received mail is stable). */
 export async function waitForOutboxIdle(t: TestApp, timeoutMs = 15_000): Promise<void> {
+  await waitForOutboxSettled(t, {}, timeoutMs);
+}
+
+/** Which outbox messages to wait for: those of one invitation, those to one address, or (neither) all. */
+export interface OutboxSelection {
+  invitationId?: string;
+  /** The recipient, as the message's payload has it (compared without regard to case). */
+  to?: string;
+}
+
+/**
+ * Waits until every outbox message `which` selects has reached a final state (SENT, delivered or
+ * suppressed; CANCELLED; DEAD) and returns them, oldest first: from then on the SMTP sink holds
+ * every email they will ever deliver, so "nothing was sent" can be asserted without guessing how
+ * long the worker takes. Selecting no message at all is settled at once. Fails after `timeoutMs`.
+ */
+export async function waitForOutboxSettled(
+  t: TestApp,
+  which: OutboxSelection = {},
+  timeoutMs = 15_000,
+): Promise<OutboxRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pending = await t.deps.db.selectFrom('outbox').select('id').where('status', '=', 'PENDING').execute();
-    if (pending.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${pending.length} outbox messages still pending`);
+    let query = t.deps.db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('id');
+    if (which.invitationId !== undefined) query = query.where('invitation_id', '=', which.invitationId);
+    const rows = (await query.execute()).filter(
+      (row) =>
+        which.to === undefined ||
+        String((JSON.parse(row.payload) as { to?: unknown }).to).toLowerCase() === which.to.toLowerCase(),
+    );
+    const pending = rows.filter((row) => row.status === 'PENDING');
+    if (pending.length === 0) return rows;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${pending.length} outbox messages still pending after ${timeoutMs} ms: ${JSON.stringify(which)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Signs in through /v1/sessions (which must answer 201); returns the session token. */
+export async function signIn(t: TestApp, email: string, password: string): Promise<string> {
+  const response = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json().token as string;
+}
+
+/** A session token of the organization's Owner, signed in with the password it was created with. */
+export function sessionFor(t: TestApp, org: TestOrganization): Promise<string> {
+  return signIn(t, org.owner!.email, org.ownerPassword);
+}
+
+export interface InvitationLink {
+  /** The created invitation, as the 201 answered it. */
+  invitation: any;
+  link: string;
+  token: string;
+}
+
+/**
+ * Invites `payload.email` through /v1 as the organization's client (201 asserted) and returns the
+ * invitation with its link: the `acceptUrl` of the answer with `sendEmail: false`, otherwise the
+ * link of the email the worker delivers to the address (the app must have been started with smtp).
+ */
+export async function inviteAndGetLink(
+  t: TestApp,
+  org: TestOrganization,
+  payload: { email: string } & Record<string, unknown>,
+  token = org.token,
+): Promise<InvitationLink> {
+  const earlier = t.smtp ? (await t.smtp.mailTo(payload.email, 0)).length : 0;
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/v1/organizations/${org.organization.id}/invitations`,
+    headers: bearer(token),
+    payload,
+  });
+  assert.equal(response.statusCode, 201, response.body);
+  const invitation = response.json();
+  if (payload.sendEmail === false)
+    return { invitation, link: invitation.acceptUrl, token: linkToken(invitation.acceptUrl) };
+  if (!t.smtp)
+    throw new Error('inviteAndGetLink: the email is read from the SMTP sink; start the app with { smtp: true }');
+  const mail = (await t.smtp.mailTo(payload.email, earlier + 1))[earlier]!;
+  return { invitation, link: SmtpSink.link(mail), token: SmtpSink.token(mail) };
 }
 
 /** A port nothing listens on right now, on 127.0.0.1. */

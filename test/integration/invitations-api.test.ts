@@ -255,27 +255,47 @@ for (const dialect of DIALECTS) {
       const [body, mac] = first.nextCursor.split('.');
       const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
       const altered = `${Buffer.from(JSON.stringify({ ...payload, o: other.organization.id })).toString('base64url')}.${mac}`;
-      const otherCursor = (
-        await t.app.inject({
-          url: `/v1/organizations/${other.organization.id}/invitations?limit=0`,
-          headers: bearer(other.token),
-        })
-      ).statusCode;
-      assert.equal(otherCursor, 400);
-      for (const cursor of [altered, `${body}.${mac.slice(1)}`, `${body}`, 'garbage']) {
-        const response = await t.app.inject({
-          url: `${base}/invitations?limit=1&cursor=${encodeURIComponent(cursor)}`,
-          headers: bearer(org.token),
+      const page = (query: string, as = org) =>
+        t.app.inject({
+          url: `/v1/organizations/${as.organization.id}/invitations?${query}`,
+          headers: bearer(as.token),
         });
-        assert.equal(response.statusCode, 400, cursor);
-        assert.equal(response.json().code, 'INVALID_CURSOR');
+      const refused = (response: Awaited<ReturnType<typeof page>>, why: string) => {
+        assert.equal(response.statusCode, 400, `${why}: ${response.body}`);
+        assert.equal(response.json().code, 'INVALID_CURSOR', why);
+      };
+      // The genuine cursor, with the query it came from, opens the next page.
+      const second = await page(`limit=1&cursor=${encodeURIComponent(first.nextCursor)}`);
+      assert.equal(second.statusCode, 200, second.body);
+      assert.equal(second.json().data.length, 1);
+      assert.notEqual(second.json().data[0].id, first.data[0].id);
+      const tampered = {
+        'signed payload altered (another organization)': altered,
+        'signature truncated': `${body}.${mac.slice(1)}`,
+        'cursor truncated': first.nextCursor.slice(0, -4),
+        'payload truncated': `${body.slice(4)}.${mac}`,
+        'signature left off': `${body}`,
+        garbage: 'garbage',
+      };
+      for (const [why, cursor] of Object.entries(tampered)) {
+        refused(await page(`limit=1&cursor=${encodeURIComponent(cursor)}`), why);
       }
-      // A cursor is bound to its filters.
-      const withFilter = await t.app.inject({
-        url: `${base}/invitations?limit=1&status=PENDING&cursor=${encodeURIComponent(first.nextCursor)}`,
-        headers: bearer(org.token),
-      });
-      assert.equal(withFilter.statusCode, 400);
+      // A cursor is bound to its filters and its order (the page size may change).
+      for (const filter of [
+        'status=PENDING',
+        'email=cursor-0@example.com',
+        `roleId=${first.data[0].role.id}`,
+        'order=asc',
+      ]) {
+        refused(await page(`limit=1&${filter}&cursor=${encodeURIComponent(first.nextCursor)}`), filter);
+      }
+      assert.equal((await page(`limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)).statusCode, 200);
+      // A filtered list's cursor does not open the list without that filter.
+      const filtered = (await page('limit=1&status=PENDING')).json();
+      assert.ok(filtered.nextCursor);
+      refused(await page(`limit=1&cursor=${encodeURIComponent(filtered.nextCursor)}`), 'filter dropped');
+      // Our genuine cursor does not open the other organization's list, even for its own client.
+      refused(await page(`limit=1&cursor=${encodeURIComponent(first.nextCursor)}`, other), 'in the other organization');
       // The other organization's cursor does not open our list, even though it is genuine.
       for (let i = 0; i < 2; i++) {
         await t.app.inject({
@@ -291,11 +311,82 @@ for (const dialect of DIALECTS) {
           headers: bearer(other.token),
         })
       ).json();
-      const replayed = await t.app.inject({
-        url: `${base}/invitations?limit=1&cursor=${encodeURIComponent(theirs.nextCursor)}`,
-        headers: bearer(org.token),
+      refused(
+        await page(`limit=1&cursor=${encodeURIComponent(theirs.nextCursor)}`),
+        'replayed from the other organization',
+      );
+    });
+
+    test('limit=0 and a limit over 100 are refused on both lists, whatever the organization', async () => {
+      for (const as of [org, other]) {
+        for (const list of ['invitations', 'members']) {
+          for (const limit of [0, 101]) {
+            const response = await t.app.inject({
+              url: `/v1/organizations/${as.organization.id}/${list}?limit=${limit}`,
+              headers: bearer(as.token),
+            });
+            assert.equal(response.statusCode, 400, `${list}?limit=${limit}: ${response.body}`);
+            assert.equal(response.json().code, 'VALIDATION_FAILED');
+          }
+        }
+        const one = await t.app.inject({
+          url: `/v1/organizations/${as.organization.id}/invitations?limit=1`,
+          headers: bearer(as.token),
+        });
+        assert.equal(one.statusCode, 200, one.body);
+        assert.equal(one.json().data.length, 1);
+      }
+    });
+
+    test("each organization's list, filtered or not, shows only its own invitations", async () => {
+      const a = await createTestOrganization(t, 'List A');
+      const b = await createTestOrganization(t, 'List B');
+      const invite = async (of: TestOrganization, email: string) => {
+        const response = await t.app.inject({
+          method: 'POST',
+          url: `/v1/organizations/${of.organization.id}/invitations`,
+          headers: bearer(of.token),
+          payload: { email },
+        });
+        assert.equal(response.statusCode, 201, response.body);
+        return response.json().id as string;
+      };
+      // The same address in both, and one of each only in one.
+      const ids = {
+        a: [await invite(a, 'shared@example.com'), await invite(a, 'only-a@example.com')],
+        b: [await invite(b, 'shared@example.com'), await invite(b, 'only-b@example.com')],
+      };
+      const revoked = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${b.organization.id}/invitations/${ids.b[1]}/revoke`,
+        headers: bearer(b.token),
       });
-      assert.equal(replayed.statusCode, 400);
+      assert.equal(revoked.statusCode, 200, revoked.body);
+      const list = async (of: TestOrganization, query: string): Promise<string[]> => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const response = await t.app.inject({
+            url: `/v1/organizations/${of.organization.id}/invitations?limit=1&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+            headers: bearer(of.token),
+          });
+          assert.equal(response.statusCode, 200, response.body);
+          ids.push(...response.json().data.map((row: { id: string }) => row.id));
+          cursor = response.json().nextCursor;
+        } while (cursor);
+        return ids.sort();
+      };
+      const sorted = (values: string[]) => [...values].sort();
+      assert.deepEqual(await list(a, ''), sorted(ids.a));
+      assert.deepEqual(await list(b, ''), sorted(ids.b));
+      assert.deepEqual(await list(a, 'email=shared@example.com'), [ids.a[0]]);
+      assert.deepEqual(await list(b, 'email=SHARED@example.com'), [ids.b[0]]);
+      assert.deepEqual(await list(a, 'email=only-b@example.com'), []);
+      assert.deepEqual(await list(a, 'status=PENDING'), sorted(ids.a));
+      assert.deepEqual(await list(b, 'status=PENDING'), [ids.b[0]]);
+      assert.deepEqual(await list(a, 'status=REVOKED'), []);
+      assert.deepEqual(await list(b, 'status=REVOKED'), [ids.b[1]]);
+      assert.deepEqual(await list(a, 'order=asc'), sorted(ids.a));
     });
 
     test('filters: status, role and email', async () => {
