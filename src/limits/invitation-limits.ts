@@ -1,15 +1,12 @@
-import type { Principal } from '../auth/principal.js';
-import { sha256 } from '../auth/secrets.js';
+import { createHash } from 'node:crypto';
 import { AppError } from '../http/errors.js';
-import { suppressInvitationEmail } from '../modules/invitations/invitation.email.js';
-import type { OutboxRow } from '../modules/outbox/outbox.repository.js';
 import type { PendingInvitationsCap } from './pending-cap.js';
 import type { Grant, WindowCounter } from './window-counter.js';
 
 export interface AdmissionRequest {
   organizationId: string;
-  /** Who is inviting: a signed-in user counts as that user, an API client as that client. */
-  principal: Principal;
+  /** Who is inviting, as the caller names them (a user and an API client must never share a key). */
+  inviterKey: string;
   /**
    * One entry per invitation about to be written, in request order: the recipient's canonical
    * address when an email goes with it, null when none does.
@@ -23,18 +20,6 @@ export function rateLimited(detail: string, retryAfterSeconds: number): AppError
   return new AppError('RATE_LIMITED', `${detail} Retry after ${retryAfterSeconds} seconds.`, {
     headers: { 'retry-after': String(retryAfterSeconds) },
   });
-}
-
-const SUPPRESSED_REASON = 'not sent: the recipient reached RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY';
-
-/**
- * Over the recipient's daily limit, the email is queued marked as suppressed: the worker takes it
- * like any other and records it as it records a delivery (the invitation's `sendCount` and
- * `lastSentAt` move as for a sent email, so reading the invitation later tells nothing either),
- * but sends nothing, and keeps the reason on the outbox row for the operator (`tessera outbox list`).
- */
-function suppressed(message: OutboxRow): OutboxRow {
-  return suppressInvitationEmail(message, SUPPRESSED_REASON);
 }
 
 /**
@@ -51,11 +36,7 @@ function mailboxOf(canonicalEmail: string): string {
 
 function recipientKey(canonicalEmail: string): string {
   // Counters in Redis hold a digest, not the address.
-  return sha256(mailboxOf(canonicalEmail));
-}
-
-function inviterKey(principal: Principal): string {
-  return principal.kind === 'user' ? `user:${principal.userId}` : `client:${principal.clientId}`;
+  return createHash('sha256').update(mailboxOf(canonicalEmail)).digest('base64url');
 }
 
 /** What the limits let through of one request to create invitations. */
@@ -71,9 +52,9 @@ export class Admission {
     private readonly onSettle: (written: readonly string[]) => void,
   ) {}
 
-  /** The outbox row for an invitation's email: as built, or marked suppressed when its recipient is over the daily limit. */
-  screenEmail(recipient: string, message: OutboxRow): OutboxRow {
-    return this.suppressedRecipients.has(recipient) ? suppressed(message) : message;
+  /** Whether this recipient is over their daily limit: the email is then recorded but not sent. */
+  isSuppressed(recipient: string): boolean {
+    return this.suppressedRecipients.has(recipient);
   }
 
   /**
@@ -104,14 +85,14 @@ export class InvitationLimits {
    * Counts a request's invitations. All or nothing, a request that does not fit whole is refused
    * (thrown, with Retry-After); otherwise the first invitations that fit are admitted and the rest
    * get `refusal`, and a request of which none fits is refused whole. Recipients over their daily
-   * limit are marked for `screenEmail`.
+   * limit are marked (`isSuppressed`).
    */
   async admit(request: AdmissionRequest): Promise<Admission> {
     const { organizationId, atomic } = request;
     const wanted = request.emailRecipients.length;
     if (wanted === 0) return new Admission(0, undefined, new Set(), () => undefined);
     const organizationKey = `org:${organizationId}`;
-    const personKey = inviterKey(request.principal);
+    const personKey = request.inviterKey;
     const everything: Grant = { granted: wanted, retryAfterSeconds: 0 };
     const [byOrganization, byInviter] = await Promise.all([
       this.perOrganization?.take(organizationKey, wanted) ?? everything,
@@ -180,10 +161,10 @@ export class InvitationLimits {
     });
   }
 
-  /** For a resend: the email as built, or marked suppressed when its recipient is over the daily limit. */
-  async screenEmail(recipient: string, message: OutboxRow): Promise<OutboxRow> {
-    if (!this.perRecipient) return message;
+  /** For a resend: counts one email to the recipient, and says whether they are over their daily limit. */
+  async isRecipientOverLimit(recipient: string): Promise<boolean> {
+    if (!this.perRecipient) return false;
     const grant = await this.perRecipient.take(recipientKey(recipient), 1);
-    return grant.granted === 0 ? suppressed(message) : message;
+    return grant.granted === 0;
   }
 }

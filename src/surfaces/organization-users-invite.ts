@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../deps.js';
 import { sendProblem } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
-import { inviteMany } from '../modules/invitations/invitation.service.js';
+import { inviteMany } from '../modules/invitations/invitation.create.js';
 import { listActiveMemberships } from '../modules/memberships/membership.repository.js';
 import { sessionReaches } from '../modules/sessions/session.service.js';
 import { firstRefusal, registerSurface } from './surface-kit.js';

@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../deps.js';
 import { logError, toAppError } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
-import type { InviteResult } from '../modules/invitations/invitation.service.js';
+import type { InviteResult } from '../modules/invitations/invitation.create.js';
 
 export type ErrorRenderer = (request: FastifyRequest, reply: FastifyReply, error: AppError) => FastifyReply;
 

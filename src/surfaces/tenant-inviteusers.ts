@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
-import { inviteMany } from '../modules/invitations/invitation.service.js';
+import { inviteMany } from '../modules/invitations/invitation.create.js';
 import { listOrganizationRoles } from '../modules/roles/role.service.js';
 import { firstRefusal, organizationClientAccess, registerSurface } from './surface-kit.js';
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
@@ -10,12 +9,9 @@ import { sendProblem } from '../http/error-handler.js';
 import { AppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
-import { createInvitation } from '../modules/invitations/invitation.service.js';
-import type { MembershipPermissions } from '../modules/invitations/invitation.views.js';
-import { upsertMembership, type MembershipRow } from '../modules/memberships/membership.repository.js';
+import { createInvitation } from '../modules/invitations/invitation.create.js';
+import type { MembershipPermissions } from '../modules/memberships/membership.permissions.js';
 import { resolveSession } from '../modules/sessions/session.service.js';
-import { findOrCreateUser } from '../modules/users/user.service.js';
-import type { UserRow } from '../modules/users/user.repository.js';
 import { registerSurface } from './surface-kit.js';
 
 /**
@@ -138,8 +134,7 @@ export async function usersOrganizationsAdInviteSurface(app: App, { deps, access
               read: request.body.permissions.read ?? [],
               manage: request.body.permissions.manage ?? [],
             };
-            let created: { user: UserRow; membership: MembershipRow } | undefined;
-            await createInvitation(
+            const { invitedMembership } = await createInvitation(
               deps,
               access,
               {
@@ -148,33 +143,9 @@ export async function usersOrganizationsAdInviteSurface(app: App, { deps, access
                 lastName: request.body.lastName,
                 permissions,
               },
-              {
-                emailMaxLength: 250,
-                alsoInTransaction: async (trx, [invitation], now) => {
-                  // The names are the inviter's: they live on the invitation and the membership, never on
-                  // the person's own profile, which may already exist and is not this organization's to write.
-                  const user = await findOrCreateUser(trx, deps.clock, { email: request.body.email });
-                  const membership = await upsertMembership(trx, {
-                    id: randomUUID(),
-                    organization_id: access.organization.id,
-                    user_id: user.id,
-                    role_id: invitation!.role_id,
-                    scope: 1,
-                    permissions: JSON.stringify(permissions),
-                    metadata: null,
-                    first_name: request.body.firstName,
-                    last_name: request.body.lastName,
-                    email: invitation!.email,
-                    status: 'INVITED',
-                    created_at: now,
-                    updated_at: now,
-                    deleted_at: null,
-                  });
-                  created = { user, membership };
-                },
-              },
+              { emailMaxLength: 250, invitedMembership: true },
             );
-            const { user, membership } = created!;
+            const { user, membership } = invitedMembership!;
             return reply.status(201).send({
               data: {
                 userId: user.numeric_id,

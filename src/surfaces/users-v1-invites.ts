@@ -5,7 +5,8 @@ import type { AppContext } from '../app-context.js';
 import { AppError, type FieldError } from '../http/errors.js';
 import { checkEmail, isEmailProblem } from '../modules/users/email.js';
 import type { App } from '../http/fastify-types.js';
-import { createInvitation, listInvitations } from '../modules/invitations/invitation.service.js';
+import { createInvitation } from '../modules/invitations/invitation.create.js';
+import { listInvitations } from '../modules/invitations/invitation.manage.js';
 import { INVITATION_STATUSES } from '../modules/invitations/invitation.status.js';
 import { organizationClientAccess, registerSurface } from './surface-kit.js';
 

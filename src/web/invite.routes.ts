@@ -5,11 +5,11 @@ import type { Config } from '../config.js';
 import { NOT_SINGLE_LINE } from '../http/common.schemas.js';
 import { type AppError, isAppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
+import { acceptInvitation } from '../modules/invitations/invitation.accept.js';
 import {
-  acceptInvitation,
   declineInvitation,
-  lookupInvitation,
   type InvitationLookup,
+  lookupInvitation,
 } from '../modules/invitations/invitation.invitee.js';
 import { revokeSession } from '../modules/sessions/session.repository.js';
 import { resolveSession, sessionReaches, type SessionPrincipal } from '../modules/sessions/session.service.js';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { authorizeOrganization } from '../../src/auth/authorize.js';
 import { ORGANIZATION_CLIENT_SCOPES } from '../../src/auth/permissions.js';
-import { inviteMany } from '../../src/modules/invitations/invitation.service.js';
+import { inviteMany } from '../../src/modules/invitations/invitation.create.js';
 import { accessibilityViolations, CHROMIUM_MISSING, launchChromium, screenshots } from '../helpers/browser.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { AppError } from '../../src/http/errors.js';
-import { acceptInvitation } from '../../src/modules/invitations/invitation.invitee.js';
+import { acceptInvitation } from '../../src/modules/invitations/invitation.accept.js';
 import { resolveSession } from '../../src/modules/sessions/session.service.js';
 import { linkToken } from '../helpers/links.js';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink.js';
@@ -286,7 +286,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(organization.statusCode, 200, organization.body);
       // Nobody was sent anything for the address without an account.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(await waitForOutboxSettled(t, { to: stranger }), [], 'nothing was queued for it');
       assert.equal(t.smtp!.received.filter((m) => m.to === stranger).length, 0);
     });
 

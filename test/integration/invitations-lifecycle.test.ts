@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { authorizeOrganization } from '../../src/auth/authorize.js';
 import { ORGANIZATION_CLIENT_SCOPES } from '../../src/auth/permissions.js';
-import { inviteMany } from '../../src/modules/invitations/invitation.service.js';
+import { inviteMany } from '../../src/modules/invitations/invitation.create.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
   createTestOrganization,
+  inviteAndGetLink,
   platformToken,
+  sessionFor,
+  signIn,
   startTestApp,
   tokenFor,
   waitForOutboxIdle,
@@ -142,12 +145,7 @@ for (const dialect of DIALECTS) {
       );
 
       // The member can sign in with the password chosen on accepting.
-      const signIn = await t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
-        payload: { email: 'grace.hopper@example.com', password: 'Cobol-1959!' },
-      });
-      assert.equal(signIn.statusCode, 201);
+      await signIn(t, 'grace.hopper@example.com', 'Cobol-1959!');
 
       // Inviting an active member is refused.
       const memberAgain = await invite({ email: 'GRACE.HOPPER@example.com' });
@@ -156,8 +154,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('decline: the invitation is DECLINED and its link is dead', async () => {
-      const created = (await invite({ email: 'decliner@example.com' })).json();
-      const token = SmtpSink.token((await mailTo('decliner@example.com'))[0]!);
+      const { invitation: created, token } = await inviteAndGetLink(t, org, { email: 'decliner@example.com' });
       const declined = await t.app.inject({ method: 'POST', url: '/v1/invitations/decline', payload: { token } });
       assert.equal(declined.statusCode, 204);
       const read = await t.app.inject({ url: `${base}/invitations/${created.id}`, headers: bearer(org.token) });
@@ -172,8 +169,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('revoke: the link is dead; revoking again is 409', async () => {
-      const created = (await invite({ email: 'revoked@example.com' })).json();
-      const token = SmtpSink.token((await mailTo('revoked@example.com'))[0]!);
+      const { invitation: created, token } = await inviteAndGetLink(t, org, { email: 'revoked@example.com' });
       const revoked = await t.app.inject({
         method: 'POST',
         url: `${base}/invitations/${created.id}/revoke`,
@@ -196,8 +192,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('resend: a new email with a new link; the old link stops working; the expiry may move', async () => {
-      const created = (await invite({ email: 'resend@example.com', expiresInDays: 2 })).json();
-      const first = SmtpSink.token((await mailTo('resend@example.com'))[0]!);
+      const { invitation: created, token: first } = await inviteAndGetLink(t, org, {
+        email: 'resend@example.com',
+        expiresInDays: 2,
+      });
       const resent = await t.app.inject({
         method: 'POST',
         url: `${base}/invitations/${created.id}/resend`,
@@ -269,8 +267,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('expiry is derived: past expiresAt it reads EXPIRED at once, and the address can be invited again', async () => {
-      const created = (await invite({ email: 'late@example.com', expiresInDays: 1 })).json();
-      const link = SmtpSink.token((await mailTo('late@example.com'))[0]!);
+      const { invitation: created, token: link } = await inviteAndGetLink(t, org, {
+        email: 'late@example.com',
+        expiresInDays: 1,
+      });
       t.clock.advance(86_400 + 1);
       try {
         // The organization's access token expired too; the client gets a new one.
@@ -320,13 +320,7 @@ for (const dialect of DIALECTS) {
     test('an account whose owner proved the address signs in to accept; another signed-in user is refused', async () => {
       // The invitee proved the address by accepting an emailed link into another organization.
       const elsewhere = await createTestOrganization(t, 'Elsewhere');
-      await t.app.inject({
-        method: 'POST',
-        url: `/v1/organizations/${elsewhere.organization.id}/invitations`,
-        headers: bearer(elsewhere.token),
-        payload: { email: 'existing@example.com' },
-      });
-      const first = SmtpSink.token((await mailTo('existing@example.com'))[0]!);
+      const { token: first } = await inviteAndGetLink(t, elsewhere, { email: 'existing@example.com' });
       const joined = await t.app.inject({
         method: 'POST',
         url: '/v1/invitations/accept',
@@ -334,8 +328,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(joined.statusCode, 200, joined.body);
 
-      await invite({ email: 'existing@example.com' });
-      const token = SmtpSink.token((await mailTo('existing@example.com', 2))[1]!);
+      const { token } = await inviteAndGetLink(t, org, { email: 'existing@example.com' });
       const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
       assert.equal(lookup.signInRequired, true);
       assert.equal(lookup.passwordRequired, false);
@@ -351,17 +344,11 @@ for (const dialect of DIALECTS) {
       assert.equal(wrong.json().code, 'INVALID_CREDENTIALS');
 
       // Signed in as someone else: refused, whatever the password.
-      const stranger = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: org.owner!.email, password: org.ownerPassword },
-        })
-      ).json();
+      const stranger = await sessionFor(t, org);
       const mismatch = await t.app.inject({
         method: 'POST',
         url: '/v1/invitations/accept',
-        headers: bearer(stranger.token),
+        headers: bearer(stranger),
         payload: { token },
       });
       assert.equal(mismatch.statusCode, 403);
@@ -388,17 +375,13 @@ for (const dialect of DIALECTS) {
         headers: bearer(platform),
         payload: { name: 'Squatter', owner: { email: 'claimed@example.com', password: 'Squatter-1!' } },
       });
-      const squatter = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: 'claimed@example.com', password: 'Squatter-1!' },
-        })
-      ).json();
+      const squatter = await signIn(t, 'claimed@example.com', 'Squatter-1!');
 
       // A link handed to the inviter (sendEmail: false) proves nothing, and says nothing of the account.
-      const handed = (await invite({ email: 'claimed@example.com', sendEmail: false })).json();
-      const handedToken = linkToken(handed.acceptUrl);
+      const { invitation: handed, token: handedToken } = await inviteAndGetLink(t, org, {
+        email: 'claimed@example.com',
+        sendEmail: false,
+      });
       const handedLookup = (
         await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: handedToken } })
       ).json();
@@ -436,19 +419,16 @@ for (const dialect of DIALECTS) {
         payload: { email: 'claimed@example.com', password: 'Squatter-1!' },
       });
       assert.equal(oldPassword.statusCode, 401);
-      const oldSession = await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(squatter.token) });
+      const oldSession = await t.app.inject({ url: `${base}/invitations?limit=1`, headers: bearer(squatter) });
       assert.equal(oldSession.statusCode, 401);
-      const newPassword = await t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
-        payload: { email: 'claimed@example.com', password: 'Mine-at-last1!' },
-      });
-      assert.equal(newPassword.statusCode, 201);
+      await signIn(t, 'claimed@example.com', 'Mine-at-last1!');
     });
 
     test('accepting never lowers an active membership: an owner stays Owner', async () => {
-      const created = (await invite({ email: 'future-owner@example.com', roleName: 'Viewer' })).json();
-      const token = SmtpSink.token((await mailTo('future-owner@example.com'))[0]!);
+      const { invitation: created, token } = await inviteAndGetLink(t, org, {
+        email: 'future-owner@example.com',
+        roleName: 'Viewer',
+      });
       const platform = await platformToken(t);
       const assigned = await t.app.inject({
         method: 'PUT',
@@ -505,12 +485,7 @@ for (const dialect of DIALECTS) {
       assert.equal(lookup.signInRequired, false);
       const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
       assert.equal(accepted.statusCode, 200, accepted.body);
-      const signIn = await t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
-        payload: { email: 'preset@example.com', password: 'Preset-pass1!' },
-      });
-      assert.equal(signIn.statusCode, 201);
+      await signIn(t, 'preset@example.com', 'Preset-pass1!');
     });
 
     test('sendEmail: false returns the accept URL once and sends nothing', async () => {

@@ -3,6 +3,8 @@ import type { ServiceDeps } from '../../deps.js';
 import { renderInvitationEmail } from '../../email/templates/invitation.js';
 import { newOutboxMessage, type PreparedMessage } from '../outbox/outbox.message.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
+import type { InvitationRow } from './invitation.repository.js';
+import { fullName } from './invitation.rules.js';
 
 export const INVITATION_EMAIL = 'invitation_email';
 
@@ -21,31 +23,54 @@ export function invitationLink(publicUrl: string, token: string): string {
   return `${publicUrl}/invite/${token}`;
 }
 
-/** The outbox row for an invitation's email; its link token travels sealed and is erased once sent. */
-export function invitationEmailMessage(
-  deps: Pick<ServiceDeps, 'secrets' | 'config'>,
-  payload: InvitationEmailPayload & { organizationId: string },
-  token: string,
-  now: string,
-): OutboxRow {
-  const { organizationId, ...data } = payload;
-  return newOutboxMessage(
-    deps,
-    { kind: INVITATION_EMAIL, organizationId, invitationId: payload.invitationId, payload: data, token },
-    now,
-  );
+/** Who the email names, beside the invitation itself. */
+export interface InvitationEmailContext {
+  inviterName: string;
+  organizationName: string;
+  roleName: string;
 }
 
 /** The invitation email's queued payload; `suppressed` (the reason) when it must not be sent. */
 type QueuedPayload = InvitationEmailPayload & { suppressed?: string };
 
+const SUPPRESSED_REASON = 'not sent: the recipient reached RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY';
+
 /**
- * The same message, marked to be recorded as delivered without being sent: the link token is not
- * kept, since no email will carry it.
+ * The outbox row for an invitation's email; its link token travels sealed and is erased once sent.
+ *
+ * Over the recipient's daily limit (`suppressed`) the email is queued marked as such: the worker
+ * takes it like any other and records it as it records a delivery (the invitation's `sendCount` and
+ * `lastSentAt` move as for a sent email, so reading the invitation later tells nothing either), but
+ * sends nothing, and keeps the reason on the outbox row for the operator (`tessera outbox list`).
+ * No link token is kept for it, since no email will carry it.
  */
-export function suppressInvitationEmail(message: OutboxRow, reason: string): OutboxRow {
-  const payload = JSON.parse(message.payload) as QueuedPayload;
-  return { ...message, secret: null, payload: JSON.stringify({ ...payload, suppressed: reason }) };
+export function invitationEmailMessage(
+  deps: Pick<ServiceDeps, 'secrets' | 'config'>,
+  invitation: Pick<InvitationRow, 'id' | 'organization_id' | 'email' | 'first_name' | 'last_name' | 'expires_at'>,
+  context: InvitationEmailContext,
+  token: string,
+  now: string,
+  options: { suppressed: boolean },
+): OutboxRow {
+  const payload: QueuedPayload = {
+    invitationId: invitation.id,
+    to: invitation.email,
+    recipientName: fullName(invitation.first_name, invitation.last_name),
+    ...context,
+    expiresAt: invitation.expires_at,
+    ...(options.suppressed ? { suppressed: SUPPRESSED_REASON } : {}),
+  };
+  return newOutboxMessage(
+    deps,
+    {
+      kind: INVITATION_EMAIL,
+      organizationId: invitation.organization_id,
+      invitationId: invitation.id,
+      payload,
+      token: options.suppressed ? null : token,
+    },
+    now,
+  );
 }
 
 /**

@@ -3,8 +3,7 @@ import type { Database, Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
 import { jsonRows } from '../../db/json-rows.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
-import type { InvitationTable } from './invitation.table.js';
-import type { InvitationStatus } from './invitation.status.js';
+import type { InvitationTable, StoredInvitationStatus } from './invitation.table.js';
 
 export type InvitationRow = Selectable<InvitationTable>;
 
@@ -184,7 +183,8 @@ export async function recordAcceptedUser(db: Executor, invitationId: string, use
 
 export interface InvitationPageQuery {
   organizationId: string;
-  status?: InvitationStatus | undefined;
+  /** EXPIRED and PENDING as of `now` (a stored PENDING past its expiry lists as EXPIRED). */
+  status?: StoredInvitationStatus | undefined;
   roleId?: string | undefined;
   emailCanonical?: string | undefined;
   order: 'asc' | 'desc';

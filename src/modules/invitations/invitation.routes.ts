@@ -19,15 +19,10 @@ import {
   ResendBody,
   TokenBody,
 } from './invitation.schemas.js';
-import { acceptInvitation, declineInvitation, lookupInvitation } from './invitation.invitee.js';
-import {
-  createInvitation,
-  getInvitation,
-  inviteMany,
-  listInvitations,
-  resendInvitation,
-  revokeInvitation,
-} from './invitation.service.js';
+import { acceptInvitation } from './invitation.accept.js';
+import { declineInvitation, lookupInvitation } from './invitation.invitee.js';
+import { createInvitation, inviteMany } from './invitation.create.js';
+import { getInvitation, listInvitations, resendInvitation, revokeInvitation } from './invitation.manage.js';
 
 const IDEMPOTENCY_HEADER = {
   type: 'object',

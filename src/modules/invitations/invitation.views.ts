@@ -1,11 +1,6 @@
+import type { MembershipPermissions } from '../memberships/membership.permissions.js';
 import type { InvitationRow } from './invitation.repository.js';
 import { effectiveStatus, type InvitationStatus } from './invitation.status.js';
-
-export interface MembershipPermissions {
-  group: number;
-  read: number[];
-  manage: number[];
-}
 
 export interface Invitation {
   id: string;

@@ -122,6 +122,60 @@ export async function findMemberName(
   );
 }
 
+/** Ends the person's INVITED membership (its invitation was revoked or declined). */
+export async function endInvitedMembership(
+  db: Executor,
+  organizationId: string,
+  userId: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set({ deleted_at: now, updated_at: now })
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'INVITED')
+    .where('deleted_at', 'is', null)
+    .execute();
+}
+
+function activeMemberEmails(db: Executor, organizationId: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.email_canonical')
+    .where('memberships.organization_id', '=', organizationId)
+    .where('memberships.status', '=', 'ACTIVE')
+    .where('memberships.deleted_at', 'is', null);
+}
+
+/** Whether one address is an active member (every single create asks): built once. */
+const activeMemberEmail = preparedQuery(
+  ['organizationId', 'email'],
+  (db, args: { organizationId: string; email: string }) =>
+    activeMemberEmails(db, args.organizationId).where('users.email_canonical', '=', args.email),
+);
+
+/** Which of these canonical addresses belong to an active member of the organization. */
+export async function findActiveMemberEmails(
+  db: Executor,
+  organizationId: string,
+  emails: string[],
+): Promise<Set<string>> {
+  if (emails.length === 1) {
+    const rows = await activeMemberEmail(db, { organizationId, email: emails[0]! });
+    return new Set(rows.map((row) => row.email_canonical));
+  }
+  const found = new Set<string>();
+  for (let start = 0; start < emails.length; start += 500) {
+    const rows = await activeMemberEmails(db, organizationId)
+      .where('users.email_canonical', 'in', emails.slice(start, start + 500))
+      .execute();
+    for (const row of rows) found.add(row.email_canonical);
+  }
+  return found;
+}
+
 /** A member as member management shows them: membership, account, role, organization and pending invitation. */
 function membersQuery(db: Executor, organizationId: string) {
   return (

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
-import type { MembershipPermissions } from '../invitations/invitation.views.js';
+import type { MembershipPermissions } from './membership.permissions.js';
 import { findRoleById, findRoleByName, type RoleRow } from '../roles/role.repository.js';
 import { toPublicUser, type PublicUser } from '../users/user.service.js';
 import {

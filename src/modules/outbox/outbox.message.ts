@@ -24,7 +24,8 @@ export function newOutboxMessage(
     organizationId: string | null;
     invitationId: string | null;
     payload: unknown;
-    token: string;
+    /** The link the message carries; null when it will carry none (a message recorded, not sent). */
+    token: string | null;
   },
   now: string,
 ): OutboxRow {
@@ -34,7 +35,7 @@ export function newOutboxMessage(
     invitation_id: message.invitationId,
     kind: message.kind,
     payload: JSON.stringify(message.payload),
-    secret: deps.secrets.seal('outbox-seal', message.token),
+    secret: message.token === null ? null : deps.secrets.seal('outbox-seal', message.token),
     status: 'PENDING',
     attempts: 0,
     max_attempts: deps.config.outbox.maxAttempts,

@@ -47,3 +47,14 @@ export function findBuiltinRole(db: Executor, organizationId: string, builtin: s
 export async function insertRoles(db: Executor, roles: Insertable<RoleTable>[]): Promise<RoleRow[]> {
   return db.insertInto('roles').values(roles).returningAll().execute();
 }
+
+/** A role's name, or '' when the organization has no such role. */
+export async function findRoleName(db: Executor, organizationId: string, roleId: string): Promise<string> {
+  const role = await db
+    .selectFrom('roles')
+    .select('name')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', roleId)
+    .executeTakeFirst();
+  return role?.name ?? '';
+}
