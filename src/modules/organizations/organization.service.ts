@@ -103,7 +103,7 @@ export async function createOrganization(
   // A derived slug that is taken gets a random suffix; a chosen one that is taken is refused.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.db.transaction().execute(async (trx) => {
+      return await deps.transact(async (trx) => {
         const slug = await pickSlug(trx, input.slug, name, attempt);
         const now = deps.clock.now().toISOString();
         let organization = await insertOrganization(trx, {
@@ -220,7 +220,7 @@ export async function assignOwner(
   options: { membersOnly: boolean },
 ): Promise<Organization> {
   const { canonical } = requireEmail(input.email);
-  return deps.db.transaction().execute(async (trx) => {
+  return deps.transact(async (trx) => {
     const organization = await findOrganizationById(trx, organizationId);
     if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
     if (options.membersOnly && !(await isActiveMember(trx, organizationId, canonical))) {

@@ -200,7 +200,7 @@ export class OutboxWorker {
       if (ids) ids.push(row.id);
       else byNote.set(note, [row.id]);
     }
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.transact(async (trx) => {
       const invitations: string[] = [];
       for (const [note, ids] of byNote) {
         for (const sent of await markSent(trx, this.id, ids, now, note)) {

@@ -47,7 +47,7 @@ export async function requestPasswordSetup(deps: ServiceDeps, email: string): Pr
   const token = randomToken();
   const setupId = newId();
   const message = passwordSetupEmailMessage(deps, { setupId, to: user.email }, token, nowIso);
-  const sent = await deps.db.transaction().execute(async (trx) => {
+  const sent = await deps.transact(async (trx) => {
     // Locked, so that concurrent requests count each other's links (PostgreSQL).
     await lockUser(trx, { id: user.id });
     const hourAgo = addSeconds(now, -3600).toISOString();
@@ -86,7 +86,7 @@ export async function completePasswordSetup(deps: ServiceDeps, token: string, pa
   const setup = await openPasswordSetup(deps, token);
   assertPasswordPolicy(password);
   const passwordHash = await hashSecret(password);
-  return deps.db.transaction().execute(async (trx) => {
+  return deps.transact(async (trx) => {
     const now = deps.clock.now().toISOString();
     const used = await usePasswordSetup(trx, setup.id, now);
     if (!used) throw new AppError('PASSWORD_SETUP_LINK_INVALID');

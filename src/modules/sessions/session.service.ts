@@ -56,7 +56,7 @@ export async function signIn(deps: ServiceDeps, email: string, password: string)
   if (!user || !valid) throw new AppError('INVALID_CREDENTIALS');
   // Checking took a while (scrypt): the session opens only if the password is still the one checked,
   // so a password replaced meanwhile (and the sessions it ended) leaves none behind.
-  return deps.db.transaction().execute(async (trx) => {
+  return deps.transact(async (trx) => {
     const current = await lockUser(trx, { id: user.id });
     if (
       !current ||
