@@ -9,13 +9,15 @@ import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
   createTestOrganization,
+  inviteAndGetLink,
   platformToken,
+  sessionFor,
+  signIn,
   startTestApp,
   waitForOutboxIdle,
   type TestApp,
   type TestOrganization,
 } from '../helpers/test-app.js';
-import { linkToken } from '../helpers/links.js';
 
 /**
  * Abuse: addresses built to be something else, names built to add a mail header, and answers that
@@ -121,15 +123,9 @@ for (const dialect of DIALECTS) {
       base = `/v1/organizations/${org.organization.id}`;
       platform = await platformToken(t);
       memberRoleId = org.roles.find((role) => role.name === 'Member')!.id;
-      ownerSession = await signIn(org.owner!.email, org.ownerPassword);
+      ownerSession = await sessionFor(t, org);
     });
     after(() => t.close());
-
-    async function signIn(email: string, password: string): Promise<string> {
-      const response = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
-      assert.equal(response.statusCode, 201, response.body);
-      return response.json().token as string;
-    }
 
     /** Every surface's create call for one address, with what a refusal of it must look like. */
     function surfaces(email: string) {
@@ -582,7 +578,7 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(created.statusCode, 201, created.body);
         const orgId = created.json().organization.id as string;
-        const session = await signIn(ownerEmail, 'Owner-Passw0rd!');
+        const session = await signIn(t, ownerEmail, 'Owner-Passw0rd!');
         const role = await t.app.inject({
           method: 'POST',
           url: `/v1/organizations/${orgId}/roles`,
@@ -643,14 +639,10 @@ for (const dialect of DIALECTS) {
         const email = `${local}@example.com`;
         accounts.set(email, kind);
         if (kind === 'account') {
-          const invited = await t.app.inject({
-            method: 'POST',
-            url: `/v1/organizations/${elsewhere.organization.id}/invitations`,
-            headers: bearer(elsewhere.token),
-            payload: { email: `${local.toUpperCase()}@Example.COM`, sendEmail: false },
+          const { token } = await inviteAndGetLink(t, elsewhere, {
+            email: `${local.toUpperCase()}@Example.COM`,
+            sendEmail: false,
           });
-          assert.equal(invited.statusCode, 201, invited.body);
-          const token = linkToken(invited.json().acceptUrl);
           const accepted = await t.app.inject({
             method: 'POST',
             url: '/v1/invitations/accept',
@@ -659,7 +651,7 @@ for (const dialect of DIALECTS) {
           assert.equal(accepted.statusCode, 200, accepted.body);
         }
         if (kind === 'passwordless') {
-          const elsewhereSession = await signIn(elsewhere.owner!.email, elsewhere.ownerPassword);
+          const elsewhereSession = await sessionFor(t, elsewhere);
           const invited = await t.app.inject({
             method: 'POST',
             url: '/users-organizations/v1/ad/invite',
@@ -849,14 +841,7 @@ for (const dialect of DIALECTS) {
         const answers: Array<Record<string, unknown>> = [];
         for (const kind of KINDS) {
           const email = await addressOf(kind);
-          const invited = await t.app.inject({
-            method: 'POST',
-            url: `${base}/invitations`,
-            headers: bearer(org.token),
-            payload: { email, sendEmail: false },
-          });
-          assert.equal(invited.statusCode, 201, invited.body);
-          const token = linkToken(invited.json().acceptUrl);
+          const { token } = await inviteAndGetLink(t, org, { email, sendEmail: false });
           // A guess next to the real link: one character changed.
           const guess = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
           const answer: Record<string, unknown> = {};

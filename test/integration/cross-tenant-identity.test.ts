@@ -12,8 +12,11 @@ import {
   bearer,
   createTestOrganization,
   platformToken,
+  sessionFor,
+  signIn,
   startTestApp,
   waitForOutboxIdle,
+  waitForOutboxSettled,
   type TestApp,
   type TestOrganization,
 } from '../helpers/test-app.js';
@@ -44,15 +47,9 @@ for (const dialect of DIALECTS) {
       t = await startTestApp(dialect, {}, { smtp: true });
       platform = await platformToken(t);
       attacker = await createTestOrganization(t, 'Attacker Inc');
-      attackerSession = await signIn(attacker.owner!.email, attacker.ownerPassword);
+      attackerSession = await sessionFor(t, attacker);
     });
     after(() => t.close());
-
-    async function signIn(email: string, password: string): Promise<string> {
-      const response = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
-      assert.equal(response.statusCode, 201, response.body);
-      return response.json().token as string;
-    }
 
     function trySignIn(email: string, password: string): Promise<LightMyRequestResponse> {
       return t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
@@ -86,14 +83,9 @@ for (const dialect of DIALECTS) {
       return linkToken(response.json().acceptUrl);
     }
 
+    /** The `count`th message to the address. */
     async function mailTo(address: string, count = 1): Promise<ReceivedMail> {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const mails = t.smtp!.received.filter((mail) => mail.to === address);
-        if (mails.length >= count) return mails[count - 1]!;
-        if (Date.now() > deadline) throw new Error(`no mail #${count} for ${address}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      return (await t.smtp!.mailTo(address, count))[count - 1]!;
     }
 
     async function liveSessions(email: string): Promise<number> {
@@ -229,7 +221,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(accepted.statusCode, 200, accepted.body);
       assert.equal((await trySignIn(victim.ownerEmail, ATTACKER_PASSWORD)).statusCode, 401);
-      const own = await signIn(victim.ownerEmail, OWN_PASSWORD);
+      const own = await signIn(t, victim.ownerEmail, OWN_PASSWORD);
       // And that session reaches the victim's own organization.
       const members = await t.app.inject({ url: `/v1/organizations/${victim.id}/members`, headers: bearer(own) });
       assert.equal(members.statusCode, 200, members.body);
@@ -279,7 +271,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(again.statusCode, 404, again.body);
 
-      const session = await signIn(victim.ownerEmail, OWN_PASSWORD);
+      const session = await signIn(t, victim.ownerEmail, OWN_PASSWORD);
       const organization = await t.app.inject({
         url: `/v1/organizations/${victim.id}/members`,
         headers: bearer(session),
@@ -309,7 +301,7 @@ for (const dialect of DIALECTS) {
       assert.equal(joined.statusCode, 200, joined.body);
 
       // The inviter knows the preset: it signs in, but only into the inviting organization.
-      const provisional = await signIn(person, ATTACKER_PASSWORD);
+      const provisional = await signIn(t, person, ATTACKER_PASSWORD);
       const inAttacker = await t.app.inject({
         url: `/v1/organizations/${attacker.organization.id}/members`,
         headers: bearer(provisional),
@@ -353,7 +345,7 @@ for (const dialect of DIALECTS) {
       assert.equal(old.statusCode, 401, old.body);
       assert.equal((await trySignIn(person, ATTACKER_PASSWORD)).statusCode, 401);
       assert.equal(await liveSessions(person), 1);
-      const own = await signIn(person, OWN_PASSWORD);
+      const own = await signIn(t, person, OWN_PASSWORD);
       for (const orgId of [attacker.organization.id, other.organization.id]) {
         const members = await t.app.inject({ url: `/v1/organizations/${orgId}/members`, headers: bearer(own) });
         assert.equal(members.statusCode, 200, `${orgId}: ${members.body}`);
@@ -452,7 +444,7 @@ for (const dialect of DIALECTS) {
         payload: { token: await inviteHeld(elsewhere, older), password: OWN_PASSWORD },
       });
       assert.equal(made.statusCode, 200, made.body);
-      const session = await signIn(attacker.owner!.email, attacker.ownerPassword);
+      const session = await sessionFor(t, attacker);
       for (const email of [older, fresh('brand-new')]) {
         const invited = await t.app.inject({
           method: 'POST',
@@ -635,7 +627,7 @@ for (const dialect of DIALECTS) {
       assert.equal(joinedFirst.statusCode, 200, joinedFirst.body);
       const dave = joinedFirst.json().session.user.id as string;
       // Dave joins the attacker's organization too, signed in, without giving names there.
-      const own = await signIn(person, OWN_PASSWORD);
+      const own = await signIn(t, person, OWN_PASSWORD);
       const invited = await t.app.inject({
         method: 'POST',
         url: `/v1/organizations/${attacker.organization.id}/invitations`,
@@ -708,7 +700,7 @@ for (const dialect of DIALECTS) {
 
     test("another organization's spelling of an address never shows: an account made from a bare profile, and the member list, use the invitation's", async () => {
       const local = randomBytes(4).toString('hex');
-      const session = await signIn(attacker.owner!.email, attacker.ownerPassword);
+      const session = await sessionFor(t, attacker);
       // The attacker makes a bare profile, in lower case.
       const bare = await t.app.inject({
         method: 'POST',
@@ -753,7 +745,7 @@ for (const dialect of DIALECTS) {
       const userId = made.json().session.user.id as string;
 
       // The attacker's admin names the person otherwise, on both surfaces that take names.
-      const session = await signIn(attacker.owner!.email, attacker.ownerPassword);
+      const session = await sessionFor(t, attacker);
       const named = await t.app.inject({
         method: 'POST',
         url: '/users-organizations/v1/ad/invite',
@@ -778,7 +770,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(theirs.json().user.firstName, 'Ada');
       // The person accepts the attacker's invitation signed in: their profile keeps their own names.
-      const own = await signIn(person, OWN_PASSWORD);
+      const own = await signIn(t, person, OWN_PASSWORD);
       const token = SmtpSink.token(await mailTo(person, 2));
       const accepted = await t.app.inject({
         method: 'POST',

@@ -7,11 +7,11 @@ import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
   createTestOrganization,
+  inviteAndGetLink,
   startTestApp,
   type TestApp,
   type TestOrganization,
 } from '../helpers/test-app.js';
-import { linkToken } from '../helpers/links.js';
 
 /** What a write would change in any table (row counts, latest timestamps): equal before and after means nothing was written. */
 async function snapshot(t: TestApp): Promise<Fingerprint> {
@@ -49,18 +49,15 @@ for (const dialect of DIALECTS) {
           payload: { email: 'theirs@example.com' },
         })
       ).json();
-      const { acceptUrl } = (
-        await t.app.inject({
-          method: 'POST',
-          url: `${base}/invitations`,
-          headers: bearer(org.token),
-          payload: { email: 'member@example.com', sendEmail: false, roleName: 'Viewer' },
-        })
-      ).json();
+      const { token } = await inviteAndGetLink(t, org, {
+        email: 'member@example.com',
+        sendEmail: false,
+        roleName: 'Viewer',
+      });
       const accepted = await t.app.inject({
         method: 'POST',
         url: '/v1/invitations/accept',
-        payload: { token: linkToken(acceptUrl), password: 'Member-pass1!' },
+        payload: { token, password: 'Member-pass1!' },
       });
       memberId = accepted.json().session.user.id;
     });
@@ -535,19 +532,16 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(patched.json().metadata, { seat: 12 });
 
       // A signed-in Administrator may not make anyone an Owner.
-      const admin = (
-        await t.app.inject({
-          method: 'POST',
-          url: `${base}/invitations`,
-          headers: bearer(org.token),
-          payload: { email: 'admin@example.com', roleName: 'Administrator', sendEmail: false },
-        })
-      ).json();
+      const admin = await inviteAndGetLink(t, org, {
+        email: 'admin@example.com',
+        roleName: 'Administrator',
+        sendEmail: false,
+      });
       const adminSession = (
         await t.app.inject({
           method: 'POST',
           url: '/v1/invitations/accept',
-          payload: { token: linkToken(admin.acceptUrl), password: 'Admin-pass1!' },
+          payload: { token: admin.token, password: 'Admin-pass1!' },
         })
       ).json().session;
       const escalate = await t.app.inject({

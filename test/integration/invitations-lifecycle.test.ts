@@ -38,16 +38,6 @@ for (const dialect of DIALECTS) {
       return t.app.inject({ method: 'POST', url: `${base}/invitations`, headers: bearer(org.token), payload });
     }
 
-    async function mailTo(address: string, count = 1) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const mails = t.smtp!.received.filter((mail) => mail.to.toLowerCase() === address.toLowerCase());
-        if (mails.length >= count) return mails;
-        if (Date.now() > deadline) throw new Error(`no mail for ${address}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-
     test('invite, receive the email, look up, accept: the invitee is an active member with a session', async () => {
       const created = await invite({
         email: 'Grace.Hopper@Example.com',
@@ -64,7 +54,7 @@ for (const dialect of DIALECTS) {
       const days = (Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)) / 86_400_000;
       assert.equal(days, 7);
 
-      const [mail] = await mailTo('Grace.Hopper@Example.com');
+      const [mail] = await t.smtp!.mailTo('Grace.Hopper@Example.com');
       // The local part is kept as entered; the mail library lower-cases the (case-insensitive) domain.
       assert.equal(mail!.to, 'Grace.Hopper@example.com');
       assert.equal(mail!.subject, `${org.owner!.email} invited you to join Lifecycle & Sons`);
@@ -204,7 +194,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(resent.statusCode, 200, resent.body);
       assert.ok(Date.parse(resent.json().expiresAt) > Date.parse(created.expiresAt) + 7 * 86_400_000);
-      const mails = await mailTo('resend@example.com', 2);
+      const mails = await t.smtp!.mailTo('resend@example.com', 2);
       const second = SmtpSink.token(mails[1]!);
       assert.notEqual(first, second);
       assert.notEqual(mails[0]!.messageId, mails[1]!.messageId);
@@ -401,7 +391,7 @@ for (const dialect of DIALECTS) {
         headers: bearer(org.token),
         payload: {},
       });
-      const token = SmtpSink.token((await mailTo('claimed@example.com'))[0]!);
+      const token = SmtpSink.token((await t.smtp!.mailTo('claimed@example.com'))[0]!);
       const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
       assert.equal(lookup.signInRequired, false);
       assert.equal(lookup.passwordRequired, true);
@@ -477,7 +467,7 @@ for (const dialect of DIALECTS) {
       });
       assert.ok(result?.ok);
       assert.equal(result.invitation.passwordPreset, true);
-      const mail = (await mailTo('preset@example.com'))[0]!;
+      const mail = (await t.smtp!.mailTo('preset@example.com'))[0]!;
       assert.doesNotMatch(mail.text, /Preset-pass1!/);
       const token = SmtpSink.token(mail);
       const lookup = (await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token } })).json();
@@ -531,7 +521,7 @@ for (const dialect of DIALECTS) {
       assert.equal(created.statusCode, 201, created.body);
       const expected = `${t.config.publicUrl}/welcome%20back?name=Jos%C3%A9&x=%3C1%3E`;
       assert.equal(created.json().redirectUrl, expected);
-      const token = SmtpSink.token((await mailTo('encoded@example.com'))[0]!);
+      const token = SmtpSink.token((await t.smtp!.mailTo('encoded@example.com'))[0]!);
       const page = await t.app.inject({ url: `/invite/${token}` });
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
       const accepted = await t.app.inject({

@@ -5,6 +5,7 @@ import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
   createTestOrganization,
+  sessionFor,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -150,16 +151,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('logs are JSON with request ids, and hold no credential', async () => {
-      const session = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: org.owner!.email, password: org.ownerPassword },
-        })
-      ).json();
+      const session = await sessionFor(t, org);
       await t.app.inject({
         url: `/v1/organizations/${org.organization.id}`,
-        headers: { ...bearer(org.token), 'x-session-token': session.token },
+        headers: { ...bearer(org.token), 'x-session-token': session },
       });
       await t.app.inject({ url: '/invite/secret-link-token-123?token=another-secret-456' });
       const lines = t.logs.map((line) => JSON.parse(line));
@@ -169,7 +164,7 @@ for (const dialect of DIALECTS) {
         org.token,
         org.clientSecret,
         org.ownerPassword,
-        session.token,
+        session,
         'secret-link-token-123',
         'another-secret-456',
       ]) {

@@ -10,6 +10,7 @@ import {
   bearer,
   createTestOrganization,
   platformToken,
+  signIn,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -257,9 +258,7 @@ for (const dialect of DIALECTS) {
         updated_at: now,
         deleted_at: null,
       });
-      const session = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
-      assert.equal(session.statusCode, 201, session.body);
-      return session.json().token as string;
+      return signIn(t, email, password);
     }
 
     test('a signed-in Member may read but not manage roles; a stranger sees nothing', async () => {

@@ -14,6 +14,7 @@ import {
   createTestOrganization,
   freePort,
   GENEROUS_LIMITS,
+  sessionFor,
   startTestApp,
   waitForOutboxIdle,
   tokenFor,
@@ -55,16 +56,6 @@ async function outboxOf(
     .select(['status', 'last_error', 'invitation_id', 'secret'])
     .where('organization_id', '=', organizationId)
     .execute();
-}
-
-async function sessionFor(t: TestApp, org: TestOrganization): Promise<string> {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/v1/sessions',
-    payload: { email: org.owner!.email, password: org.ownerPassword },
-  });
-  assert.equal(response.statusCode, 201, response.body);
-  return response.json().token as string;
 }
 
 function inviteNative(

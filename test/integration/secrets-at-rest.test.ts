@@ -6,6 +6,7 @@ import { DIALECTS } from '../helpers/test-db.js';
 import {
   bearer,
   createTestOrganization,
+  sessionFor,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -48,13 +49,7 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
 
     test('passwords and client secrets are stored as scrypt hashes, session and link tokens as SHA-256: no secret is in any table', async () => {
-      const session = await t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
-        payload: { email: org.owner!.email, password: org.ownerPassword },
-      });
-      assert.equal(session.statusCode, 201, session.body);
-      const sessionToken: string = session.json().token;
+      const sessionToken = await sessionFor(t, org);
       const invited = await t.app.inject({
         method: 'POST',
         url: `/v1/organizations/${org.organization.id}/invitations`,

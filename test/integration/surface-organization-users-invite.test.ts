@@ -8,8 +8,10 @@ import {
   jsonOf,
   createTestOrganization,
   listen,
+  sessionFor,
+  signIn,
   startTestApp,
-  waitForOutboxIdle,
+  waitForOutboxSettled,
   type TestApp,
   type TestOrganization,
 } from '../helpers/test-app.js';
@@ -46,13 +48,7 @@ for (const dialect of DIALECTS) {
       t = await startTestApp(dialect, {}, { smtp: true });
       base = await listen(t);
       org = await createTestOrganization(t, 'Goldleaf');
-      ownerSession = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: org.owner!.email, password: org.ownerPassword },
-        })
-      ).json().token;
+      ownerSession = await sessionFor(t, org);
     });
     after(() => t.close());
 
@@ -109,12 +105,7 @@ for (const dialect of DIALECTS) {
       assert.equal(lookup.role.name, 'Member');
       const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token } });
       assert.equal(accepted.statusCode, 200, accepted.body);
-      const signIn = await t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
-        payload: { email: 'ana@example.com', password: 'Str0ng!Pass' },
-      });
-      assert.equal(signIn.statusCode, 201);
+      await signIn(t, 'ana@example.com', 'Str0ng!Pass');
     });
 
     test("a preset password never replaces an existing account's password", async () => {
@@ -148,7 +139,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('one bad entry refuses the whole batch: nothing written, nothing sent, the entry named', async () => {
-      await waitForOutboxIdle(t);
+      const queued = (await waitForOutboxSettled(t)).length;
       const before = await invitationCount();
       const sent = t.smtp!.received.length;
       const cases: Array<[unknown, string, string]> = [
@@ -207,7 +198,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(wrongType.status, 415);
       assert.equal(await invitationCount(), before);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal((await waitForOutboxSettled(t)).length, queued, 'nothing was queued');
       assert.equal(t.smtp!.received.length, sent, 'nothing was sent');
     });
 
@@ -307,13 +298,7 @@ for (const dialect of DIALECTS) {
         assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
       }
       // A Member (who accepted an invitation above) may not invite.
-      const member = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/sessions',
-          payload: { email: 'ana@example.com', password: 'Str0ng!Pass' },
-        })
-      ).json().token;
+      const member = await signIn(t, 'ana@example.com', 'Str0ng!Pass');
       const forbidden = await invite({ emailAddresses: [{ email: 'x@example.com' }] }, bearer(member));
       assert.equal(forbidden.status, 403);
       assert.equal((await jsonOf(forbidden)).code, 'FORBIDDEN');

@@ -9,6 +9,8 @@ import {
   jsonOf,
   createTestOrganization,
   listen,
+  sessionFor,
+  signIn,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -29,14 +31,9 @@ for (const dialect of DIALECTS) {
       base = await listen(t);
       org = await createTestOrganization(t, 'AD Org');
       other = await createTestOrganization(t, 'Other AD Org');
-      ownerSession = await sessionFor(org.owner!.email, org.ownerPassword);
+      ownerSession = await sessionFor(t, org);
     });
     after(() => t.close());
-
-    async function sessionFor(email: string, password: string): Promise<string> {
-      const response = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
-      return response.json().token;
-    }
 
     const headers = (overrides: Record<string, string | undefined> = {}) => {
       const all: Record<string, string | undefined> = {
@@ -154,10 +151,10 @@ for (const dialect of DIALECTS) {
         url: '/v1/invitations/accept',
         payload: { token: SmtpSink.token(mail), password: 'Plain-1234!' },
       });
-      const memberSession = await sessionFor('plain-member@example.com', 'Plain-1234!');
+      const memberSession = await signIn(t, 'plain-member@example.com', 'Plain-1234!');
       const asMember = await invite(valid('someone@example.com'), { 'x-session-token': memberSession });
       assert.equal(asMember.status, 403);
-      const otherOwner = await sessionFor(other.owner!.email, other.ownerPassword);
+      const otherOwner = await sessionFor(t, other);
       const foreign = await invite(valid('someone@example.com'), { 'x-session-token': otherOwner });
       assert.equal(foreign.status, 403);
     });
@@ -219,7 +216,7 @@ for (const dialect of DIALECTS) {
       const organizationIds = organizations.map((created) => created.organization.numericId);
 
       // Accounts made earlier, through another organization's invitation.
-      const otherSession = await sessionFor(other.owner!.email, other.ownerPassword);
+      const otherSession = await sessionFor(t, other);
       const asOther = { authorization: `Bearer ${other.token}`, 'x-session-token': otherSession };
       const olderIds = new Map<string, number>();
       for (let i = 0; i < 12; i++) {
