@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../../deps.js';
 import { renderInvitationEmail } from '../../email/templates/invitation.js';
 import { newOutboxMessage, type PreparedMessage } from '../outbox/outbox.message.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
-import type { InvitationRow } from './invitation.repository.js';
+import { findInvitationDeliveryStates, type InvitationRow } from './invitation.repository.js';
 import { fullName } from './invitation.rules.js';
 
 export const INVITATION_EMAIL = 'invitation_email';
@@ -83,13 +83,7 @@ export async function prepareInvitationEmails(
 ): Promise<Map<string, PreparedMessage>> {
   const prepared = new Map<string, PreparedMessage>();
   const ids = rows.map((row) => row.invitation_id).filter((id): id is string => id !== null);
-  const invitations = ids.length
-    ? await deps.db
-        .selectFrom('invitations')
-        .select(['id', 'status', 'expires_at', 'token_hash'])
-        .where('id', 'in', ids)
-        .execute()
-    : [];
+  const invitations = ids.length ? await findInvitationDeliveryStates(deps.db, ids) : [];
   const byId = new Map(invitations.map((invitation) => [invitation.id, invitation]));
   const now = deps.clock.now().toISOString();
   const host = new URL(deps.config.publicUrl).hostname;

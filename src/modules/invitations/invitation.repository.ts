@@ -250,3 +250,15 @@ export async function countOpenPendingInvitations(db: Executor, organizationId: 
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** What decides whether a queued invitation email still goes out: each invitation's status, expiry and current link. */
+export function findInvitationDeliveryStates(
+  db: Executor,
+  ids: string[],
+): Promise<Array<Pick<InvitationRow, 'id' | 'status' | 'expires_at' | 'token_hash'>>> {
+  return db
+    .selectFrom('invitations')
+    .select(['id', 'status', 'expires_at', 'token_hash'])
+    .where('id', 'in', ids)
+    .execute();
+}
