@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
-import { endInvitedMembership, type MembershipRow, upsertMembership } from '../memberships/membership.repository.js';
+import { type MembershipRow, removeLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
 import type { UserRow } from '../users/user.repository.js';
 import { findUserByCanonicalEmail } from '../users/user.repository.js';
 import { findOrCreateUser } from '../users/user.service.js';
@@ -53,5 +53,5 @@ export async function addInvitedMembership(
 /** A membership created in status INVITED alongside the invitation ends with it. */
 export async function dropInvitedMembership(trx: Executor, invitation: InvitationRow, now: string): Promise<void> {
   const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
-  if (user) await endInvitedMembership(trx, invitation.organization_id, user.id, now);
+  if (user) await removeLiveMembership(trx, invitation.organization_id, user.id, now, 'INVITED');
 }

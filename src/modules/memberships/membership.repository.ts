@@ -122,23 +122,6 @@ export async function findMemberName(
   );
 }
 
-/** Ends the person's INVITED membership (its invitation was revoked or declined). */
-export async function endInvitedMembership(
-  db: Executor,
-  organizationId: string,
-  userId: string,
-  now: string,
-): Promise<void> {
-  await db
-    .updateTable('memberships')
-    .set({ deleted_at: now, updated_at: now })
-    .where('organization_id', '=', organizationId)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'INVITED')
-    .where('deleted_at', 'is', null)
-    .execute();
-}
-
 function activeMemberEmails(db: Executor, organizationId: string) {
   return db
     .selectFrom('memberships')
@@ -260,18 +243,23 @@ export async function updateLiveMembership(
     .execute();
 }
 
-/** Removes the live membership of a user in an organization (kept, marked deleted). */
+/**
+ * Removes the live membership of a user in an organization (kept, marked deleted); with `onlyIf`,
+ * only a membership in that status (an INVITED one ends with its invitation).
+ */
 export async function removeLiveMembership(
   db: Executor,
   organizationId: string,
   userId: string,
   now: string,
+  onlyIf?: MembershipStatus,
 ): Promise<void> {
-  await db
+  let query = db
     .updateTable('memberships')
     .set({ deleted_at: now, updated_at: now })
     .where('organization_id', '=', organizationId)
     .where('user_id', '=', userId)
-    .where('deleted_at', 'is', null)
-    .execute();
+    .where('deleted_at', 'is', null);
+  if (onlyIf) query = query.where('status', '=', onlyIf);
+  await query.execute();
 }
