@@ -167,4 +167,9 @@ export class InvitationLimits {
     const grant = await this.perRecipient.take(recipientKey(recipient), 1);
     return grant.granted === 0;
   }
+
+  /** A resend that was counted but wrote nothing (the invitation stopped being pending) gives its email back. */
+  giveBackRecipientEmail(recipient: string): void {
+    this.perRecipient?.giveBack(recipientKey(recipient), 1);
+  }
 }

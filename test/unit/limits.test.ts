@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config.values.js';
 import { AppError } from '../../src/http/errors.js';
 import { clientAddressKey } from '../../src/limits/client-address.js';
 import { createLimits } from '../../src/limits/limits.js';
@@ -154,6 +155,14 @@ describe('limits: invitation admission (in memory)', () => {
     assert.equal(once.admitted, 3);
     assert.equal(once.isSuppressed('x@example.com'), true);
     assert.equal(once.isSuppressed('y@example.com'), false);
+  });
+
+  test("a resend's email that was counted but not queued is given back to the recipient's budget", async () => {
+    const { limits } = limitsWith({ RATE_LIMIT_RECIPIENT_EMAILS_PER_DAY: '1' });
+    assert.equal(await limits.invitations.isRecipientOverLimit('r@example.com'), false);
+    limits.invitations.giveBackRecipientEmail('r@example.com');
+    assert.equal(await limits.invitations.isRecipientOverLimit('r@example.com'), false, 'the budget was given back');
+    assert.equal(await limits.invitations.isRecipientOverLimit('r@example.com'), true, 'and is spent again');
   });
 
   test('every limit at 0: admitted without counting anything', async () => {

@@ -71,22 +71,32 @@ export async function resendInvitation(
   if (!invitation || effectiveStatus(invitation, nowIso) !== 'PENDING')
     throw await notPending(deps, organizationId, id);
   const suppressed = await deps.limits.invitations.isRecipientOverLimit(invitation.email_canonical);
-  const resent = await deps.transact(async (trx) => {
-    const [updated] = await transitionPending(trx, { id, organizationId }, nowIso, change);
-    if (!updated) return undefined;
-    const inviter = updated.inviter_user_id
-      ? await findMemberName(trx, organizationId, updated.inviter_user_id)
-      : undefined;
-    const roleName = await findRoleName(trx, organizationId, updated.role_id);
-    const context = {
-      inviterName: inviter ? displayName(inviter) : organization.name,
-      organizationName: organization.name,
-      roleName,
-    };
-    await insertOutboxMessages(trx, [invitationEmailMessage(deps, updated, context, token, nowIso, { suppressed })]);
-    return { row: updated, roleName };
-  });
-  if (!resent) throw await notPending(deps, organizationId, id);
+  const giveBack = () => deps.limits.invitations.giveBackRecipientEmail(invitation.email_canonical);
+  const resent = await deps
+    .transact(async (trx) => {
+      const [updated] = await transitionPending(trx, { id, organizationId }, nowIso, change);
+      if (!updated) return undefined;
+      const inviter = updated.inviter_user_id
+        ? await findMemberName(trx, organizationId, updated.inviter_user_id)
+        : undefined;
+      const roleName = await findRoleName(trx, organizationId, updated.role_id);
+      const context = {
+        inviterName: inviter ? displayName(inviter) : organization.name,
+        organizationName: organization.name,
+        roleName,
+      };
+      await insertOutboxMessages(trx, [invitationEmailMessage(deps, updated, context, token, nowIso, { suppressed })]);
+      return { row: updated, roleName };
+    })
+    .catch((error: unknown) => {
+      giveBack();
+      throw error;
+    });
+  if (!resent) {
+    // Revoked or accepted meanwhile: nothing was queued, so nothing counts against the recipient.
+    giveBack();
+    throw await notPending(deps, organizationId, id);
+  }
   deps.events.emit('outbox');
   return toInvitation(resent.row, resent.roleName, nowIso);
 }
