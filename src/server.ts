@@ -6,7 +6,8 @@ import { buildApp } from './app.js';
 import { createServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
 import { OutboxWorker } from './modules/outbox/outbox.worker.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { ConfigError } from './config.values.js';
 import { openMigratedDatabase } from './db/migrate.js';
 import { demoBanner, seedDemoOrganization } from './demo.js';
 

@@ -16,7 +16,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import type pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig } from '../config.values.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig } from '../config.values.js';
 import { createDb, type DatabaseHandle } from './create-db.js';
 import { dialectOf } from './dialect.js';
 import { migrations } from './migrations/index.js';

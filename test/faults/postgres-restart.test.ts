@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { loadConfig, parseDatabaseUrl } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { parseDatabaseUrl } from '../../src/config.values.js';
 import { createDb } from '../../src/db/create-db.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createServiceDeps } from '../../src/deps.js';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { parseDatabaseUrl } from '../../src/config.js';
+import { parseDatabaseUrl } from '../../src/config.values.js';
 import { CONNECT_TIMEOUT_MS, createDb } from '../../src/db/create-db.js';
 import { toAppError } from '../../src/http/error-handler.js';
 

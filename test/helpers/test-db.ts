@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parseDatabaseUrl } from '../../src/config.js';
+import { parseDatabaseUrl } from '../../src/config.values.js';
 import { createDb, type DatabaseHandle } from '../../src/db/create-db.js';
 import type { DialectName } from '../../src/db/dialect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { parseDatabaseUrl } from '../../src/config.js';
+import { parseDatabaseUrl } from '../../src/config.values.js';
 import { createDb, WAL_SIZE_LIMIT_BYTES } from '../../src/db/create-db.js';
 
 test('SQLite: WAL with NORMAL sync, foreign keys, a busy timeout, checkpoints about every 16 MB of WAL, and a WAL file cut back to 32 MB after a large write', async () => {
