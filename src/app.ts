@@ -22,6 +22,8 @@ import { organizationRoutes } from './modules/organizations/organization.routes.
 import { RoleResponse } from './modules/roles/role.schemas.js';
 import { roleRoutes } from './modules/roles/role.routes.js';
 import { invitationRoutes } from './modules/invitations/invitation.routes.js';
+import { eventRoutes } from './modules/events/event.routes.js';
+import { EventResponse } from './modules/events/event.schemas.js';
 import { InvitationResponse, Permissions } from './modules/invitations/invitation.schemas.js';
 import { membershipRoutes } from './modules/memberships/membership.routes.js';
 import { passwordSetupRoutes } from './modules/password-setup/password-setup.routes.js';
@@ -151,6 +153,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     OrganizationResponse,
     Permissions,
     InvitationResponse,
+    EventResponse,
   ]) {
     app.addSchema(schema);
   }
@@ -164,6 +167,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   roleRoutes(app, context);
   invitationRoutes(app, context);
   membershipRoutes(app, context);
+  eventRoutes(app, context);
   await usersV1InvitesSurface(app, context);
   await organizationUsersInviteSurface(app, context);
   await usersOrganizationsAdInviteSurface(app, context);

@@ -47,6 +47,7 @@ const EnvSchema = Type.Object({
     { default: 'info' },
   ),
   INVITATION_EXPIRY_DAYS: Type.Integer({ minimum: 1, maximum: 30, default: 7 }),
+  EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
   TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
@@ -91,6 +92,8 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   invitationExpiryDays: number;
+  /** How long events are kept for the events API (webhook deliveries carry their own copy). */
+  eventRetentionDays: number;
   accessTokenTtlSeconds: number;
   sessionTtlHours: number;
   tokenIssuer: string;
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: parsed.MAIL_FROM,
     logLevel: parsed.LOG_LEVEL,
     invitationExpiryDays: parsed.INVITATION_EXPIRY_DAYS,
+    eventRetentionDays: parsed.EVENT_RETENTION_DAYS,
     accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
     sessionTtlHours: parsed.SESSION_TTL_HOURS,
     tokenIssuer: parsed.TOKEN_ISSUER ?? publicUrl,

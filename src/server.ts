@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { createServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
 import { OutboxWorker } from './modules/outbox/outbox.worker.js';
+import { PeriodicSweeps } from './modules/outbox/periodic-sweeps.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError } from './config.values.js';
 import { openMigratedDatabase } from './db/migrate.js';
@@ -27,12 +28,14 @@ export async function serve(config: Config): Promise<void> {
   const worker = config.outbox.inlineWorker
     ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
     : undefined;
+  const sweeps = worker ? new PeriodicSweeps(deps, app.log.child({ component: 'sweeps' })) : undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
     await deps.limits.close();
+    await sweeps?.stop();
     await worker?.stop();
     await worker?.mailer.close();
     await database.close();
@@ -40,6 +43,7 @@ export async function serve(config: Config): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
+  sweeps?.start();
   if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl)}\n`);
 }
 
@@ -50,14 +54,17 @@ export async function runWorker(config: Config): Promise<void> {
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ component: 'outbox' });
   warnAboutStoredSecrets(config, log);
   const worker = new OutboxWorker(deps, createMailer(config, log), log);
+  const sweeps = new PeriodicSweeps(deps, log.child({ component: 'sweeps' }));
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
+    await sweeps.stop();
     await worker.stop();
     await worker.mailer.close();
     await database.close();
   });
   worker.start();
+  sweeps.start();
 }
 
 /**

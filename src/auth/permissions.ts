@@ -11,6 +11,7 @@ export const ORGANIZATION_PERMISSIONS = [
   'members:manage',
   'invitations:read',
   'invitations:manage',
+  'events:read',
 ] as const;
 
 /** Only platform clients hold this one: it reaches across organizations. */

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { SigningKeyTable } from '../auth/signing-key.table.js';
 import type { ApiClientTable } from '../modules/clients/client.table.js';
+import type { EventTable } from '../modules/events/event.table.js';
 import type { InvitationTable } from '../modules/invitations/invitation.table.js';
 import type { MembershipTable } from '../modules/memberships/membership.table.js';
 import type { OrganizationTable } from '../modules/organizations/organization.table.js';
@@ -29,6 +30,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   app_secrets: AppSecretTable;
   password_setups: PasswordSetupTable;
+  events: EventTable;
 }
 
 /** What a repository takes: the database or an open transaction. */

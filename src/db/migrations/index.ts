@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-22-0001-initial.js';
 import * as accountBoundaries from './2026-11-27-0001-account-boundaries.js';
 import * as randomNumericIds from './2026-11-27-0002-random-numeric-ids.js';
+import * as events from './2026-11-27-0003-events.js';
 
 /** Migrations are frozen once landed: change the schema with a new file, never by editing one. */
 export const migrations: Record<string, Migration> = {
   '2026-11-22-0001-initial': initial,
   '2026-11-27-0001-account-boundaries': accountBoundaries,
   '2026-11-27-0002-random-numeric-ids': randomNumericIds,
+  '2026-11-27-0003-events': events,
 };

@@ -5,7 +5,9 @@ import { asUniqueViolation } from '../../db/dialect.js';
 import { newId, newUserId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
+import { recordChanges } from '../events/event.service.js';
 import { activateMembership } from '../memberships/membership.repository.js';
+import { memberView } from '../memberships/membership.service.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { findRoleName } from '../roles/role.repository.js';
 import { isSessionLive, revokeUserSessions } from '../sessions/session.repository.js';
@@ -19,6 +21,7 @@ import {
 } from '../users/account.js';
 import { findUserById, insertUser, updateUserCredentials, type UserRow } from '../users/user.repository.js';
 import { recordAcceptedUser, transitionPending, type InvitationRow } from './invitation.repository.js';
+import { toInvitation } from './invitation.views.js';
 import { membershipPermissions } from './invitation.rules.js';
 
 import { emailed, openInvitation } from './invitation.invitee.js';
@@ -197,10 +200,22 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
         const reach = signedIn ? input.session!.organizationScope : user.password_organization_id;
         const { id: sessionId, ...session } = await openSession(trx, deps, user, reach);
         if (change.endOtherSessions) await revokeUserSessions(trx, user.id, now, sessionId);
+        const roleName = await findRoleName(trx, accepted.organization_id, accepted.role_id);
+        const membership = await memberView(trx, accepted.organization_id, user.id);
+        const invitee = { type: 'invitee' as const, id: user.id };
+        const base = { organizationId: accepted.organization_id, actor: invitee, occurredAt: now };
+        await recordChanges(trx, [
+          {
+            ...base,
+            type: 'invitation.accepted',
+            data: { ...toInvitation(accepted, roleName, now), userId: user.id, membership },
+          },
+          { ...base, type: 'membership.created', data: membership },
+        ]);
         return {
           session,
           organization: { id: organization.id, name: organization.name },
-          role: { id: accepted.role_id, name: await findRoleName(trx, accepted.organization_id, accepted.role_id) },
+          role: { id: accepted.role_id, name: roleName },
           redirectUrl: accepted.redirect_url,
         };
       });

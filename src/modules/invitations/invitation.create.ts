@@ -3,11 +3,14 @@ import type { Principal } from '../../auth/principal.js';
 import { hashSecretsInBatchLane } from '../../auth/secrets.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
+import { actorOf, recordChanges } from '../events/event.service.js';
+import type { Change } from '../events/event.types.js';
 import { findActiveMemberEmails, findLiveMembership, findMemberName } from '../memberships/membership.repository.js';
 import { insertOutboxMessages, type OutboxRow } from '../outbox/outbox.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import { addInvitedMembership, type InvitedMembership } from './invitation.invited-membership.js';
 import { type InvitationRequest, type PreparedItem, prepareItem, rolesFor } from './invitation.item.js';
+import { recordExpiries } from './invitation.expiry.js';
 import { findPendingSlots, insertPendingInvitations, transitionPending } from './invitation.repository.js';
 import { displayName, fieldError } from './invitation.rules.js';
 import { type Invitation, toInvitation } from './invitation.views.js';
@@ -94,6 +97,7 @@ export async function inviteMany(
   const nowIso = now.toISOString();
   const results: InviteResult[] = new Array(requests.length);
   const inviter = await resolveInviter(deps, access, options.inviterUserId);
+  const actor = actorOf(access.principal);
   const context = {
     deps,
     access,
@@ -180,9 +184,13 @@ export async function inviteMany(
         // An expired PENDING row still holds its address's slot in the unique index: give it back.
         const stale = new Set(slots.filter((slot) => slot.expires_at <= nowIso).map((slot) => slot.email_canonical));
         if (stale.size > 0) {
-          await transitionPending(trx, { organizationId: organization.id, emailCanonicals: [...stale] }, nowIso, {
-            status: 'EXPIRED',
-          });
+          const expired = await transitionPending(
+            trx,
+            { organizationId: organization.id, emailCanonicals: [...stale] },
+            nowIso,
+            { status: 'EXPIRED' },
+          );
+          await recordExpiries(trx, expired, nowIso);
           const retry = taken.filter((item) => stale.has(item.canonical)).map((item) => item.row);
           for (const id of await insertPendingInvitations(trx, retry)) writtenIds.add(id);
         }
@@ -193,13 +201,22 @@ export async function inviteMany(
       if (refuseAll()) throw new Rollback();
 
       const messages: OutboxRow[] = [];
+      const changes: Change[] = [];
       for (const item of candidates) {
         if (!writtenIds.has(item.row.id)) continue;
         const email = emails.get(item.row.id);
         if (email) messages.push(email);
+        const invitation = toInvitation(item.row, item.roleName, nowIso);
+        changes.push({
+          type: 'invitation.created',
+          organizationId: organization.id,
+          actor,
+          occurredAt: nowIso,
+          data: invitation,
+        });
         results[item.index] = {
           ok: true,
-          invitation: toInvitation(item.row, item.roleName, nowIso),
+          invitation,
           acceptUrl: item.sendEmail ? undefined : invitationLink(deps.config.publicUrl, item.token),
           invitedMembership: options.invitedMembership
             ? await addInvitedMembership(trx, deps.clock, item.row, nowIso)
@@ -207,6 +224,7 @@ export async function inviteMany(
         };
       }
       await insertOutboxMessages(trx, messages);
+      await recordChanges(trx, changes);
       return messages.length > 0;
     });
     admission.settle(prepared.filter((item) => results[item.index]!.ok).map((item) => item.canonical));

@@ -1,6 +1,7 @@
 import { sha256 } from '../../auth/secrets.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
+import { recordChanges } from '../events/event.service.js';
 import { findMemberName } from '../memberships/membership.repository.js';
 import { findOrganizationById } from '../organizations/organization.repository.js';
 import { findRoleName } from '../roles/role.repository.js';
@@ -8,6 +9,7 @@ import { accountStanding, mailboxOwnerMustSignIn } from '../users/account.js';
 import { findOpenInvitationByTokenHash, transitionPending, type InvitationRow } from './invitation.repository.js';
 import { dropInvitedMembership } from './invitation.invited-membership.js';
 import { displayName } from './invitation.rules.js';
+import { toInvitation } from './invitation.views.js';
 
 /**
  * The invitee's side: the link token is the credential for looking up, accepting and declining one
@@ -87,7 +89,13 @@ export async function declineInvitation(deps: ServiceDeps, token: string): Promi
       status: 'DECLINED',
       declined_at: now,
     });
-    if (row) await dropInvitedMembership(trx, row, now);
+    if (!row) return undefined;
+    await dropInvitedMembership(trx, row, now);
+    const data = toInvitation(row, await findRoleName(trx, row.organization_id, row.role_id), now);
+    const actor = { type: 'invitee' as const };
+    await recordChanges(trx, [
+      { type: 'invitation.declined', organizationId: row.organization_id, actor, occurredAt: now, data },
+    ]);
     return row;
   });
   if (!declined) throw new AppError('INVITATION_LINK_INVALID');

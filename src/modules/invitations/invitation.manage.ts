@@ -1,8 +1,11 @@
 import { randomToken, sha256 } from '../../auth/secrets.js';
 import { addSeconds } from '../../clock.js';
+import type { Executor } from '../../db/database.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
+import { recordChanges } from '../events/event.service.js';
+import type { Actor } from '../events/event.types.js';
 import { findMemberName } from '../memberships/membership.repository.js';
 import { findOrganizationById } from '../organizations/organization.repository.js';
 import { insertOutboxMessages } from '../outbox/outbox.repository.js';
@@ -10,7 +13,13 @@ import { findRoleName, listRoles } from '../roles/role.repository.js';
 import { checkEmail, isEmailProblem } from '../users/email.js';
 import { invitationEmailMessage } from './invitation.email.js';
 import { dropInvitedMembership } from './invitation.invited-membership.js';
-import { findInvitation, listInvitationPage, type PendingChange, transitionPending } from './invitation.repository.js';
+import {
+  findInvitation,
+  type InvitationRow,
+  listInvitationPage,
+  type PendingChange,
+  transitionPending,
+} from './invitation.repository.js';
 import { displayName } from './invitation.rules.js';
 import { effectiveStatus, type InvitationStatus } from './invitation.status.js';
 import { type Invitation, toInvitation } from './invitation.views.js';
@@ -24,6 +33,27 @@ export async function getInvitation(deps: ServiceDeps, organizationId: string, i
   return toInvitation(row, roleName, deps.clock.now().toISOString());
 }
 
+/** The `invitation.revoked` events of rows that have just been revoked. */
+export async function recordRevocations(
+  trx: Executor,
+  revoked: InvitationRow[],
+  actor: Actor,
+  now: string,
+): Promise<void> {
+  const changes = [];
+  for (const row of revoked) {
+    const data = toInvitation(row, await findRoleName(trx, row.organization_id, row.role_id), now);
+    changes.push({
+      type: 'invitation.revoked' as const,
+      organizationId: row.organization_id,
+      actor,
+      occurredAt: now,
+      data,
+    });
+  }
+  await recordChanges(trx, changes);
+}
+
 async function notPending(deps: ServiceDeps, organizationId: string, id: string): Promise<AppError> {
   const row = await findInvitation(deps.db, organizationId, id);
   if (!row) return new AppError('INVITATION_NOT_FOUND');
@@ -32,12 +62,18 @@ async function notPending(deps: ServiceDeps, organizationId: string, id: string)
 }
 
 /** Withdraws a PENDING invitation: its link stops working, and an email not yet sent is not sent. */
-export async function revokeInvitation(deps: ServiceDeps, organizationId: string, id: string): Promise<Invitation> {
+export async function revokeInvitation(
+  deps: ServiceDeps,
+  organizationId: string,
+  id: string,
+  actor: Actor,
+): Promise<Invitation> {
   const now = deps.clock.now().toISOString();
   const revoked = await deps.transact(async (trx) => {
     const [row] = await transitionPending(trx, { id, organizationId }, now, { status: 'REVOKED', revoked_at: now });
     if (!row) return undefined;
     await dropInvitedMembership(trx, row, now);
+    await recordRevocations(trx, [row], actor, now);
     return { row, roleName: await findRoleName(trx, organizationId, row.role_id) };
   });
   if (!revoked) throw await notPending(deps, organizationId, id);
@@ -52,6 +88,7 @@ export async function resendInvitation(
   deps: ServiceDeps,
   organizationId: string,
   id: string,
+  actor: Actor,
   options: { expiresInDays?: number | undefined } = {},
 ): Promise<Invitation> {
   const now = deps.clock.now();
@@ -86,6 +123,8 @@ export async function resendInvitation(
         roleName,
       };
       await insertOutboxMessages(trx, [invitationEmailMessage(deps, updated, context, token, nowIso, { suppressed })]);
+      const data = toInvitation(updated, roleName, nowIso);
+      await recordChanges(trx, [{ type: 'invitation.resent', organizationId, actor, occurredAt: nowIso, data }]);
       return { row: updated, roleName };
     })
     .catch((error: unknown) => {

@@ -122,7 +122,9 @@ export function findOpenInvitationByTokenHash(
  * given), or an organization's invitations of some addresses. */
 export type PendingSelector =
   | { id: string; organizationId?: string; tokenHash?: string }
-  | { organizationId: string; emailCanonicals: string[] };
+  | { organizationId: string; emailCanonicals: string[] }
+  /** The expiry sweep: up to `limit` invitations of any organization (only with EXPIRED). */
+  | { expiredBefore: string; limit: number };
 
 /**
  * What a transition writes. EXPIRED applies only to rows past their expiry, every other change only
@@ -161,6 +163,22 @@ export async function transitionPending(
       if (where.tokenHash) narrowed = narrowed.where('token_hash', '=', where.tokenHash);
       return narrowed;
     });
+  }
+  if ('expiredBefore' in where) {
+    // Two sweepers on PostgreSQL take different rows; the guard above still decides each one.
+    const postgres = dialectOf(db) === 'postgres';
+    return statement((query) =>
+      query.where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('invitations')
+          .select('id')
+          .where('status', '=', 'PENDING')
+          .where('expires_at', '<=', where.expiredBefore)
+          .orderBy('expires_at')
+          .limit(where.limit);
+        return postgres ? due.forUpdate().skipLocked() : due;
+      }),
+    );
   }
   const changed: InvitationRow[] = [];
   for (let start = 0; start < where.emailCanonicals.length; start += INSERT_CHUNK) {

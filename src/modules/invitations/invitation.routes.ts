@@ -19,6 +19,7 @@ import {
   ResendBody,
   TokenBody,
 } from './invitation.schemas.js';
+import { actorOf } from '../events/event.service.js';
 import { acceptInvitation } from './invitation.accept.js';
 import { declineInvitation, lookupInvitation } from './invitation.invitee.js';
 import { createInvitation, inviteMany } from './invitation.create.js';
@@ -179,7 +180,7 @@ export function invitationRoutes(app: App, context: AppContext): void {
         request.params.orgId,
         'invitations:manage',
       );
-      return revokeInvitation(deps, access.organization.id, request.params.invitationId);
+      return revokeInvitation(deps, access.organization.id, request.params.invitationId, actorOf(access.principal));
     },
   );
 
@@ -206,7 +207,13 @@ export function invitationRoutes(app: App, context: AppContext): void {
         request.params.orgId,
         'invitations:manage',
       );
-      return resendInvitation(deps, access.organization.id, request.params.invitationId, request.body ?? {});
+      return resendInvitation(
+        deps,
+        access.organization.id,
+        request.params.invitationId,
+        actorOf(access.principal),
+        request.body ?? {},
+      );
     },
   );
 

@@ -44,7 +44,7 @@ function shownProfile(row: MemberRow): { email: string; first_name: string | nul
   };
 }
 
-function toMember(row: MemberRow): Member {
+export function toMember(row: MemberRow): Member {
   return {
     user: toPublicUser({ id: row.user_id, numeric_id: row.user_numeric_id, ...shownProfile(row) }),
     role: { id: row.role_id, name: row.role_name },
@@ -75,6 +75,11 @@ export async function listMembers(
         ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id })
         : undefined,
   };
+}
+
+/** The member as the API shows it, read through `db` (an open transaction, for an event). */
+export async function memberView(db: Executor, organizationId: string, userId: string): Promise<Member> {
+  return toMember(await findMember(db, organizationId, userId));
 }
 
 async function findMember(db: Executor, organizationId: string, userId: string): Promise<MemberRow> {

@@ -4,6 +4,7 @@ import { passwordPolicyProblem } from '../../auth/password-policy.js';
 import { NATIVE_SECURITY, OrganizationParams, problemResponses } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
 import type { App } from '../../http/fastify-types.js';
+import { actorOf } from '../events/event.service.js';
 import {
   CreatedOrganizationResponse,
   CreateOrganizationBody,
@@ -78,7 +79,10 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
       const principal = principalOf(request);
       await authorizeOrganization(deps, principal, request.params.orgId, 'organization:manage');
       const platform = principal.kind === 'client' && principal.organizationId === null;
-      return assignOwner(deps, request.params.orgId, request.body, { membersOnly: !platform });
+      return assignOwner(deps, request.params.orgId, request.body, {
+        membersOnly: !platform,
+        actor: actorOf(principal),
+      });
     },
   );
 }

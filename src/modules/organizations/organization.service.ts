@@ -6,6 +6,8 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
+import type { Actor } from '../events/event.types.js';
+import { recordRevocations } from '../invitations/invitation.manage.js';
 import { transitionPending } from '../invitations/invitation.repository.js';
 import { findLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
 import { findBuiltinRole } from '../roles/role.repository.js';
@@ -217,7 +219,7 @@ export async function assignOwner(
   deps: ServiceDeps,
   organizationId: string,
   input: Omit<OwnerInput, 'password'>,
-  options: { membersOnly: boolean },
+  options: { membersOnly: boolean; actor: Actor },
 ): Promise<Organization> {
   const { canonical } = requireEmail(input.email);
   return deps.transact(async (trx) => {
@@ -231,10 +233,11 @@ export async function assignOwner(
     }
     const now = deps.clock.now().toISOString();
     const owner = await findOrCreateUser(trx, deps.clock, { email: input.email });
-    await transitionPending(trx, { organizationId, emailCanonicals: [canonical] }, now, {
+    const revoked = await transitionPending(trx, { organizationId, emailCanonicals: [canonical] }, now, {
       status: 'REVOKED',
       revoked_at: now,
     });
+    await recordRevocations(trx, revoked, options.actor, now);
     // Names given here are this organization's for the owner; without them, the ones it had stay.
     const current = await findLiveMembership(trx, organizationId, owner.id);
     const names = {

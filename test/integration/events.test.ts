@@ -1,0 +1,348 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { recordChanges } from '../../src/modules/events/event.service.js';
+import { sweepExpiredInvitations } from '../../src/modules/invitations/invitation.expiry.js';
+import { linkToken } from '../helpers/links.js';
+import {
+  bearer,
+  createTestOrganization,
+  platformToken,
+  problem,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+  tokenFor,
+} from '../helpers/test-app.js';
+import { DIALECTS } from '../helpers/test-db.js';
+
+interface EventBody {
+  id: string;
+  type: string;
+  organizationId: string | null;
+  occurredAt: string;
+  actor: { type: string; id?: string };
+  data: Record<string, any>;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`events, written with each change [${dialect}]`, () => {
+    let t: TestApp;
+    let org: TestOrganization;
+    let other: TestOrganization;
+
+    before(async () => {
+      t = await startTestApp(dialect);
+      org = await createTestOrganization(t);
+      other = await createTestOrganization(t);
+    });
+    after(() => t.close());
+
+    async function page(o: TestOrganization, query = ''): Promise<{ data: EventBody[]; nextAfter: string }> {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${o.organization.id}/events${query}`,
+        headers: bearer(o.token),
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json();
+    }
+
+    /** Every event of the organization, walked page by page from the start (or from `after`). */
+    async function walk(o: TestOrganization, after?: string): Promise<{ events: EventBody[]; nextAfter: string }> {
+      const events: EventBody[] = [];
+      let position = after;
+      for (;;) {
+        const { data, nextAfter } = await page(o, `?limit=2${position ? `&after=${position}` : ''}`);
+        assert.ok(nextAfter, 'nextAfter is always present');
+        events.push(...data);
+        if (data.length === 0) return { events, nextAfter };
+        position = nextAfter;
+      }
+    }
+
+    async function invite(o: TestOrganization, payload: Record<string, unknown>) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${o.organization.id}/invitations`,
+        headers: bearer(o.token),
+        payload,
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json();
+    }
+
+    test('create, resend, revoke through /v1: one event each, the invitation as the API shows it, by the client', async () => {
+      const { nextAfter: start } = await walk(org);
+      const created = await invite(org, { email: 'ev-1@example.com', metadata: { team: 'blue' } });
+      const resent = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/invitations/${created.id}/resend`,
+        headers: bearer(org.token),
+        payload: {},
+      });
+      assert.equal(resent.statusCode, 200, resent.body);
+      const revoked = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/invitations/${created.id}/revoke`,
+        headers: bearer(org.token),
+      });
+      assert.equal(revoked.statusCode, 200, revoked.body);
+
+      const { events } = await walk(org, start);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        ['invitation.created', 'invitation.resent', 'invitation.revoked'],
+      );
+      for (const event of events) {
+        assert.match(event.id, /^evt_[0-9a-f]{32}$/);
+        assert.equal(event.organizationId, org.organization.id);
+        assert.deepEqual(event.actor, { type: 'client', id: org.clientId });
+        assert.equal(event.data.id, created.id);
+      }
+      const { acceptUrl: _none, ...view } = created;
+      assert.deepEqual(events[0]!.data, view, 'the created event carries the invitation as the response showed it');
+      assert.equal(events[1]!.data.sendCount, resent.json().sendCount);
+      assert.equal(events[2]!.data.status, 'REVOKED');
+      assert.deepEqual(events[2]!.data, revoked.json());
+    });
+
+    test('no link token, password hash or secret in any event', async () => {
+      const { acceptUrl } = await invite(org, { email: 'ev-secret@example.com', sendEmail: false });
+      const token = linkToken(acceptUrl);
+      const { events } = await walk(org);
+      const text = JSON.stringify(events);
+      assert.ok(!text.includes(token), 'the link token');
+      const keys = new Set<string>();
+      const collect = (value: unknown): void => {
+        if (Array.isArray(value)) value.forEach(collect);
+        else if (value && typeof value === 'object')
+          for (const [key, inner] of Object.entries(value)) {
+            keys.add(key);
+            collect(inner);
+          }
+      };
+      collect(events);
+      for (const key of keys) assert.ok(!/token|hash|secret|password$|acceptUrl/i.test(key), `a field named ${key}`);
+      assert.ok(!/scrypt:/.test(text));
+      const stored = await t.deps.db.selectFrom('events').select('data').execute();
+      assert.ok(!stored.some((row) => row.data.includes(token)));
+    });
+
+    test("accept and decline through the invitee's link: invitation.accepted with the user and membership, membership.created, invitation.declined", async () => {
+      const { nextAfter: start } = await walk(org);
+      const accepted = await invite(org, { email: 'ev-accept@example.com', sendEmail: false });
+      const acceptResponse = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: linkToken(accepted.acceptUrl), password: 'Accept-Passw0rd!' },
+      });
+      assert.equal(acceptResponse.statusCode, 200, acceptResponse.body);
+      const declined = await invite(org, { email: 'ev-decline@example.com', sendEmail: false });
+      const declineResponse = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/decline',
+        payload: { token: linkToken(declined.acceptUrl) },
+      });
+      assert.equal(declineResponse.statusCode, 204, declineResponse.body);
+
+      const { events } = await walk(org, start);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        [
+          'invitation.created',
+          'invitation.accepted',
+          'membership.created',
+          'invitation.created',
+          'invitation.declined',
+        ],
+      );
+      const [, acceptedEvent, membershipEvent, , declinedEvent] = events as [
+        EventBody,
+        EventBody,
+        EventBody,
+        EventBody,
+        EventBody,
+      ];
+      const user = await t.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('email_canonical', '=', 'ev-accept@example.com')
+        .executeTakeFirstOrThrow();
+      assert.equal(acceptedEvent.data.status, 'ACCEPTED');
+      assert.equal(acceptedEvent.data.userId, user.id);
+      assert.deepEqual(acceptedEvent.actor, { type: 'invitee', id: user.id });
+      assert.equal(acceptedEvent.data.membership.user.id, user.id);
+      assert.equal(acceptedEvent.data.membership.status, 'ACTIVE');
+      assert.deepEqual(membershipEvent.data, acceptedEvent.data.membership);
+      const member = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${org.organization.id}/members/${user.id}`,
+        headers: bearer(org.token),
+      });
+      assert.equal(member.statusCode, 200, member.body);
+      assert.deepEqual(membershipEvent.data, member.json(), 'the membership as the members API shows it');
+      assert.equal(declinedEvent.data.status, 'DECLINED');
+      assert.deepEqual(declinedEvent.actor, { type: 'invitee' });
+    });
+
+    test('a bulk writes one invitation.created per invitation, in the order of the request', async () => {
+      const { nextAfter: start } = await walk(org);
+      const emails = ['bulk-ev-1@example.com', 'bulk-ev-2@example.com', 'bulk-ev-3@example.com'];
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
+        headers: bearer(org.token),
+        payload: { invitations: [...emails.map((email) => ({ email })), { email: emails[0] }] },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const { events } = await walk(org, start);
+      assert.deepEqual(
+        events.map((event) => [event.type, event.data.email]),
+        emails.map((email) => ['invitation.created', email]),
+      );
+    });
+
+    test('invitation.expired: once per invitation, by the sweep, even when it runs twice or a create reclaims the slot', async () => {
+      const { nextAfter: start } = await walk(org);
+      const swept = await invite(org, { email: 'ev-expire@example.com', expiresInDays: 1 });
+      const reclaimed = await invite(org, { email: 'ev-reclaim@example.com', expiresInDays: 1 });
+      t.clock.advance(2 * 86_400);
+      // Access tokens expire too: new ones, on the moved clock.
+      org.token = await tokenFor(t, org.clientId, org.clientSecret);
+      other.token = await tokenFor(t, other.clientId, other.clientSecret);
+      // A new invitation to the second address expires the stale one first: its event, once.
+      await invite(org, { email: 'ev-reclaim@example.com' });
+      assert.ok((await sweepExpiredInvitations(t.deps)) >= 1);
+      assert.equal(await sweepExpiredInvitations(t.deps), 0);
+      const { events } = await walk(org, start);
+      const expired = events.filter((event) => event.type === 'invitation.expired');
+      assert.deepEqual(expired.map((event) => event.data.id).sort(), [swept.id, reclaimed.id].sort());
+      for (const event of expired) {
+        assert.equal(event.data.status, 'EXPIRED');
+        assert.deepEqual(event.actor, { type: 'system' });
+        assert.equal(event.occurredAt, event.data.expiresAt, 'when it expired');
+      }
+      const stored = await t.deps.db
+        .selectFrom('invitations')
+        .select('status')
+        .where('id', '=', swept.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.status, 'EXPIRED');
+    });
+
+    test("another organization's events are never listed, and its events route is a 404", async () => {
+      await invite(other, { email: 'other-ev@example.com' });
+      const { events } = await walk(org);
+      assert.ok(events.length > 0);
+      assert.ok(events.every((event) => event.organizationId === org.organization.id));
+      assert.ok(!JSON.stringify(events).includes('other-ev@example.com'));
+      const theirs = await walk(other);
+      assert.ok(theirs.events.every((event) => event.organizationId === other.organization.id));
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${org.organization.id}/events`,
+        headers: bearer(other.token),
+      });
+      assert.equal(problem(response).status, 404);
+      // An event id of the other organization is no position here.
+      const foreign = theirs.events[0]!.id;
+      const withForeign = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${org.organization.id}/events?after=${foreign}`,
+        headers: bearer(org.token),
+      });
+      assert.equal(problem(withForeign).code, 'INVALID_CURSOR');
+    });
+
+    test('the walk: pages of limit, types filter, after an event id, nextAfter always present, bad queries 400', async () => {
+      const all = (await walk(org)).events;
+      const single = await page(org, `?limit=${all.length + 5}`);
+      assert.deepEqual(single.data, all, 'paging changes nothing');
+      const revokedOnly = await page(org, '?types=invitation.revoked,invitation.declined&limit=100');
+      assert.deepEqual(
+        revokedOnly.data.map((event) => event.id),
+        all.filter((e) => ['invitation.revoked', 'invitation.declined'].includes(e.type)).map((e) => e.id),
+      );
+      const fromThird = await page(org, `?after=${all[2]!.id}&limit=100`);
+      assert.deepEqual(fromThird.data, all.slice(3));
+      const end = await page(org, `?after=${single.nextAfter}`);
+      assert.deepEqual(end.data, []);
+      assert.equal(end.nextAfter, single.nextAfter, 'at the end, nextAfter is where the reader stands');
+      for (const query of ['?limit=0', '?limit=101', '?types=invitation.nope', '?after=garbage', '?other=1']) {
+        const response = await t.app.inject({
+          method: 'GET',
+          url: `/v1/organizations/${org.organization.id}/events${query}`,
+          headers: bearer(org.token),
+        });
+        assert.equal(response.statusCode, 400, `${query}: ${response.body}`);
+      }
+    });
+
+    test('/v1/events: a platform client reads every organization, or one; an organization client is refused', async () => {
+      const platform = await platformToken(t);
+      const everything = await t.app.inject({
+        method: 'GET',
+        url: '/v1/events?limit=100',
+        headers: bearer(platform),
+      });
+      assert.equal(everything.statusCode, 200, everything.body);
+      const organizations = new Set(everything.json().data.map((event: EventBody) => event.organizationId));
+      assert.ok(organizations.has(org.organization.id) && organizations.has(other.organization.id));
+      const one = await t.app.inject({
+        method: 'GET',
+        url: `/v1/events?limit=100&organizationId=${other.organization.id}`,
+        headers: bearer(platform),
+      });
+      assert.ok(one.json().data.every((event: EventBody) => event.organizationId === other.organization.id));
+      const refused = await t.app.inject({ method: 'GET', url: '/v1/events', headers: bearer(org.token) });
+      assert.equal(refused.statusCode, 403, refused.body);
+    });
+
+    if (dialect === 'postgres') {
+      test('a transaction that commits after later ones: the walk still returns every event once, in order', async () => {
+        const { nextAfter: start } = await walk(org);
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => {
+          wrote = resolve;
+        });
+        // An event written first, by a transaction that stays open while others commit.
+        const held = t.deps.db.transaction().execute(async (trx) => {
+          await recordChanges(trx, [
+            {
+              type: 'organization.updated',
+              organizationId: org.organization.id,
+              actor: { type: 'system' },
+              occurredAt: new Date().toISOString(),
+              data: { held: true },
+            },
+          ]);
+          wrote();
+          await gate;
+        });
+        await written;
+        const later = [];
+        for (let i = 0; i < 4; i++) later.push(await invite(org, { email: `late-${i}@example.com` }));
+
+        const during = await walk(org, start);
+        assert.deepEqual(during.events, [], 'nothing is listed past a transaction still open');
+        release();
+        await held;
+        const afterCommit = await walk(org, during.nextAfter);
+        assert.deepEqual(
+          afterCommit.events.map((event) => event.data.held ?? event.data.email),
+          [true, ...later.map((invitation) => invitation.email)],
+          'the late one first, then the others, each once',
+        );
+        const again = await walk(org, start);
+        assert.deepEqual(
+          again.events.map((event) => event.id),
+          afterCommit.events.map((event) => event.id),
+        );
+      });
+    }
+  });
+}
