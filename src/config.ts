@@ -76,6 +76,8 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 20 }),
   RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 30 }),
   PENDING_INVITATIONS_MAX_PER_ORG: Type.Integer({ minimum: 0, maximum: LIMIT_MAX, default: 10_000 }),
+  WEBHOOK_ALLOW_HTTP: Type.Boolean({ default: false }),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean({ default: false }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -113,6 +115,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisKeyPrefix: string;
   limits: LimitsConfig;
+  /** Relaxations of the webhook URL rules, for development and tests: `http:`, and non-public addresses. */
+  webhooks: { allowHttp: boolean; allowPrivateNetworks: boolean };
 }
 
 /** Every limit; 0 means no limit. */
@@ -210,6 +214,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signInAttemptsPerMinute: parsed.RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_MINUTE,
       acceptAttemptsPerMinute: parsed.RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE,
       pendingInvitationsPerOrg: parsed.PENDING_INVITATIONS_MAX_PER_ORG,
+    }),
+    webhooks: Object.freeze({
+      allowHttp: parsed.WEBHOOK_ALLOW_HTTP,
+      allowPrivateNetworks: parsed.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     }),
   });
 }
