@@ -49,7 +49,11 @@ const LAYERS = [
     //    which db/database.ts assembles into the schema), HTTP errors, schemas and plumbing, rate limits, mail, the
     //    auth primitives (secrets, random bytes, permissions, password policy, app secrets, signing keys), config,
     //    clock, and the ServiceDeps every service receives (deps.ts).
-    path: ['^src/(db|http|limits|email|auth)/', '^src/modules/.+\\.table\\.ts$', '^src/(config|config\\.values|clock|deps)\\.ts$'],
+    path: [
+      '^src/(db|http|limits|email|auth)/',
+      '^src/modules/.+\\.table\\.ts$',
+      '^src/(config|config\\.values|clock|deps)\\.ts$',
+    ],
   },
 ];
 

@@ -25,6 +25,8 @@ import { invitationRoutes } from './modules/invitations/invitation.routes.js';
 import { eventRoutes } from './modules/events/event.routes.js';
 import { EventResponse } from './modules/events/event.schemas.js';
 import { InvitationResponse, Permissions } from './modules/invitations/invitation.schemas.js';
+import { webhookEndpointRoutes } from './modules/webhooks/webhook-endpoint.routes.js';
+import { WebhookEndpointResponse } from './modules/webhooks/webhook-endpoint.schemas.js';
 import { membershipRoutes } from './modules/memberships/membership.routes.js';
 import { passwordSetupRoutes } from './modules/password-setup/password-setup.routes.js';
 import { sessionRoutes } from './modules/sessions/session.routes.js';
@@ -154,6 +156,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     Permissions,
     InvitationResponse,
     EventResponse,
+    WebhookEndpointResponse,
   ]) {
     app.addSchema(schema);
   }
@@ -168,6 +171,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   invitationRoutes(app, context);
   membershipRoutes(app, context);
   eventRoutes(app, context);
+  webhookEndpointRoutes(app, context);
   await usersV1InvitesSurface(app, context);
   await organizationUsersInviteSurface(app, context);
   await usersOrganizationsAdInviteSurface(app, context);

@@ -12,6 +12,7 @@ export const ORGANIZATION_PERMISSIONS = [
   'invitations:read',
   'invitations:manage',
   'events:read',
+  'webhooks:manage',
 ] as const;
 
 /** Only platform clients hold this one: it reaches across organizations. */

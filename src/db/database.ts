@@ -10,6 +10,7 @@ import type { RoleTable } from '../modules/roles/role.table.js';
 import type { SessionTable } from '../modules/sessions/session.table.js';
 import type { PasswordSetupTable } from '../modules/password-setup/password-setup.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
+import type { WebhookEndpointTable } from '../modules/webhooks/webhook-endpoint.table.js';
 import type { AppSecretTable, IdempotencyKeyTable } from './support.table.js';
 
 /**
@@ -31,6 +32,7 @@ export interface Database {
   app_secrets: AppSecretTable;
   password_setups: PasswordSetupTable;
   events: EventTable;
+  webhook_endpoints: WebhookEndpointTable;
 }
 
 /** What a repository takes: the database or an open transaction. */

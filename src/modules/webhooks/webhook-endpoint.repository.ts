@@ -1,0 +1,60 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { WebhookEndpointTable } from './webhook-endpoint.table.js';
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+
+/** Whose endpoints: an organization's, or (null) the platform's. */
+export type EndpointOwner = string | null;
+
+function owned(db: Executor, owner: EndpointOwner) {
+  const select = db.selectFrom('webhook_endpoints').selectAll();
+  return owner === null ? select.where('organization_id', 'is', null) : select.where('organization_id', '=', owner);
+}
+
+export async function insertWebhookEndpoint(
+  db: Executor,
+  row: Insertable<WebhookEndpointTable>,
+): Promise<WebhookEndpointRow> {
+  return db.insertInto('webhook_endpoints').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findWebhookEndpoint(
+  db: Executor,
+  owner: EndpointOwner,
+  id: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return owned(db, owner).where('id', '=', id).executeTakeFirst();
+}
+
+/** A page of endpoints, newest first, after a (created_at, id) position. */
+export function listWebhookEndpoints(
+  db: Executor,
+  owner: EndpointOwner,
+  page: { after?: { createdAt: string; id: string } | undefined; limit: number },
+): Promise<WebhookEndpointRow[]> {
+  let select = owned(db, owner);
+  const after = page.after;
+  if (after) {
+    select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
+  }
+  return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+export async function updateWebhookEndpoint(
+  db: Executor,
+  owner: EndpointOwner,
+  id: string,
+  changes: Updateable<WebhookEndpointTable>,
+): Promise<WebhookEndpointRow | undefined> {
+  let update = db.updateTable('webhook_endpoints').set(changes).where('id', '=', id);
+  update = owner === null ? update.where('organization_id', 'is', null) : update.where('organization_id', '=', owner);
+  return update.returningAll().executeTakeFirst();
+}
+
+export async function deleteWebhookEndpoint(db: Executor, owner: EndpointOwner, id: string): Promise<boolean> {
+  let remove = db.deleteFrom('webhook_endpoints').where('id', '=', id);
+  remove = owner === null ? remove.where('organization_id', 'is', null) : remove.where('organization_id', '=', owner);
+  const result = await remove.executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
