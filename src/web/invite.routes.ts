@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { AcceptanceTokens } from '../auth/acceptance-token.js';
 import type { Config } from '../config.js';
 import { NOT_SINGLE_LINE } from '../http/common.schemas.js';
 import { type AppError, isAppError } from '../http/errors.js';
@@ -78,7 +79,8 @@ export function sendUnroutableLinkPage(reply: FastifyReply, config: Config): Fas
   return sendPage(reply.headers(pageSecurityHeaders(config)), 404, invalidLinkPage());
 }
 
-export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<void> {
+export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContext): Promise<void> {
+  const acceptances = new AcceptanceTokens(signingKeys, deps.config, deps.clock);
   // The forms take the link token as the credential: attempts are limited per client address.
   // (Opening the page, a GET, is not: it changes nothing, and mail scanners follow links.)
   const limitAttempts = deps.limits.attempts.hook('accept');
@@ -166,7 +168,18 @@ export async function inviteWebRoutes(app: App, { deps }: AppContext): Promise<v
             session,
           });
           setSessionCookie(reply, deps, result.session.token);
-          if (result.redirectUrl) return reply.redirect(result.redirectUrl, 303);
+          if (result.redirectUrl) {
+            // The acceptance hand-off: the host signs the person in without waiting for the webhook.
+            const location = await acceptances.redirectUrl(result.redirectUrl, {
+              userId: result.session.user.id,
+              email: result.session.user.email,
+              organizationId: result.organization.id,
+              role: result.role.name,
+              invitationId: result.invitation.id,
+              metadata: result.invitation.metadata,
+            });
+            return reply.redirect(location, 303);
+          }
           return sendPage(reply, 200, acceptedPage({ ...result, email: result.session.user.email }));
         } catch (error) {
           if (!isAppError(error)) throw error;

@@ -46,6 +46,8 @@ export interface AcceptResult {
   organization: { id: string; name: string };
   role: { id: string; name: string };
   redirectUrl: string | null;
+  /** The invitation accepted: its id and metadata (the page hands them to the redirect URL). */
+  invitation: { id: string; metadata: Record<string, unknown> | null };
 }
 
 /** What an accept will do to the account, decided before the transaction (hashing is slow). */
@@ -217,6 +219,10 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
           organization: { id: organization.id, name: organization.name },
           role: { id: accepted.role_id, name: roleName },
           redirectUrl: accepted.redirect_url,
+          invitation: {
+            id: accepted.id,
+            metadata: accepted.metadata ? (JSON.parse(accepted.metadata) as Record<string, unknown>) : null,
+          },
         };
       });
     } catch (error) {
