@@ -215,6 +215,7 @@ export function parseRetryAfter(header: string | string[] | undefined, now = Dat
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (value === undefined || value === '') return undefined;
   if (/^\d+$/.test(value)) return Number(value);
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined; // every HTTP-date form starts with the day's name
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));
@@ -233,6 +234,7 @@ function classify(error: unknown, signal: AbortSignal): WebhookFailure {
 }
 
 function describe(error: Error): string {
+  if (error instanceof WebhookAddressRefused) return error.message;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
