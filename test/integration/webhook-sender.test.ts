@@ -235,9 +235,11 @@ describe('webhook sender', () => {
     const r = await receiver((_req, res) => res.writeHead(200).end());
     const http = await sendWebhook(payload(r.url()), { ...local, allowHttp: false });
     assert.equal(http.status, null);
-    assert.match(http.error ?? '', /must be https/);
+    assert.equal(http.failure, 'address_refused');
+    assert.match(http.error ?? '', /^address refused: the URL must be https$/);
     const credentials = await sendWebhook(payload(`http://u:p@127.0.0.1:${r.port}/hook`), local);
     assert.equal(credentials.status, null);
+    assert.equal(credentials.failure, 'address_refused');
     assert.match(credentials.error ?? '', /credentials/);
     assert.equal(r.connections, 0);
   });

@@ -35,8 +35,9 @@ export interface WebhookRequest {
 }
 
 /**
- * Why a request has no status: its address was refused (not public), the time ran out, or the
- * connection failed (DNS, refused, reset, TLS, a bad URL).
+ * Why a request has no status: its URL or address was refused (not https when http is not allowed,
+ * credentials, an address that is not public), the time ran out, or the connection failed (DNS,
+ * refused, reset, TLS).
  */
 export type WebhookFailure = 'address_refused' | 'timeout' | 'network';
 
@@ -156,7 +157,10 @@ export async function sendWebhook(webhook: WebhookRequest, options: WebhookSende
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   const syntax = checkEndpointUrlSyntax(webhook.url, options);
-  if (!syntax.ok) return { status: null, durationMs: elapsed(), body: '', error: syntax.reason, failure: 'network' };
+  if (!syntax.ok) {
+    const error = `address refused: ${syntax.reason}`;
+    return { status: null, durationMs: elapsed(), body: '', error, failure: 'address_refused' };
+  }
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new WebhookTimeout(timeoutMs)), timeoutMs);
