@@ -90,6 +90,40 @@ const PLANS: Record<string, RoutePlan> = {
   'POST /v1/invitations/accept': { surface: 'native', callers: 'anyone', body: 'json', runs: MANY },
   'POST /v1/invitations/decline': { surface: 'native', callers: 'anyone', body: 'json', runs: SOME },
 
+  'GET /v1/organizations/:orgId/events': { surface: 'native', callers: 'native', runs: SOME },
+  'GET /v1/events': { surface: 'native', callers: 'platform', runs: SOME },
+
+  'POST /v1/organizations/:orgId/webhook-endpoints': {
+    surface: 'native',
+    callers: 'native',
+    body: 'json',
+    runs: SOME,
+  },
+  'GET /v1/organizations/:orgId/webhook-endpoints': { surface: 'native', callers: 'native', runs: SOME },
+  'GET /v1/organizations/:orgId/webhook-endpoints/:endpointId': { surface: 'native', callers: 'native', runs: SOME },
+  'PATCH /v1/organizations/:orgId/webhook-endpoints/:endpointId': {
+    surface: 'native',
+    callers: 'native',
+    body: 'json',
+    runs: SOME,
+  },
+  'DELETE /v1/organizations/:orgId/webhook-endpoints/:endpointId': {
+    surface: 'native',
+    callers: 'native',
+    runs: SOME,
+  },
+  'POST /v1/organizations/:orgId/webhook-endpoints/:endpointId/rotate-secret': {
+    surface: 'native',
+    callers: 'native',
+    runs: SOME,
+  },
+  'POST /v1/webhook-endpoints': { surface: 'native', callers: 'platform', body: 'json', runs: SOME },
+  'GET /v1/webhook-endpoints': { surface: 'native', callers: 'platform', runs: SOME },
+  'GET /v1/webhook-endpoints/:endpointId': { surface: 'native', callers: 'platform', runs: SOME },
+  'PATCH /v1/webhook-endpoints/:endpointId': { surface: 'native', callers: 'platform', body: 'json', runs: SOME },
+  'DELETE /v1/webhook-endpoints/:endpointId': { surface: 'native', callers: 'platform', runs: SOME },
+  'POST /v1/webhook-endpoints/:endpointId/rotate-secret': { surface: 'native', callers: 'platform', runs: SOME },
+
   'GET /v1/organizations/:orgId/members': { surface: 'native', callers: 'native', runs: SOME },
   'GET /v1/organizations/:orgId/members/:userId': { surface: 'native', callers: 'native', runs: SOME },
   'PATCH /v1/organizations/:orgId/members/:userId': { surface: 'native', callers: 'native', body: 'json', runs: MANY },
