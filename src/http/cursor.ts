@@ -64,3 +64,22 @@ export function decodeCursor(
   }
   return { createdAt: payload.c, id: payload.i };
 }
+
+/**
+ * A page cut from rows read one past the limit: the rows to answer, and the cursor to the next
+ * page when there is one (absent on the last page).
+ */
+export function keysetPage<Row extends { created_at: string; id: string }>(
+  secrets: AppSecrets,
+  binding: CursorBinding,
+  rows: Row[],
+  limit: number,
+): { page: Row[]; nextCursor: string | undefined } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const more = rows.length > limit && last !== undefined;
+  return {
+    page,
+    nextCursor: more ? encodeCursor(secrets, binding, { createdAt: last.created_at, id: last.id }) : undefined,
+  };
+}

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { columnTypes, dialectOf } from '../dialect.js';
+import { grantBuiltinPermission } from './grant-builtin-permission.js';
 
 /**
  * Events: every change a host application may need to hear of, written in the transaction that
@@ -38,20 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('events_occurred_at_idx').on('events').column('occurred_at').execute();
 
   // Reading events is a permission of its own: the built-in Owner and Administrator roles get it.
-  const roles = await db
-    .selectFrom('roles')
-    .select(['id', 'permissions'])
-    .where('builtin', 'in', ['OWNER', 'ADMINISTRATOR'])
-    .execute();
-  for (const role of roles as Array<{ id: string; permissions: string }>) {
-    const permissions = JSON.parse(role.permissions) as string[];
-    if (permissions.includes('events:read')) continue;
-    await db
-      .updateTable('roles')
-      .set({ permissions: JSON.stringify([...permissions, 'events:read']) })
-      .where('id', '=', role.id)
-      .execute();
-  }
+  await grantBuiltinPermission(db, 'events:read', ['OWNER', 'ADMINISTRATOR']);
 
   // The expiry sweep looks for PENDING invitations past their expiry, across organizations.
   await db.schema

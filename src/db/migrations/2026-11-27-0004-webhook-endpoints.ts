@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { columnTypes, dialectOf } from '../dialect.js';
+import { grantBuiltinPermission } from './grant-builtin-permission.js';
 
 /**
  * Webhook endpoints: where an organization (or, with no organization, the platform) wants its
@@ -30,20 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Managing webhooks is a permission of its own: the built-in Owner and Administrator roles get it.
-  const roles = await db
-    .selectFrom('roles')
-    .select(['id', 'permissions'])
-    .where('builtin', 'in', ['OWNER', 'ADMINISTRATOR'])
-    .execute();
-  for (const role of roles as Array<{ id: string; permissions: string }>) {
-    const permissions = JSON.parse(role.permissions) as string[];
-    if (permissions.includes('webhooks:manage')) continue;
-    await db
-      .updateTable('roles')
-      .set({ permissions: JSON.stringify([...permissions, 'webhooks:manage']) })
-      .where('id', '=', role.id)
-      .execute();
-  }
+  await grantBuiltinPermission(db, 'webhooks:manage', ['OWNER', 'ADMINISTRATOR']);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

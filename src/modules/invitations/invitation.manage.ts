@@ -2,7 +2,7 @@ import { randomToken, sha256 } from '../../auth/secrets.js';
 import { addSeconds } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
 import type { ServiceDeps } from '../../deps.js';
-import { decodeCursor, encodeCursor } from '../../http/cursor.js';
+import { decodeCursor, keysetPage } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
 import { recordChanges } from '../events/event.service.js';
 import type { Actor } from '../events/event.types.js';
@@ -186,12 +186,7 @@ export async function listInvitations(
     after,
     now,
   });
-  const page = rows.slice(0, input.limit);
+  const { page, nextCursor } = keysetPage(deps.secrets, binding, rows, input.limit);
   const roles = new Map((await listRoles(deps.db, organizationId)).map((role) => [role.id, role.name]));
-  const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > input.limit && last
-      ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id })
-      : undefined;
   return { data: page.map((row) => toInvitation(row, roles.get(row.role_id) ?? '', now)), nextCursor };
 }

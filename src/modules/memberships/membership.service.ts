@@ -1,7 +1,7 @@
 import { assertRoleAssignable, type OrganizationAccess } from '../../auth/authorize.js';
 import type { Executor } from '../../db/database.js';
 import type { ServiceDeps } from '../../deps.js';
-import { decodeCursor, encodeCursor } from '../../http/cursor.js';
+import { decodeCursor, keysetPage } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
 import type { MembershipPermissions } from './membership.permissions.js';
 import { findRoleById, findRoleByName, type RoleRow } from '../roles/role.repository.js';
@@ -66,15 +66,8 @@ export async function listMembers(
   const binding = { organizationId, filters: ['members', input.status ?? null] };
   const after = input.cursor === undefined ? undefined : decodeCursor(deps.secrets, binding, input.cursor);
   const rows = await listMemberRows(deps.db, organizationId, { status: input.status, after, limit: input.limit + 1 });
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(toMember),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id })
-        : undefined,
-  };
+  const { page, nextCursor } = keysetPage(deps.secrets, binding, rows, input.limit);
+  return { data: page.map(toMember), nextCursor };
 }
 
 /** The member as the API shows it, read through `db` (an open transaction, for an event). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { addSeconds } from '../../clock.js';
 import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
-import { decodeCursor, encodeCursor } from '../../http/cursor.js';
+import { decodeCursor, keysetPage } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
 import type { EventType } from '../events/event.types.js';
 import { checkEndpointUrl } from './webhook.address.js';
@@ -127,15 +127,8 @@ export async function listEndpoints(
   const binding = { organizationId: owner ?? 'platform', filters: ['webhook-endpoints'] };
   const after = input.cursor === undefined ? undefined : decodeCursor(deps.secrets, binding, input.cursor);
   const rows = await listWebhookEndpoints(deps.db, owner, { after, limit: input.limit + 1 });
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(toEndpoint),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor(deps.secrets, binding, { createdAt: last.created_at, id: last.id })
-        : undefined,
-  };
+  const { page, nextCursor } = keysetPage(deps.secrets, binding, rows, input.limit);
+  return { data: page.map(toEndpoint), nextCursor };
 }
 
 /** Changes what is given; enabling an endpoint Tessera disabled clears the reason. */
