@@ -5,7 +5,6 @@ import type { Kysely } from 'kysely';
  * get it from BUILTIN_ROLES). Migrations call it, so it is frozen like them: a change of behaviour
  * is a new function, never an edit of this one.
  */
-// biome-ignore lint/suspicious/noExplicitAny: migrations see the schema as it was, not today's Database
 export async function grantBuiltinPermission(db: Kysely<any>, permission: string, builtins: string[]): Promise<void> {
   const roles = await db.selectFrom('roles').select(['id', 'permissions']).where('builtin', 'in', builtins).execute();
   for (const role of roles as Array<{ id: string; permissions: string }>) {
