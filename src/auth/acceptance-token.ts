@@ -34,7 +34,7 @@ export interface Acceptance {
 export class AcceptanceTokens {
   constructor(
     private readonly keys: Pick<SigningKeys, 'current'>,
-    private readonly config: Pick<Config, 'tokenIssuer'>,
+    private readonly config: Pick<Config, 'tokenIssuer' | 'tokenAudience'>,
     private readonly clock: Clock,
   ) {}
 
@@ -44,6 +44,8 @@ export class AcceptanceTokens {
     const { kid, privateKey } = this.keys.current;
     const token = await new SignJWT({
       email: acceptance.email,
+      // Issued only after an accept through an emailed link, which proves the mailbox.
+      email_verified: true,
       org_id: acceptance.organizationId,
       role: acceptance.role,
       invitation_id: acceptance.invitationId,
@@ -60,10 +62,24 @@ export class AcceptanceTokens {
     return withLowS(token);
   }
 
-  /** The redirect URL with the token for its origin added (see `withAcceptanceParameter`). */
+  /**
+   * The redirect URL with the token for its origin added (see `withAcceptanceParameter`). Never for
+   * the origin access tokens name as their audience: the two must not be mistaken for each other by
+   * a service that checks `aud` but not `typ`.
+   */
   async redirectUrl(redirectUrl: string, acceptance: Acceptance): Promise<string> {
-    const token = await this.issue(new URL(redirectUrl).origin, acceptance);
+    const audience = new URL(redirectUrl).origin;
+    if (audience === this.config.tokenAudience || audience === originOf(this.config.tokenAudience)) return redirectUrl;
+    const token = await this.issue(audience, acceptance);
     return withAcceptanceParameter(redirectUrl, token);
+  }
+}
+
+function originOf(value: string): string | undefined {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
   }
 }
 

@@ -168,11 +168,14 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
             session,
           });
           setSessionCookie(reply, deps, result.session.token);
+          if (result.redirectUrl && !result.invitation.emailed) return reply.redirect(result.redirectUrl, 303);
           if (result.redirectUrl) {
-            // The acceptance hand-off: the host signs the person in without waiting for the webhook.
+            // The acceptance hand-off: the host signs the person in without waiting for the webhook. Only
+            // for an emailed link, whose accept proved the mailbox: a link the inviter held proves nothing
+            // about who holds the address, so the token would vouch for what nobody checked.
             const location = await acceptances.redirectUrl(result.redirectUrl, {
               userId: result.session.user.id,
-              email: result.session.user.email,
+              email: result.invitation.email,
               organizationId: result.organization.id,
               role: result.role.name,
               invitationId: result.invitation.id,

@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
     let org: TestOrganization;
 
     before(async () => {
-      t = await startTestApp(dialect, { ALLOWED_REDIRECT_ORIGINS: HOST });
+      t = await startTestApp(dialect, { ALLOWED_REDIRECT_ORIGINS: HOST }, { smtp: true });
       org = await createTestOrganization(t);
     });
     after(() => t.close());
@@ -46,11 +46,11 @@ for (const dialect of DIALECTS) {
       return `handoff-${++counter}@example.com`;
     }
 
-    /** Invites `email` (the inviter keeps the link) and accepts on the page with a new account's password. */
+    /** Invites `email` (the link emailed, unless the payload says sendEmail: false) and accepts on the page with a new account's password. */
     async function acceptOnPage(
       payload: { email: string } & Record<string, unknown>,
     ): Promise<{ invitation: any; response: LightMyRequestResponse }> {
-      const { invitation, token } = await inviteAndGetLink(t, org, { sendEmail: false, ...payload });
+      const { invitation, token } = await inviteAndGetLink(t, org, payload);
       const page = await t.app.inject({ url: `/invite/${token}` });
       assert.equal(page.statusCode, 200, page.body);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
@@ -123,6 +123,7 @@ for (const dialect of DIALECTS) {
       assert.equal(payload.aud, HOST);
       assert.equal(payload.sub, await userIdOf(email));
       assert.equal(payload.email, email);
+      assert.equal(payload.email_verified, true, 'the emailed link proved the mailbox');
       assert.equal(payload.org_id, org.organization.id);
       assert.equal(payload.role, 'Administrator');
       assert.equal(payload.invitation_id, invitation.id);
@@ -137,6 +138,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(claims, [
         'aud',
         'email',
+        'email_verified',
         'exp',
         'iat',
         'invitation_id',
@@ -181,6 +183,25 @@ for (const dialect of DIALECTS) {
       assert.equal(a.metadata, null);
       assert.equal(b.metadata, null);
       assert.equal(a.role, 'Member');
+    });
+
+    test('a link the inviter held proves no mailbox: the redirect carries no token', async () => {
+      const { response } = await acceptOnPage({ email: address(), redirectUrl: REDIRECT_URL, sendEmail: false });
+      assert.equal(response.statusCode, 303, response.body);
+      assert.equal(response.headers.location, REDIRECT_URL);
+    });
+
+    test("no token for Tessera's own origin, which access tokens name as their audience", async () => {
+      const own = `${t.config.publicUrl}/after`;
+      const { response } = await acceptOnPage({ email: address(), redirectUrl: own });
+      assert.equal(response.statusCode, 303, response.body);
+      assert.equal(response.headers.location, own);
+    });
+
+    test('the email claim is the address as the organization wrote it', async () => {
+      const email = `Mixed.Case-${++counter}@Example.com`;
+      const { response } = await acceptOnPage({ email, redirectUrl: REDIRECT_URL });
+      assert.equal((await verify(handoffOf(response))).payload.email, email);
     });
 
     test('an invitation without a redirect URL: the accepted page, no redirect and no token', async () => {

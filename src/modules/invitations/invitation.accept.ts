@@ -47,7 +47,14 @@ export interface AcceptResult {
   role: { id: string; name: string };
   redirectUrl: string | null;
   /** The invitation accepted: its id and metadata (the page hands them to the redirect URL). */
-  invitation: { id: string; metadata: Record<string, unknown> | null };
+  invitation: {
+    id: string;
+    metadata: Record<string, unknown> | null;
+    /** The address as the organization wrote it. */
+    email: string;
+    /** Tessera emailed the link: accepting it proved the mailbox. */
+    emailed: boolean;
+  };
 }
 
 /** What an accept will do to the account, decided before the transaction (hashing is slow). */
@@ -222,6 +229,8 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
           invitation: {
             id: accepted.id,
             metadata: accepted.metadata ? (JSON.parse(accepted.metadata) as Record<string, unknown>) : null,
+            email: accepted.email,
+            emailed: accepted.link_delivery === 'EMAIL',
           },
         };
       });
