@@ -6,7 +6,7 @@ import { secureRandomBytes } from './random-bytes.js';
 
 const ROOT_SECRET_NAME = 'root';
 
-export type SecretPurpose = 'outbox-seal' | 'cursor-sign' | 'csrf' | 'webhook-secret';
+export type SecretPurpose = 'outbox-seal' | 'cursor-sign' | 'csrf' | 'webhook-secret' | 'events-cursor';
 
 /**
  * One root secret, from `SECRET_KEY` or generated on first start and kept in the database (so

@@ -268,6 +268,7 @@ for (const dialect of DIALECTS) {
       const end = await page(org, `?after=${single.nextAfter}`);
       assert.deepEqual(end.data, []);
       assert.equal(end.nextAfter, single.nextAfter, 'at the end, nextAfter is where the reader stands');
+      assert.doesNotMatch(single.nextAfter, /\d+\.\d+/, 'opaque: no position counted across organizations');
       for (const query of ['?limit=0', '?limit=101', '?types=invitation.nope', '?after=garbage', '?other=1']) {
         const response = await t.app.inject({
           method: 'GET',

@@ -29,7 +29,7 @@ const eventQueryFields = {
   after: Type.Optional(
     Type.String({
       minLength: 1,
-      maxLength: 100,
+      maxLength: 200,
       description:
         'Read on after this: a nextAfter from an earlier page, or an event id. Absent: from the oldest kept.',
     }),

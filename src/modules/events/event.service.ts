@@ -57,8 +57,12 @@ export function toEvent(row: EventRow): TesseraEvent {
 const START: EventPosition = { txid: '0', seq: '0' };
 const POSITION = /^(\d{1,20})\.(\d{1,20})$/;
 
-function positionText(position: EventPosition): string {
-  return `${position.txid}.${position.seq}`;
+/**
+ * `nextAfter` is sealed: positions are counted across every organization, and one organization
+ * reading them in the clear would learn how busy the others are.
+ */
+function positionText(deps: ServiceDeps, position: EventPosition): string {
+  return deps.secrets.seal('events-cursor', `${position.txid}.${position.seq}`);
 }
 
 /** `after` is a `nextAfter` from an earlier page, or an event's id: the walk goes on after it. */
@@ -67,7 +71,7 @@ async function positionOf(
   after: string,
   organizationId: string | undefined,
 ): Promise<EventPosition> {
-  const match = POSITION.exec(after);
+  const match = after.startsWith('evt_') ? null : POSITION.exec(deps.secrets.open('events-cursor', after) ?? '');
   if (match) return { txid: match[1]!, seq: match[2]! };
   const event = after.startsWith('evt_') ? await findEventPosition(deps.db, after, organizationId) : undefined;
   if (event) return { txid: String(event.txid), seq: String(event.seq) };
@@ -100,8 +104,11 @@ export async function listEvents(
     limit: input.limit,
   });
   const last = rows[rows.length - 1];
-  const next = last ? { txid: String(last.txid), seq: String(last.seq) } : after;
-  return { data: rows.map(toEvent), nextAfter: positionText(next) };
+  // Nothing newer: the reader stays where it stands (its own after, as it sent it).
+  const nextAfter = last
+    ? positionText(deps, { txid: String(last.txid), seq: String(last.seq) })
+    : (input.after ?? positionText(deps, START));
+  return { data: rows.map(toEvent), nextAfter };
 }
 
 /** Deletes events older than EVENT_RETENTION_DAYS, a batch at a time; returns how many. */
