@@ -165,14 +165,20 @@ describe('webhook addresses: checkEndpointUrl', () => {
     ] as const) {
       const checked = await checkEndpointUrl(url, strict, resolve);
       assert.equal(checked.ok, false, url);
-      assert.match(!checked.ok ? checked.reason : '', new RegExp(`resolves to ${address.replace(/\./g, '\\.')}`), url);
+      const reason = !checked.ok ? checked.reason : '';
+      assert.match(reason, /must resolve to public addresses only/, url);
+      assert.ok(!reason.includes(address), `${url}: the reason does not name the address inside`);
     }
   });
 
   test('localhost, through the real resolver, is refused', async () => {
     const checked = await checkEndpointUrl('https://localhost:8443/hook', strict);
     assert.equal(checked.ok, false);
-    assert.match(!checked.ok ? checked.reason : '', /localhost resolves to .*not a public address/);
+    // DNS proper (not /etc/hosts) is asked: localhost resolves to loopback or not at all.
+    assert.match(
+      !checked.ok ? checked.reason : '',
+      /localhost (must resolve to public addresses only|does not resolve)/,
+    );
   });
 
   test('a name that does not resolve is refused', async () => {
