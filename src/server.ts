@@ -7,6 +7,8 @@ import { createServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
 import { OutboxWorker } from './modules/outbox/outbox.worker.js';
 import { PeriodicSweeps } from './modules/outbox/periodic-sweeps.js';
+import { closeWebhookAgents } from './modules/webhooks/webhook.sender.js';
+import { WebhookWorker } from './modules/webhooks/webhook.worker.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError } from './config.values.js';
 import { openMigratedDatabase } from './db/migrate.js';
@@ -29,6 +31,7 @@ export async function serve(config: Config): Promise<void> {
     ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
     : undefined;
   const sweeps = worker ? new PeriodicSweeps(deps, app.log.child({ component: 'sweeps' })) : undefined;
+  const webhooks = worker ? new WebhookWorker(deps, app.log.child({ component: 'webhooks' })) : undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
@@ -36,6 +39,8 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     await deps.limits.close();
     await sweeps?.stop();
+    await webhooks?.stop();
+    await closeWebhookAgents();
     await worker?.stop();
     await worker?.mailer.close();
     await database.close();
@@ -44,6 +49,7 @@ export async function serve(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
   sweeps?.start();
+  webhooks?.start();
   if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl)}\n`);
 }
 
@@ -55,16 +61,20 @@ export async function runWorker(config: Config): Promise<void> {
   warnAboutStoredSecrets(config, log);
   const worker = new OutboxWorker(deps, createMailer(config, log), log);
   const sweeps = new PeriodicSweeps(deps, log.child({ component: 'sweeps' }));
+  const webhooks = new WebhookWorker(deps, log.child({ component: 'webhooks' }));
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
     await sweeps.stop();
+    await webhooks.stop();
+    await closeWebhookAgents();
     await worker.stop();
     await worker.mailer.close();
     await database.close();
   });
   worker.start();
   sweeps.start();
+  webhooks.start();
 }
 
 /**

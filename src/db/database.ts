@@ -10,6 +10,7 @@ import type { RoleTable } from '../modules/roles/role.table.js';
 import type { SessionTable } from '../modules/sessions/session.table.js';
 import type { PasswordSetupTable } from '../modules/password-setup/password-setup.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
+import type { WebhookDeliveryTable, WebhookFanoutTable } from '../modules/webhooks/webhook-delivery.table.js';
 import type { WebhookEndpointTable } from '../modules/webhooks/webhook-endpoint.table.js';
 import type { AppSecretTable, IdempotencyKeyTable } from './support.table.js';
 
@@ -33,6 +34,8 @@ export interface Database {
   password_setups: PasswordSetupTable;
   events: EventTable;
   webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_fanout: WebhookFanoutTable;
 }
 
 /** What a repository takes: the database or an open transaction. */

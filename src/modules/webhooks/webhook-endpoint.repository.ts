@@ -58,3 +58,14 @@ export async function deleteWebhookEndpoint(db: Executor, owner: EndpointOwner, 
   const result = await remove.executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** An endpoint by id alone: for the delivery worker, which acts for whoever owns it. */
+export function findEndpointById(db: Executor, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Endpoints by id (the ones a batch of deliveries goes to). */
+export function findEndpointsById(db: Executor, ids: readonly string[]): Promise<WebhookEndpointRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', 'in', ids).execute();
+}

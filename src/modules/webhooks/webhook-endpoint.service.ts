@@ -39,7 +39,7 @@ export interface EndpointInput {
   enabled?: boolean | undefined;
 }
 
-function toEndpoint(row: WebhookEndpointRow): WebhookEndpoint {
+export function toEndpoint(row: WebhookEndpointRow): WebhookEndpoint {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -104,6 +104,7 @@ export async function createWebhookEndpoint(
       secret: deps.secrets.seal('webhook-secret', secret),
       previous_secret: null,
       previous_secret_until: null,
+      failing_since: null,
       created_at: now,
       updated_at: now,
     }),
@@ -146,7 +147,9 @@ export async function changeWebhookEndpoint(
       ...(url === undefined ? {} : { url }),
       ...(input.eventTypes === undefined ? {} : { event_types: eventTypesOf(input.eventTypes) }),
       ...(input.description === undefined ? {} : { description: input.description }),
-      ...(input.enabled === undefined ? {} : { enabled: input.enabled ? 1 : 0, disabled_reason: null }),
+      ...(input.enabled === undefined
+        ? {}
+        : { enabled: input.enabled ? 1 : 0, disabled_reason: null, failing_since: null }),
       updated_at: now,
     }),
   );

@@ -15,6 +15,8 @@ export interface WebhookEndpointTable {
   /** The secret before the last rotation, sealed; it signs too until `previous_secret_until`. */
   previous_secret: string | null;
   previous_secret_until: string | null;
+  /** Since when every attempt has failed; null after a success. Five days of it disable the endpoint. */
+  failing_since: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -183,7 +183,8 @@ export async function sendWebhook(webhook: WebhookRequest, options: WebhookSende
     return result;
   } catch (error) {
     const failure = classify(error, controller.signal);
-    const reason = failure === 'timeout' ? (controller.signal.reason as Error) : (error as Error);
+    // undici's own header or body timeout may fire before the abort: then the signal has no reason.
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
     return { status: null, durationMs: elapsed(), body: '', error: describe(reason), failure };
   } finally {
     clearTimeout(timer);
@@ -237,7 +238,8 @@ function classify(error: unknown, signal: AbortSignal): WebhookFailure {
   return 'network';
 }
 
-function describe(error: Error): string {
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error ?? 'the request failed');
   if (error instanceof WebhookAddressRefused) return error.message;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;

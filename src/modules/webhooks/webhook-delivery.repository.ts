@@ -1,0 +1,160 @@
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
+import type { EventPosition } from '../events/event.repository.js';
+import type { DeliveryStatus, WebhookDeliveryTable } from './webhook-delivery.table.js';
+import type { WebhookEndpointRow } from './webhook-endpoint.repository.js';
+
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+
+/** SQLite allows 32,766 bound parameters a statement; 500 deliveries of 18 columns stay inside. */
+const INSERT_CHUNK = 500;
+
+/**
+ * The fan-out's place in the events walk, locked until the transaction ends. On PostgreSQL a
+ * second worker finds it locked and skips its turn (undefined) instead of waiting.
+ */
+export async function lockFanoutCursor(db: Executor): Promise<EventPosition | undefined> {
+  const select = db.selectFrom('webhook_fanout').select(['txid', 'seq']).where('id', '=', 'events');
+  const row = await (dialectOf(db) === 'postgres' ? select.forUpdate().skipLocked() : select).executeTakeFirst();
+  return row && { txid: row.txid, seq: row.seq };
+}
+
+export async function moveFanoutCursor(db: Executor, position: EventPosition, now: string): Promise<void> {
+  await db
+    .updateTable('webhook_fanout')
+    .set({ txid: position.txid, seq: position.seq, updated_at: now })
+    .where('id', '=', 'events')
+    .execute();
+}
+
+/** Every enabled endpoint, of every organization and the platform (a short list). */
+export function listEnabledEndpoints(db: Executor): Promise<WebhookEndpointRow[]> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('enabled', '=', 1).execute();
+}
+
+/** Records deliveries; one already recorded for its (endpoint, event) is left as it is. */
+export async function insertDeliveries(db: Executor, rows: Insertable<WebhookDeliveryTable>[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await db
+      .insertInto('webhook_deliveries')
+      .values(rows.slice(start, start + INSERT_CHUNK))
+      .onConflict((conflict) => conflict.columns(['endpoint_id', 'event_id']).doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Leases up to `limit` due deliveries, leaving out the endpoints that already have their share in
+ * flight (a slow endpoint then holds only its own). Claiming counts an attempt.
+ */
+export function claimDueDeliveries(
+  db: Executor,
+  input: { workerId: string; now: string; leaseUntil: string; limit: number; busyEndpoints: readonly string[] },
+): Promise<WebhookDeliveryRow[]> {
+  const postgres = dialectOf(db) === 'postgres';
+  return db
+    .updateTable('webhook_deliveries')
+    .set({
+      locked_by: input.workerId,
+      locked_until: input.leaseUntil,
+      attempts: sql<number>`attempts + 1`,
+      updated_at: input.now,
+    })
+    .where('id', 'in', (eb) => {
+      let due = eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('status', 'in', ['PENDING', 'FAILED'])
+        .where('next_attempt_at', '<=', input.now)
+        .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', input.now)]));
+      if (input.busyEndpoints.length > 0) due = due.where('endpoint_id', 'not in', input.busyEndpoints);
+      const ordered = due.orderBy('next_attempt_at').limit(input.limit);
+      return postgres ? ordered.forUpdate().skipLocked() : ordered;
+    })
+    .returningAll()
+    .execute();
+}
+
+/** Records an attempt's outcome, if this worker still holds the lease. */
+export async function recordAttempt(
+  db: Executor,
+  workerId: string,
+  id: string,
+  changes: Updateable<WebhookDeliveryTable>,
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ ...changes, locked_by: null, locked_until: null })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** Gives back leases not tried (the worker is stopping). */
+export async function releaseDeliveryLeases(db: Executor, workerId: string, ids: string[], now: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ locked_by: null, locked_until: null, attempts: sql<number>`attempts - 1`, updated_at: now })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** The endpoint's deliveries, newest first, after a (created_at, id) position. */
+export function listEndpointDeliveries(
+  db: Executor,
+  endpointId: string,
+  page: { status?: DeliveryStatus | undefined; after?: { createdAt: string; id: string } | undefined; limit: number },
+): Promise<WebhookDeliveryRow[]> {
+  let select = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
+  if (page.status) select = select.where('status', '=', page.status);
+  const after = page.after;
+  if (after) {
+    select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
+  }
+  return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** Makes a delivery due now again (a retry by hand), unless it is in flight. */
+export async function retryDelivery(
+  db: Executor,
+  endpointId: string,
+  id: string,
+  now: string,
+): Promise<WebhookDeliveryRow | undefined> {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'PENDING', next_attempt_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('endpoint_id', '=', endpointId)
+    .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', now)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function findDelivery(db: Executor, endpointId: string, id: string): Promise<WebhookDeliveryRow | undefined> {
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('id', '=', id)
+    .where('endpoint_id', '=', endpointId)
+    .executeTakeFirst();
+}
+
+/** The endpoint's deliveries still to be tried end when Tessera disables it. */
+export async function endPendingDeliveries(
+  db: Executor,
+  endpointId: string,
+  reason: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'DEAD', next_attempt_at: null, last_error: reason, updated_at: now })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', 'in', ['PENDING', 'FAILED'])
+    .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', now)]))
+    .execute();
+}

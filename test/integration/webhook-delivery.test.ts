@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { WebhookWorker } from '../../src/modules/webhooks/webhook.worker.js';
+import {
+  bearer,
+  createTestOrganization,
+  startTestApp,
+  type TestApp,
+  type TestOrganization,
+} from '../helpers/test-app.js';
+import { DIALECTS } from '../helpers/test-db.js';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A customer's receiver on 127.0.0.1: records each request and answers as `answer` says. */
+class Receiver {
+  readonly received: Received[] = [];
+  answer: (request: Received, response: ServerResponse) => void = (_request, response) => response.end('ok');
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const received = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+        this.received.push(received);
+        this.answer(received, response);
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** Verifies as a customer would, with the standardwebhooks package: throws when the signature is wrong. */
+  verify(received: Received, secret: string): { type: string; timestamp: string; data: any } {
+    const headers = {
+      'webhook-id': String(received.headers['webhook-id']),
+      'webhook-timestamp': String(received.headers['webhook-timestamp']),
+      'webhook-signature': String(received.headers['webhook-signature']),
+    };
+    return new Webhook(secret).verify(received.body, headers) as { type: string; timestamp: string; data: any };
+  }
+}
+
+for (const dialect of DIALECTS) {
+  describe(`webhook delivery to a real receiver [${dialect}]`, () => {
+    let t: TestApp;
+    let org: TestOrganization;
+    let other: TestOrganization;
+    let worker: WebhookWorker;
+    const receivers: Receiver[] = [];
+
+    before(async () => {
+      t = await startTestApp(dialect, { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+      org = await createTestOrganization(t);
+      other = await createTestOrganization(t);
+      worker = new WebhookWorker(t.deps, t.app.log, { concurrency: 8, perEndpoint: 2, pollMs: 20, timeoutMs: 700 });
+    });
+    after(async () => {
+      await worker.stop();
+      for (const receiver of receivers) await receiver.stop();
+      await t.close();
+    });
+
+    async function receiver(): Promise<Receiver> {
+      const started = await new Receiver().start();
+      receivers.push(started);
+      return started;
+    }
+
+    async function endpoint(o: TestOrganization, url: string, eventTypes: string[] = ['*']) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${o.organization.id}/webhook-endpoints`,
+        headers: bearer(o.token),
+        payload: { url, eventTypes },
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json() as { id: string; secret: string };
+    }
+
+    async function invite(o: TestOrganization, email: string) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${o.organization.id}/invitations`,
+        headers: bearer(o.token),
+        payload: { email },
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json();
+    }
+
+    /** Runs the worker's turns (fan-out, sends) until `done` holds or the time is up. */
+    async function deliverUntil(done: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (!(await done())) {
+        assert.ok(Date.now() < deadline, 'timed out waiting for deliveries');
+        await worker.runOnce();
+        await worker.settled();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+
+    async function deliveriesOf(endpointId: string, about?: string) {
+      const rows = await t.deps.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('endpoint_id', '=', endpointId)
+        .execute();
+      return about === undefined ? rows : rows.filter((row) => row.body.includes(about));
+    }
+
+    test("an invitation's event, signed as Standard Webhooks says; the webhook-id is the event's id", async () => {
+      const hook = await receiver();
+      const { id, secret } = await endpoint(org, hook.url);
+      const invitation = await invite(org, 'hooked@example.com');
+      await deliverUntil(() => hook.received.length >= 1);
+      const [received] = hook.received as [Received];
+      const payload = hook.verify(received, secret);
+      assert.equal(payload.type, 'invitation.created');
+      assert.equal(payload.data.type, 'invitation.created');
+      assert.equal(payload.data.organizationId, org.organization.id);
+      assert.equal(payload.data.data.id, invitation.id);
+      assert.equal(received.headers['content-type'], 'application/json');
+      assert.equal(received.headers['webhook-id'], payload.data.id, 'the event id');
+      assert.match(payload.data.id, /^evt_/);
+      assert.throws(() => hook.verify(received, `whsec_${Buffer.alloc(32, 7).toString('base64')}`));
+      const [delivery] = await deliveriesOf(id);
+      assert.equal(delivery!.status, 'SUCCEEDED');
+      assert.equal(delivery!.attempts, 1);
+      assert.equal(delivery!.last_status_code, 200);
+    });
+
+    test('500, then 200: delivered on the next attempt, with the same webhook-id', async () => {
+      const hook = await receiver();
+      const { id, secret } = await endpoint(other, hook.url, ['invitation.created']);
+      let calls = 0;
+      hook.answer = (_request, response) => {
+        calls++;
+        response.statusCode = calls === 1 ? 500 : 200;
+        response.end(calls === 1 ? 'boom' : 'ok');
+      };
+      await invite(other, 'retry@example.com');
+      await deliverUntil(() => hook.received.length >= 1);
+      const [failed] = await deliveriesOf(id, 'retry@example.com');
+      assert.equal(failed!.status, 'FAILED');
+      assert.equal(failed!.last_status_code, 500);
+      assert.equal(failed!.last_response, 'boom');
+      const wait = Date.parse(failed!.next_attempt_at!) - t.clock.now().getTime();
+      assert.ok(wait > 4000 && wait < 6000, `the first retry waits about 5 s (${wait} ms)`);
+      t.clock.advance(6);
+      await deliverUntil(() => hook.received.length >= 2);
+      const [first, second] = hook.received as [Received, Received];
+      assert.equal(first.headers['webhook-id'], second.headers['webhook-id']);
+      assert.equal(first.body, second.body, 'the same body, signed anew');
+      hook.verify(second, secret);
+      const [delivered] = await deliveriesOf(id, 'retry@example.com');
+      assert.equal(delivered!.status, 'SUCCEEDED');
+      assert.equal(delivered!.attempts, 2);
+    });
+
+    test('429 with Retry-After: the next attempt waits at least that long', async () => {
+      const hook = await receiver();
+      const { id } = await endpoint(other, hook.url, ['invitation.created']);
+      hook.answer = (_request, response) => {
+        response.statusCode = 429;
+        response.setHeader('retry-after', '600');
+        response.end();
+      };
+      await invite(other, 'slow-down@example.com');
+      await deliverUntil(async () =>
+        (await deliveriesOf(id, 'slow-down@example.com')).some((row) => row.status === 'FAILED'),
+      );
+      const [row] = await deliveriesOf(id, 'slow-down@example.com');
+      const wait = Date.parse(row!.next_attempt_at!) - t.clock.now().getTime();
+      assert.ok(wait >= 599_000, `Retry-After honoured (${wait} ms): ${JSON.stringify(row)}`);
+      t.clock.advance(60);
+      await worker.runOnce();
+      await worker.settled();
+      assert.equal(hook.received.length, 1, 'not tried again before Retry-After');
+    });
+
+    test('410: the endpoint is disabled at once, webhook_endpoint.disabled is written, nothing more is sent', async () => {
+      const hook = await receiver();
+      const { id } = await endpoint(other, hook.url, ['invitation.created']);
+      hook.answer = (_request, response) => {
+        response.statusCode = 410;
+        response.end();
+      };
+      await invite(other, 'gone-1@example.com');
+      await deliverUntil(() => hook.received.length >= 1);
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${other.organization.id}/webhook-endpoints/${id}`,
+        headers: bearer(other.token),
+      });
+      assert.equal(read.json().enabled, false);
+      assert.match(read.json().disabledReason, /410/);
+      const events = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${other.organization.id}/events?types=webhook_endpoint.disabled`,
+        headers: bearer(other.token),
+      });
+      assert.deepEqual(
+        events.json().data.map((event: any) => event.data.id),
+        [id],
+      );
+      await invite(other, 'gone-2@example.com');
+      await worker.runOnce();
+      await worker.settled();
+      assert.equal(hook.received.length, 1, 'a disabled endpoint gets nothing more');
+    });
+
+    test('a receiver that never answers: the attempt ends at the timeout, and another endpoint keeps receiving', async () => {
+      const silent = await receiver();
+      silent.answer = () => undefined;
+      const lively = await receiver();
+      const stuck = await endpoint(org, silent.url, ['invitation.revoked']);
+      await endpoint(org, lively.url, ['invitation.revoked']);
+      for (let i = 0; i < 3; i++) {
+        const invitation = await invite(org, `revoke-${i}@example.com`);
+        const revoked = await t.app.inject({
+          method: 'POST',
+          url: `/v1/organizations/${org.organization.id}/invitations/${invitation.id}/revoke`,
+          headers: bearer(org.token),
+        });
+        assert.equal(revoked.statusCode, 200, revoked.body);
+      }
+      const started = Date.now();
+      await worker.runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await worker.runOnce();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(lively.received.length, 3, 'the lively endpoint got all three while the other hung');
+      await worker.settled();
+      const rows = await deliveriesOf(stuck.id);
+      assert.ok(
+        rows.some((row) => row.status === 'FAILED' && /timeout|no complete response/i.test(row.last_error ?? '')),
+        JSON.stringify(rows.map((row) => [row.status, row.attempts, row.last_error])) +
+          t.logs
+            .filter((line) => /webhook/.test(line))
+            .slice(-5)
+            .join('\n'),
+      );
+      assert.ok(Date.now() - started < 5000);
+    });
+
+    test("an organization's endpoint never receives another organization's events", async () => {
+      const hook = await receiver();
+      const { id } = await endpoint(org, hook.url, ['*']);
+      await invite(other, 'not-for-org@example.com');
+      await invite(org, 'for-org@example.com');
+      await deliverUntil(() => hook.received.some((received) => received.body.includes('for-org@example.com')));
+      await worker.runOnce();
+      await worker.settled();
+      assert.ok(
+        hook.received.every((received) => JSON.parse(received.body).data.organizationId === org.organization.id),
+      );
+      assert.ok((await deliveriesOf(id)).every((row) => row.organization_id === org.organization.id));
+    });
+
+    test('after a rotation both secrets sign, so a receiver still holding the old one verifies', async () => {
+      const hook = await receiver();
+      const created = await endpoint(org, hook.url, ['invitation.created']);
+      const rotated = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/webhook-endpoints/${created.id}/rotate-secret`,
+        headers: bearer(org.token),
+      });
+      assert.equal(rotated.statusCode, 200, rotated.body);
+      await invite(org, 'rotated@example.com');
+      await deliverUntil(() => hook.received.some((received) => received.body.includes('rotated@example.com')));
+      const received = hook.received.find((r) => r.body.includes('rotated@example.com'))!;
+      assert.equal(String(received.headers['webhook-signature']).split(' ').length, 2);
+      hook.verify(received, created.secret);
+      hook.verify(received, rotated.json().secret);
+    });
+  });
+}
