@@ -26,7 +26,7 @@ import { eventRoutes } from './modules/events/event.routes.js';
 import { EventResponse } from './modules/events/event.schemas.js';
 import { InvitationResponse, Permissions } from './modules/invitations/invitation.schemas.js';
 import { webhookEndpointRoutes } from './modules/webhooks/webhook-endpoint.routes.js';
-import { WebhookEndpointResponse } from './modules/webhooks/webhook-endpoint.schemas.js';
+import { WebhookDeliveryResponse, WebhookEndpointResponse } from './modules/webhooks/webhook-endpoint.schemas.js';
 import { membershipRoutes } from './modules/memberships/membership.routes.js';
 import { passwordSetupRoutes } from './modules/password-setup/password-setup.routes.js';
 import { sessionRoutes } from './modules/sessions/session.routes.js';
@@ -157,6 +157,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     InvitationResponse,
     EventResponse,
     WebhookEndpointResponse,
+    WebhookDeliveryResponse,
   ]) {
     app.addSchema(schema);
   }

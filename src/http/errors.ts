@@ -32,6 +32,7 @@ export const ERRORS = {
   MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
   INVITATION_NOT_FOUND: { status: 404, title: 'Invitation not found' },
   WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
   INVITATION_LINK_INVALID: { status: 404, title: 'This invitation link is invalid or has expired' },
   PASSWORD_SETUP_LINK_INVALID: { status: 404, title: 'This password link is invalid, has expired or was used' },
   SLUG_TAKEN: { status: 409, title: 'An organization with this slug already exists' },
@@ -39,6 +40,7 @@ export const ERRORS = {
   INVITATION_ALREADY_PENDING: { status: 409, title: 'This email address already has a pending invitation' },
   ALREADY_A_MEMBER: { status: 409, title: 'This email address already belongs to a member' },
   INVITATION_NOT_PENDING: { status: 409, title: 'The invitation is no longer pending' },
+  WEBHOOK_DELIVERY_IN_FLIGHT: { status: 409, title: 'The delivery is being attempted right now' },
   // 409, not 429: waiting does not lift the cap; revoking, or invitations being answered or expiring, does.
   PENDING_INVITATION_LIMIT: { status: 409, title: 'The organization has as many pending invitations as it may have' },
   OWNER_IS_PERMANENT: {

@@ -323,6 +323,7 @@ const PARAMS: Record<string, fc.Arbitrary<string>> = {
   ),
   // No fixture endpoint: ids that exist nowhere, and malformed ones.
   endpointId: weighted<string>([3, lowerUuid], [2, badSegment]),
+  deliveryId: weighted<string>([3, lowerUuid], [2, badSegment]),
   token: weighted<string>(
     [6, fc.constant('{{linkToken.live}}')],
     [2, one('{{linkToken.dead}}', '{{linkToken.pending}}')],
@@ -543,6 +544,7 @@ function examplePath(url: string): string {
     .replace(':invitationId', '{{orgA.invitation.revoked}}')
     .replace(':userId', '{{orgB.owner}}')
     .replace(':endpointId', '00000000-0000-4000-8000-000000000000')
+    .replace(':deliveryId', '00000000-0000-4000-8000-000000000001')
     .replace(':token', '{{linkToken.dead}}')
     .replace('*', 'index.html');
 }

@@ -117,6 +117,28 @@ const PLANS: Record<string, RoutePlan> = {
     callers: 'native',
     runs: SOME,
   },
+  'POST /v1/organizations/:orgId/webhook-endpoints/:endpointId/test': {
+    surface: 'native',
+    callers: 'native',
+    runs: SOME,
+  },
+  'GET /v1/organizations/:orgId/webhook-endpoints/:endpointId/deliveries': {
+    surface: 'native',
+    callers: 'native',
+    runs: SOME,
+  },
+  'POST /v1/organizations/:orgId/webhook-endpoints/:endpointId/deliveries/:deliveryId/retry': {
+    surface: 'native',
+    callers: 'native',
+    runs: SOME,
+  },
+  'POST /v1/webhook-endpoints/:endpointId/test': { surface: 'native', callers: 'platform', runs: SOME },
+  'GET /v1/webhook-endpoints/:endpointId/deliveries': { surface: 'native', callers: 'platform', runs: SOME },
+  'POST /v1/webhook-endpoints/:endpointId/deliveries/:deliveryId/retry': {
+    surface: 'native',
+    callers: 'platform',
+    runs: SOME,
+  },
   'POST /v1/webhook-endpoints': { surface: 'native', callers: 'platform', body: 'json', runs: SOME },
   'GET /v1/webhook-endpoints': { surface: 'native', callers: 'platform', runs: SOME },
   'GET /v1/webhook-endpoints/:endpointId': { surface: 'native', callers: 'platform', runs: SOME },

@@ -291,5 +291,52 @@ for (const dialect of DIALECTS) {
       hook.verify(received, created.secret);
       hook.verify(received, rotated.json().secret);
     });
+
+    test('the deliveries list, a retry of a DEAD delivery, and a test delivery, each by its endpoint only', async () => {
+      const hook = await receiver();
+      const { id, secret } = await endpoint(org, hook.url, ['invitation.created']);
+      hook.answer = (_request, response) => {
+        response.statusCode = 400;
+        response.end('no');
+      };
+      await invite(org, 'listed@example.com');
+      await deliverUntil(() => hook.received.some((received) => received.body.includes('listed@example.com')));
+      const base = `/v1/organizations/${org.organization.id}/webhook-endpoints/${id}`;
+      const listed = await t.app.inject({ method: 'GET', url: `${base}/deliveries`, headers: bearer(org.token) });
+      assert.equal(listed.statusCode, 200, listed.body);
+      const [delivery] = listed.json().data;
+      assert.equal(delivery.status, 'FAILED');
+      assert.equal(delivery.lastResponseStatus, 400);
+      assert.equal(delivery.attempts, 1);
+      assert.ok(delivery.nextAttemptAt);
+      await t.deps.db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'DEAD', next_attempt_at: null })
+        .where('id', '=', delivery.id)
+        .execute();
+      hook.answer = (_request, response) => response.end('ok');
+      const retried = await t.app.inject({
+        method: 'POST',
+        url: `${base}/deliveries/${delivery.id}/retry`,
+        headers: bearer(org.token),
+      });
+      assert.equal(retried.statusCode, 202, retried.body);
+      await deliverUntil(async () => (await deliveriesOf(id, 'listed@example.com'))[0]!.status === 'SUCCEEDED');
+      const tested = await t.app.inject({ method: 'POST', url: `${base}/test`, headers: bearer(org.token) });
+      assert.equal(tested.statusCode, 202, tested.body);
+      await deliverUntil(() => hook.received.some((received) => received.body.includes('webhook_endpoint.test')));
+      const test = hook.received.find((received) => received.body.includes('webhook_endpoint.test'))!;
+      assert.equal(hook.verify(test, secret).type, 'webhook_endpoint.test');
+      const theirs = `/v1/organizations/${other.organization.id}/webhook-endpoints/${id}`;
+      for (const [method, url] of [
+        ['GET', `${theirs}/deliveries`],
+        ['POST', `${theirs}/test`],
+        ['POST', `${theirs}/deliveries/${delivery.id}/retry`],
+        ['GET', `${base}/deliveries`],
+      ] as const) {
+        const response = await t.app.inject({ method, url, headers: bearer(other.token) });
+        assert.equal(response.statusCode, 404, `${method} ${url}: ${response.body}`);
+      }
+    });
   });
 }

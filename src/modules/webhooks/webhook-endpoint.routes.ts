@@ -7,12 +7,17 @@ import type { App } from '../../http/fastify-types.js';
 import {
   ChangeWebhookEndpointBody,
   CreateWebhookEndpointBody,
+  OrganizationDeliveryParams,
   OrganizationEndpointParams,
+  PlatformDeliveryParams,
   PlatformEndpointParams,
+  WebhookDeliveryList,
+  WebhookDeliveryListQuery,
   WebhookEndpointList,
   WebhookEndpointListQuery,
   WebhookEndpointWithSecret,
 } from './webhook-endpoint.schemas.js';
+import { listDeliveries, retryWebhookDelivery, sendTestDelivery } from './webhook-delivery.service.js';
 import {
   changeWebhookEndpoint,
   createWebhookEndpoint,
@@ -32,6 +37,7 @@ export function webhookEndpointRoutes(app: App, { deps }: AppContext): void {
       base: '/v1/organizations/:orgId/webhook-endpoints',
       params: OrganizationParams,
       itemParams: OrganizationEndpointParams,
+      deliveryParams: OrganizationDeliveryParams,
       who: 'the organization',
       owner: async (request: FastifyRequest) => {
         const { orgId } = request.params as { orgId: string };
@@ -43,6 +49,7 @@ export function webhookEndpointRoutes(app: App, { deps }: AppContext): void {
       base: '/v1/webhook-endpoints',
       params: Type.Object({}),
       itemParams: PlatformEndpointParams,
+      deliveryParams: PlatformDeliveryParams,
       who: 'the platform (every organization)',
       owner: async (request: FastifyRequest) => {
         requirePlatformClient(principalOf(request));
@@ -51,7 +58,7 @@ export function webhookEndpointRoutes(app: App, { deps }: AppContext): void {
     },
   ];
 
-  for (const { base, params, itemParams, who, owner } of scopes) {
+  for (const { base, params, itemParams, deliveryParams, who, owner } of scopes) {
     const item = `${base}/:endpointId`;
     const endpointId = (request: FastifyRequest) => (request.params as { endpointId: string }).endpointId;
     const common = { tags: ['Webhooks'], security: NATIVE_SECURITY };
@@ -150,6 +157,58 @@ export function webhookEndpointRoutes(app: App, { deps }: AppContext): void {
         },
       },
       async (request) => rotateWebhookSecret(deps, await owner(request), endpointId(request)),
+    );
+
+    app.post(
+      `${item}/test`,
+      {
+        onRequest: app.authenticate,
+        schema: {
+          ...common,
+          summary: 'Send a test delivery',
+          description:
+            'A `webhook_endpoint.test` event, signed and retried like any other, sent to this endpoint alone. ' +
+            'The answer is the delivery, queued; read it back to see how the endpoint answered.',
+          params: itemParams,
+          response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) =>
+        reply.status(202).send(await sendTestDelivery(deps, await owner(request), endpointId(request))),
+    );
+
+    app.get(
+      `${item}/deliveries`,
+      {
+        onRequest: app.authenticate,
+        schema: {
+          ...common,
+          summary: "The endpoint's deliveries, newest first",
+          params: itemParams,
+          querystring: WebhookDeliveryListQuery,
+          response: { 200: WebhookDeliveryList, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => listDeliveries(deps, await owner(request), endpointId(request), request.query),
+    );
+
+    app.post(
+      `${item}/deliveries/:deliveryId/retry`,
+      {
+        onRequest: app.authenticate,
+        schema: {
+          ...common,
+          summary: 'Send a delivery again now',
+          description: 'Any delivery, a DEAD one included: the same body and webhook-id, signed anew.',
+          params: deliveryParams,
+          response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { deliveryId } = request.params as { deliveryId: string };
+        const retried = await retryWebhookDelivery(deps, await owner(request), endpointId(request), deliveryId);
+        return reply.status(202).send(retried);
+      },
     );
   }
 }

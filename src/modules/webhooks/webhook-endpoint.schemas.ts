@@ -68,3 +68,46 @@ export const WebhookEndpointListQuery = Type.Object(
 
 export const OrganizationEndpointParams = Type.Object({ orgId: Uuid, endpointId: Uuid });
 export const PlatformEndpointParams = Type.Object({ endpointId: Uuid });
+
+export const WebhookDeliveryResponse = Type.Object(
+  {
+    id: Uuid,
+    endpointId: Uuid,
+    eventId: Type.String({ description: 'Also the webhook-id header of every attempt.' }),
+    eventType: Type.String(),
+    status: Type.Union(
+      [Type.Literal('PENDING'), Type.Literal('SUCCEEDED'), Type.Literal('FAILED'), Type.Literal('DEAD')],
+      {
+        description: 'FAILED: the last attempt failed and another is due at nextAttemptAt; DEAD: no more attempts.',
+      },
+    ),
+    attempts: Type.Integer(),
+    lastResponseStatus: Type.Union([Type.Integer(), Type.Null()]),
+    lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    nextAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'WebhookDelivery' },
+);
+
+export const WebhookDeliveryList = Type.Object({
+  data: Type.Array(Type.Ref('WebhookDelivery')),
+  nextCursor: Type.Optional(Type.String({ description: 'Absent on the last page.' })),
+});
+
+export const WebhookDeliveryListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    status: Type.Optional(
+      Type.Union([Type.Literal('PENDING'), Type.Literal('SUCCEEDED'), Type.Literal('FAILED'), Type.Literal('DEAD')]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const OrganizationDeliveryParams = Type.Object({ orgId: Uuid, endpointId: Uuid, deliveryId: Uuid });
+export const PlatformDeliveryParams = Type.Object({ endpointId: Uuid, deliveryId: Uuid });
