@@ -185,6 +185,84 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(declinedEvent.actor, { type: 'invitee' });
     });
 
+    test('member changes and owner assignment: membership.updated, membership.deleted, organization.updated', async () => {
+      const { nextAfter: start } = await walk(org);
+      const { acceptUrl } = await invite(org, { email: 'ev-member@example.com', sendEmail: false });
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: linkToken(acceptUrl), password: 'Member-Passw0rd!' },
+      });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const userId = accepted.json().session.user.id;
+      const member = `/v1/organizations/${org.organization.id}/members/${userId}`;
+      const changed = await t.app.inject({
+        method: 'PATCH',
+        url: member,
+        headers: bearer(org.token),
+        payload: { roleName: 'Administrator' },
+      });
+      assert.equal(changed.statusCode, 200, changed.body);
+      const owner = await t.app.inject({
+        method: 'PUT',
+        url: `/v1/organizations/${org.organization.id}/owner`,
+        headers: bearer(org.token),
+        payload: { email: 'ev-member@example.com' },
+      });
+      assert.equal(owner.statusCode, 200, owner.body);
+      const previousOwner = org.owner!.id;
+      const removed = await t.app.inject({
+        method: 'DELETE',
+        url: `/v1/organizations/${org.organization.id}/members/${previousOwner}`,
+        headers: bearer(org.token),
+      });
+      assert.equal(removed.statusCode, 204, removed.body);
+      const { events } = await walk(org, start);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        [
+          'invitation.created',
+          'invitation.accepted',
+          'membership.created',
+          'membership.updated',
+          'organization.updated',
+          'membership.updated',
+          'membership.deleted',
+        ],
+      );
+      assert.equal(events[3]!.data.role.name, 'Administrator');
+      assert.deepEqual(events[3]!.data, changed.json());
+      assert.equal(events[4]!.data.owner.id, userId, 'the new owner');
+      assert.equal(events[5]!.data.isOwner, true);
+      assert.equal(events[6]!.data.user.id, previousOwner);
+      for (const event of events.slice(3)) assert.deepEqual(event.actor, { type: 'client', id: org.clientId });
+    });
+
+    test('a platform client creates an organization: organization.created and its owner’s membership.created', async () => {
+      const platform = await platformToken(t);
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/v1/organizations',
+        headers: bearer(platform),
+        payload: { name: 'Evented', owner: { email: 'evented-owner@example.com' } },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = created.json().organization.id;
+      const events = await t.app.inject({
+        method: 'GET',
+        url: `/v1/events?organizationId=${id}`,
+        headers: bearer(platform),
+      });
+      const data = events.json().data as EventBody[];
+      assert.deepEqual(
+        data.map((event) => event.type),
+        ['organization.created', 'membership.created'],
+      );
+      assert.deepEqual(data[0]!.data, created.json().organization);
+      assert.equal(data[0]!.actor.type, 'client');
+      assert.equal(data[1]!.data.isOwner, true);
+    });
+
     test('a bulk writes one invitation.created per invitation, in the order of the request', async () => {
       const { nextAfter: start } = await walk(org);
       const emails = ['bulk-ev-1@example.com', 'bulk-ev-2@example.com', 'bulk-ev-3@example.com'];

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, keysetPage } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
+import { actorOf, recordChanges } from '../events/event.service.js';
 import type { MembershipPermissions } from './membership.permissions.js';
 import { findRoleById, findRoleByName, type RoleRow } from '../roles/role.repository.js';
 import { toPublicUser, type PublicUser } from '../users/user.service.js';
@@ -129,21 +130,26 @@ export async function updateMember(
     });
   }
   const now = deps.clock.now().toISOString();
-  await updateLiveMembership(deps.db, organizationId, userId, {
-    ...(role ? { role_id: role.id } : {}),
-    ...(changes.scope !== undefined ? { scope: changes.scope } : {}),
-    ...(changes.permissions
-      ? {
-          permissions: JSON.stringify({
-            ...(JSON.parse(current.permissions) as MembershipPermissions),
-            ...changes.permissions,
-          }),
-        }
-      : {}),
-    ...(metadata !== undefined ? { metadata } : {}),
-    updated_at: now,
+  return deps.transact(async (trx) => {
+    await updateLiveMembership(trx, organizationId, userId, {
+      ...(role ? { role_id: role.id } : {}),
+      ...(changes.scope !== undefined ? { scope: changes.scope } : {}),
+      ...(changes.permissions
+        ? {
+            permissions: JSON.stringify({
+              ...(JSON.parse(current.permissions) as MembershipPermissions),
+              ...changes.permissions,
+            }),
+          }
+        : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+      updated_at: now,
+    });
+    const member = await memberView(trx, organizationId, userId);
+    const actor = actorOf(access.principal);
+    await recordChanges(trx, [{ type: 'membership.updated', organizationId, actor, occurredAt: now, data: member }]);
+    return member;
   });
-  return getMember(deps, organizationId, userId);
 }
 
 /** Removes a member (kept, marked deleted). The MAIN user cannot be removed. */
@@ -153,5 +159,10 @@ export async function removeMember(deps: ServiceDeps, access: OrganizationAccess
   if (current.main_user_id === userId) throw new AppError('OWNER_IS_PERMANENT');
   assertRoleAssignable(access, JSON.parse(current.role_permissions) as string[]);
   const now = deps.clock.now().toISOString();
-  await removeLiveMembership(deps.db, organizationId, userId, now);
+  const actor = actorOf(access.principal);
+  await deps.transact(async (trx) => {
+    const member = await memberView(trx, organizationId, userId);
+    await removeLiveMembership(trx, organizationId, userId, now);
+    await recordChanges(trx, [{ type: 'membership.deleted', organizationId, actor, occurredAt: now, data: member }]);
+  });
 }

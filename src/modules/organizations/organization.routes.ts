@@ -36,7 +36,8 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
     async (request, reply) => {
       requirePlatformClient(principalOf(request));
       checkOwnerPassword(request.body.owner, 'owner.password');
-      return reply.status(201).send(await createOrganization(deps, request.body));
+      const created = await createOrganization(deps, { ...request.body, actor: actorOf(principalOf(request)) });
+      return reply.status(201).send(created);
     },
   );
 

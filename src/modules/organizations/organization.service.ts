@@ -6,10 +6,12 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
-import type { Actor } from '../events/event.types.js';
+import { recordChanges, SYSTEM_ACTOR } from '../events/event.service.js';
+import type { Actor, Change } from '../events/event.types.js';
 import { recordRevocations } from '../invitations/invitation.manage.js';
 import { transitionPending } from '../invitations/invitation.repository.js';
 import { findLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
+import { memberView } from '../memberships/membership.service.js';
 import { findBuiltinRole } from '../roles/role.repository.js';
 import { createBuiltinRoles, toRole, type Role } from '../roles/role.service.js';
 import { findUserByCanonicalEmail, findUserById, type UserRow } from '../users/user.repository.js';
@@ -46,6 +48,8 @@ export interface CreateOrganizationInput {
   /** Derived from the name when absent. */
   slug?: string | undefined;
   owner?: OwnerInput | undefined;
+  /** Who creates it (a platform client); the operator's CLI and the demo are the system. */
+  actor?: Actor | undefined;
 }
 
 export interface CreatedOrganization {
@@ -126,11 +130,15 @@ export async function createOrganization(
           organization = await makeOwner(trx, organization, user, now, names);
           owner = ownerAsShown(user, names);
         }
-        return {
-          organization: toOrganization(organization, owner),
-          owner,
-          roles: roles.map(toRole),
-        };
+        const shown = toOrganization(organization, owner);
+        const base = { organizationId: organization.id, actor: input.actor ?? SYSTEM_ACTOR, occurredAt: now };
+        const changes: Change[] = [{ ...base, type: 'organization.created', data: shown }];
+        if (organization.main_user_id) {
+          const data = await memberView(trx, organization.id, organization.main_user_id);
+          changes.push({ ...base, type: 'membership.created', data });
+        }
+        await recordChanges(trx, changes);
+        return { organization: shown, owner, roles: roles.map(toRole) };
       });
     } catch (error) {
       const violation = asUniqueViolation(error);
@@ -245,7 +253,14 @@ export async function assignOwner(
       firstName: input.firstName ?? current?.first_name ?? null,
       lastName: input.lastName ?? current?.last_name ?? null,
     };
-    return toOrganization(await makeOwner(trx, organization, owner, now, names), ownerAsShown(owner, names));
+    const shown = toOrganization(await makeOwner(trx, organization, owner, now, names), ownerAsShown(owner, names));
+    const base = { organizationId, actor: options.actor, occurredAt: now };
+    const membership = await memberView(trx, organizationId, owner.id);
+    await recordChanges(trx, [
+      { ...base, type: 'organization.updated', data: shown },
+      { ...base, type: current ? 'membership.updated' : 'membership.created', data: membership },
+    ]);
+    return shown;
   });
 }
 
