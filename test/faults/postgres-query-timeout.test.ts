@@ -31,7 +31,13 @@ test('a request waiting on a lock held elsewhere answers 503 after DATABASE_QUER
     );
     const { organization } = await createOrganization(deps, { name: 'Locks', owner: { email: 'owner@locks.example' } });
     const client = await createClient(deps, { organizationId: organization.id });
-    server = await startTesseraServer({ DATABASE_URL: database.url, DATABASE_QUERY_TIMEOUT_MS: String(TIMEOUT_MS) });
+    // No worker in the server: the invitation email's delivery record would queue behind the same lock,
+    // and this test counts the sessions left waiting for the request's statement alone.
+    server = await startTesseraServer({
+      DATABASE_URL: database.url,
+      DATABASE_QUERY_TIMEOUT_MS: String(TIMEOUT_MS),
+      OUTBOX_WORKER: 'false',
+    });
     const tokenResponse = await fetch(`${server.base}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
