@@ -12,7 +12,7 @@ const LAYERS = [
   {
     name: 'entry',
     // 1. Entry points: the process (server, CLI, demo data) and the composition of the HTTP app from everything below.
-    path: ['^src/(server|cli|app|demo)\\.ts$'],
+    path: ['^src/(server|cli|cli-support|cli-webhooks|app|demo)\\.ts$'],
   },
   {
     name: 'adapters',

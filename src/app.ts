@@ -50,6 +50,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Told of every route as it is registered, hidden ones included (the fuzz tests cover each one). */
   onRoute?: (route: RouteOptions) => void;
+  /** The process's metrics, when something besides HTTP (the webhook worker) reports into them too. */
+  metrics?: Metrics;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     deps,
     signingKeys,
     accessTokens: new AccessTokens(signingKeys, config, deps.clock, new ActiveClients(deps.db, deps.clock)),
-    metrics: new Metrics(),
+    metrics: input.metrics ?? new Metrics(),
   };
 
   const app = Fastify({

@@ -1,44 +1,13 @@
 import { Command, Option } from 'commander';
-import { loadConfig, type Config } from './config.js';
-import { openMigratedDatabase } from './db/migrate.js';
-import { createServiceDeps, type ServiceDeps } from './deps.js';
 import { isAppError } from './http/errors.js';
 import { passwordPolicyProblem } from './auth/password-policy.js';
 import { createClient, revokeClient } from './modules/clients/client.service.js';
 import { createOrganization } from './modules/organizations/organization.service.js';
 import { listOutbox, retryDeadMessages } from './modules/outbox/outbox.repository.js';
 import type { OutboxStatus } from './modules/outbox/outbox.table.js';
-import { exitOnConfigError, runWorker, serve } from './server.js';
-
-function config(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    exitOnConfigError(error);
-  }
-}
-
-/** Opens the configured database, migrated, for one command, and closes it afterwards. */
-async function withDatabase<T>(run: (deps: ServiceDeps, appliedMigrations: string[]) => Promise<T>): Promise<T> {
-  const cfg = config();
-  const { database, applied } = await openMigratedDatabase(cfg.database);
-  try {
-    return await run(await createServiceDeps(cfg, database), applied);
-  } finally {
-    await database.close();
-  }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function print(json: boolean, value: unknown, text: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
-}
-
-function fail(message: string): never {
-  process.stderr.write(`tessera: ${message}\n`);
-  process.exit(1);
-}
+import { config, fail, print, UUID, withDatabase } from './cli-support.js';
+import { registerWebhookCommands } from './cli-webhooks.js';
+import { runWorker, serve } from './server.js';
 
 const program = new Command()
   .name('tessera')
@@ -208,6 +177,8 @@ outbox
     );
     print(Boolean(options.json), { retried }, `${retried} message(s) queued again`);
   });
+
+registerWebhookCommands(program);
 
 try {
   await program.parseAsync(process.argv);

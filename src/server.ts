@@ -9,6 +9,7 @@ import { OutboxWorker } from './modules/outbox/outbox.worker.js';
 import { PeriodicSweeps } from './modules/outbox/periodic-sweeps.js';
 import { closeWebhookAgents } from './modules/webhooks/webhook.sender.js';
 import { WebhookWorker } from './modules/webhooks/webhook.worker.js';
+import { Metrics } from './ops/metrics.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError } from './config.values.js';
 import { openMigratedDatabase } from './db/migrate.js';
@@ -23,7 +24,8 @@ export async function serve(config: Config): Promise<void> {
   const deps = await createServiceDeps(config, database);
   const demo = config.seedDemo ? await seedDemoOrganization(deps) : undefined;
 
-  const app = await buildApp({ deps });
+  const metrics = new Metrics();
+  const app = await buildApp({ deps, metrics });
   warnAboutStoredSecrets(config, app.log);
   // Redis unreachable at start is not fatal: the limits count in memory until it answers.
   await deps.limits.connect(app.log);
@@ -31,7 +33,9 @@ export async function serve(config: Config): Promise<void> {
     ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
     : undefined;
   const sweeps = worker ? new PeriodicSweeps(deps, app.log.child({ component: 'sweeps' })) : undefined;
-  const webhooks = worker ? new WebhookWorker(deps, app.log.child({ component: 'webhooks' })) : undefined;
+  const webhooks = worker
+    ? new WebhookWorker(deps, app.log.child({ component: 'webhooks' }), undefined, metrics)
+    : undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

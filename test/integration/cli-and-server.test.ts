@@ -107,7 +107,7 @@ for (const dialect of DIALECTS) {
     test('--help lists the commands', () => {
       const { status, stdout } = runCli(['--help'], {});
       assert.equal(status, 0);
-      for (const command of ['serve', 'worker', 'migrate', 'org', 'client', 'outbox']) {
+      for (const command of ['serve', 'worker', 'migrate', 'org', 'client', 'outbox', 'webhook']) {
         assert.match(stdout, new RegExp(`\\b${command}\\b`));
       }
     });
@@ -187,6 +187,51 @@ for (const dialect of DIALECTS) {
       } finally {
         assert.equal(await stop(server), 0);
       }
+    });
+
+    test('webhook create, list, deliveries and retry, for an organization and for the platform', () => {
+      const env = { DATABASE_URL: database.url };
+      const org = JSON.parse(
+        runCli(['org', 'create', '--name', 'Hooks', '--owner-email', 'hooks@example.com', '--json'], env).stdout,
+      ).organization.id;
+      const created = runCli(
+        [
+          'webhook',
+          'create',
+          '--org',
+          org,
+          '--url',
+          'https://93.184.215.14/hook',
+          '--events',
+          'invitation.created',
+          '--json',
+        ],
+        env,
+      );
+      assert.equal(created.status, 0, created.stderr);
+      const endpoint = JSON.parse(created.stdout);
+      assert.match(endpoint.secret, /^whsec_/);
+      assert.deepEqual(endpoint.eventTypes, ['invitation.created']);
+      const listed = JSON.parse(runCli(['webhook', 'list', '--org', org, '--json'], env).stdout);
+      assert.deepEqual(
+        listed.endpoints.map((e: { id: string }) => e.id),
+        [endpoint.id],
+      );
+      assert.ok(!JSON.stringify(listed).includes(endpoint.secret), 'the secret is printed once');
+      const platform = JSON.parse(runCli(['webhook', 'list', '--json'], env).stdout);
+      assert.ok(!platform.endpoints.some((e: { id: string }) => e.id === endpoint.id), 'not a platform endpoint');
+      const deliveries = runCli(['webhook', 'deliveries', endpoint.id, '--org', org, '--json'], env);
+      assert.equal(deliveries.status, 0, deliveries.stderr);
+      assert.deepEqual(JSON.parse(deliveries.stdout), { deliveries: [] });
+      const missing = runCli(
+        ['webhook', 'retry', endpoint.id, '00000000-0000-4000-8000-000000000000', '--org', org],
+        env,
+      );
+      assert.notEqual(missing.status, 0);
+      assert.match(missing.stderr, /delivery not found/i);
+      const refused = runCli(['webhook', 'create', '--url', 'https://127.0.0.1/hook'], env);
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr, /public/);
     });
   });
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { WebhookWorker } from '../../src/modules/webhooks/webhook.worker.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import {
   bearer,
   createTestOrganization,
@@ -64,13 +65,19 @@ for (const dialect of DIALECTS) {
     let org: TestOrganization;
     let other: TestOrganization;
     let worker: WebhookWorker;
+    const metrics = new Metrics();
     const receivers: Receiver[] = [];
 
     before(async () => {
       t = await startTestApp(dialect, { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
       org = await createTestOrganization(t);
       other = await createTestOrganization(t);
-      worker = new WebhookWorker(t.deps, t.app.log, { concurrency: 8, perEndpoint: 2, pollMs: 20, timeoutMs: 700 });
+      worker = new WebhookWorker(
+        t.deps,
+        t.app.log,
+        { concurrency: 8, perEndpoint: 2, pollMs: 20, timeoutMs: 700 },
+        metrics,
+      );
     });
     after(async () => {
       await worker.stop();
@@ -145,6 +152,9 @@ for (const dialect of DIALECTS) {
       assert.equal(delivery!.status, 'SUCCEEDED');
       assert.equal(delivery!.attempts, 1);
       assert.equal(delivery!.last_status_code, 200);
+      const scraped = await metrics.registry.metrics();
+      assert.match(scraped, /tessera_webhook_deliveries_total\{outcome="succeeded"\} [1-9]/);
+      assert.match(scraped, /tessera_webhook_delivery_duration_seconds_count [1-9]/);
     });
 
     test('500, then 200: delivered on the next attempt, with the same webhook-id', async () => {

@@ -11,6 +11,7 @@ import {
 } from './webhook-delivery.repository.js';
 import type { DeliveryStatus } from './webhook-delivery.table.js';
 import { type EndpointOwner, findWebhookEndpoint } from './webhook-endpoint.repository.js';
+import { newDelivery } from './webhook.delivery.js';
 
 export interface WebhookDelivery {
   id: string;
@@ -111,26 +112,8 @@ export async function sendTestDelivery(
     actor: { type: 'system' },
     data: { endpointId: endpoint.id },
   };
-  const row: WebhookDeliveryRow = {
-    id: newId(),
-    endpoint_id: endpoint.id,
-    organization_id: endpoint.organization_id,
-    event_id: eventId,
-    event_type: event.type,
-    body: JSON.stringify({ type: event.type, timestamp: now, data: event }),
-    status: 'PENDING',
-    attempts: 0,
-    next_attempt_at: now,
-    locked_by: null,
-    locked_until: null,
-    last_status_code: null,
-    last_duration_ms: null,
-    last_error: null,
-    last_response: null,
-    created_at: now,
-    updated_at: now,
-    delivered_at: null,
-  };
+  const body = JSON.stringify({ type: event.type, timestamp: now, data: event });
+  const row = newDelivery({ endpointId: endpoint.id, organizationId: endpoint.organization_id, event, body, now });
   await deps.transact((trx) => insertDeliveries(trx, [row]));
   return toDelivery(row);
 }

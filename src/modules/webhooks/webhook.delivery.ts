@@ -22,10 +22,45 @@ export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_40
 /** An endpoint whose every attempt has failed this long is disabled. */
 const FAILING_DAYS_TO_DISABLE = 5;
 
-function subscribed(endpoint: WebhookEndpointRow, event: { type: string; organization_id: string | null }): boolean {
+/** The endpoint's organization (or any, for the platform's), its types, and events from its creation on. */
+function subscribed(
+  endpoint: WebhookEndpointRow,
+  event: { type: string; organization_id: string | null; occurred_at: string },
+): boolean {
   if (endpoint.organization_id !== null && endpoint.organization_id !== event.organization_id) return false;
+  if (event.occurred_at < endpoint.created_at) return false;
   const types = JSON.parse(endpoint.event_types) as string[];
   return types.includes('*') || types.includes(event.type);
+}
+
+/** A delivery not tried yet, due now: of an event to an endpoint, with the body every attempt sends. */
+export function newDelivery(input: {
+  endpointId: string;
+  organizationId: string | null;
+  event: { id: string; type: string };
+  body: string;
+  now: string;
+}): WebhookDeliveryTable {
+  return {
+    id: newId(),
+    endpoint_id: input.endpointId,
+    organization_id: input.organizationId,
+    event_id: input.event.id,
+    event_type: input.event.type,
+    body: input.body,
+    status: 'PENDING',
+    attempts: 0,
+    next_attempt_at: input.now,
+    locked_by: null,
+    locked_until: null,
+    last_status_code: null,
+    last_duration_ms: null,
+    last_error: null,
+    last_response: null,
+    created_at: input.now,
+    updated_at: input.now,
+    delivered_at: null,
+  };
 }
 
 /**
@@ -48,26 +83,9 @@ export async function fanOutEvents(deps: ServiceDeps, batch = 500): Promise<numb
       const body = JSON.stringify({ type: event.type, timestamp: event.occurredAt, data: event });
       for (const endpoint of endpoints) {
         if (!subscribed(endpoint, row)) continue;
-        deliveries.push({
-          id: newId(),
-          endpoint_id: endpoint.id,
-          organization_id: row.organization_id,
-          event_id: row.id,
-          event_type: row.type,
-          body,
-          status: 'PENDING',
-          attempts: 0,
-          next_attempt_at: now,
-          locked_by: null,
-          locked_until: null,
-          last_status_code: null,
-          last_duration_ms: null,
-          last_error: null,
-          last_response: null,
-          created_at: now,
-          updated_at: now,
-          delivered_at: null,
-        });
+        deliveries.push(
+          newDelivery({ endpointId: endpoint.id, organizationId: row.organization_id, event: row, body, now }),
+        );
       }
     }
     await insertDeliveries(trx, deliveries);
@@ -114,7 +132,7 @@ export async function recordOutcome(
   delivery: WebhookDeliveryRow,
   response: WebhookResponse,
   random: () => number = Math.random,
-): Promise<void> {
+): Promise<'succeeded' | 'failed' | 'dead' | 'disabled'> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const seen = {
@@ -125,7 +143,7 @@ export async function recordOutcome(
     updated_at: nowIso,
   };
   const succeeded = response.status !== null && response.status >= 200 && response.status < 300;
-  await deps.transact(async (trx) => {
+  return deps.transact(async (trx) => {
     const endpoint = await findEndpointById(trx, delivery.endpoint_id);
     if (succeeded) {
       await recordAttempt(trx, workerId, delivery.id, {
@@ -136,7 +154,7 @@ export async function recordOutcome(
       });
       if (endpoint?.failing_since)
         await updateWebhookEndpoint(trx, endpoint.organization_id, endpoint.id, { failing_since: null });
-      return;
+      return 'succeeded';
     }
     const failingSince = endpoint?.failing_since ?? nowIso;
     const failedTooLong = now.getTime() - Date.parse(failingSince) >= FAILING_DAYS_TO_DISABLE * 86_400_000;
@@ -154,13 +172,14 @@ export async function recordOutcome(
       const next = new Date(now.getTime() + waitMs).toISOString();
       await recordAttempt(trx, workerId, delivery.id, { ...seen, status: 'FAILED', next_attempt_at: next });
     }
-    if (!endpoint) return;
+    const outcome = disable || delay === undefined ? 'dead' : 'failed';
+    if (!endpoint) return outcome;
     if (!disable) {
       if (!endpoint.failing_since)
         await updateWebhookEndpoint(trx, endpoint.organization_id, endpoint.id, { failing_since: nowIso });
-      return;
+      return outcome;
     }
-    if (endpoint.enabled !== 1) return;
+    if (endpoint.enabled !== 1) return outcome;
     const disabled = await updateWebhookEndpoint(trx, endpoint.organization_id, endpoint.id, {
       enabled: 0,
       disabled_reason: disable,
@@ -178,5 +197,6 @@ export async function recordOutcome(
         },
       ]);
     }
+    return 'disabled';
   });
 }

@@ -23,6 +23,16 @@ export interface WebhookWorkerOptions {
   timeoutMs: number;
 }
 
+/** Where attempts are counted (ops/metrics.ts gives Prometheus ones); the worker needs only this much. */
+export interface DeliveryMetrics {
+  webhookDeliveries: { inc(labels: { outcome: string }): void };
+  webhookDuration: { observe(seconds: number): void };
+}
+
+function defaultOptions(deps: ServiceDeps): WebhookWorkerOptions {
+  return { concurrency: 32, perEndpoint: 4, pollMs: deps.config.outbox.pollMs, timeoutMs: 15_000 };
+}
+
 /**
  * Delivers webhooks: turns new events into deliveries (the fan-out), leases due deliveries and sends
  * each as soon as a slot is free, never more than `perEndpoint` to one endpoint, so that a slow or
@@ -41,12 +51,9 @@ export class WebhookWorker {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly log: FastifyBaseLogger,
-    private readonly options: WebhookWorkerOptions = {
-      concurrency: 32,
-      perEndpoint: 4,
-      pollMs: deps.config.outbox.pollMs,
-      timeoutMs: 15_000,
-    },
+    private readonly options: WebhookWorkerOptions = defaultOptions(deps),
+    /** Where attempts are counted and timed (Prometheus), when the process serves /metrics. */
+    private readonly metrics?: DeliveryMetrics,
   ) {}
 
   start(): void {
@@ -156,7 +163,9 @@ export class WebhookWorker {
         ...this.deps.config.webhooks,
         timeoutMs: this.options.timeoutMs,
       });
-      await recordOutcome(this.deps, this.id, row, response);
+      const outcome = await recordOutcome(this.deps, this.id, row, response);
+      this.metrics?.webhookDeliveries.inc({ outcome });
+      this.metrics?.webhookDuration.observe(response.durationMs / 1000);
       if (response.status === null || response.status >= 300) {
         this.log.warn(
           { deliveryId: row.id, endpointId: row.endpoint_id, status: response.status, error: response.error },
