@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import { WakeableWait } from '../../clock.js';
 import type { ServiceDeps } from '../../deps.js';
 import { DeliveryError, type Mailer } from '../../email/mailer.js';
 import { recordInvitationsSent } from '../invitations/invitation.repository.js';
@@ -43,8 +44,8 @@ export class OutboxWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly nudge = () => this.wake?.();
+  private readonly idling = new WakeableWait();
+  private readonly nudge = () => this.idling.wake();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -79,19 +80,8 @@ export class OutboxWorker {
       } catch (error) {
         this.log.error({ err: error, workerId: this.id }, 'outbox batch failed; retrying after the poll interval');
       }
-      if (claimed === 0 && this.running) await this.idle(this.deps.config.outbox.pollMs);
+      if (claimed === 0 && this.running) await this.idling.wait(this.deps.config.outbox.pollMs);
     }
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   /** Claims one batch and delivers it (the loop calls it; so may a test). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import { WakeableWait } from '../../clock.js';
 import type { ServiceDeps } from '../../deps.js';
 import {
   claimDueDeliveries,
@@ -44,7 +45,7 @@ export class WebhookWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}:webhooks`;
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly idling = new WakeableWait();
   private readonly inFlight = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
 
@@ -66,7 +67,7 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.idling.wake();
     await this.loop;
     await Promise.all(this.sending);
   }
@@ -92,19 +93,8 @@ export class WebhookWorker {
       } catch (error) {
         this.log.error({ err: error, workerId: this.id }, 'webhook turn failed; trying again after the poll interval');
       }
-      if (!worked && this.running) await this.idle(this.options.pollMs);
+      if (!worked && this.running) await this.idling.wait(this.options.pollMs);
     }
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private async fillSlots(): Promise<number> {
@@ -137,7 +127,7 @@ export class WebhookWorker {
         if (left > 0) this.inFlight.set(row.endpoint_id, left);
         else this.inFlight.delete(row.endpoint_id);
         this.sending.delete(sent);
-        this.wake?.();
+        this.idling.wake();
       });
       this.sending.add(sent);
     }
