@@ -6,9 +6,7 @@ import { buildApp } from './app.js';
 import { createServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
 import { OutboxWorker } from './modules/outbox/outbox.worker.js';
-import { PeriodicSweeps } from './modules/outbox/periodic-sweeps.js';
 import { closeWebhookAgents } from './modules/webhooks/webhook.sender.js';
-import { WebhookWorker } from './modules/webhooks/webhook.worker.js';
 import { Metrics } from './ops/metrics.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError } from './config.values.js';
@@ -30,11 +28,7 @@ export async function serve(config: Config): Promise<void> {
   // Redis unreachable at start is not fatal: the limits count in memory until it answers.
   await deps.limits.connect(app.log);
   const worker = config.outbox.inlineWorker
-    ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
-    : undefined;
-  const sweeps = worker ? new PeriodicSweeps(deps, app.log.child({ component: 'sweeps' })) : undefined;
-  const webhooks = worker
-    ? new WebhookWorker(deps, app.log.child({ component: 'webhooks' }), undefined, metrics)
+    ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }), { metrics })
     : undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -42,43 +36,33 @@ export async function serve(config: Config): Promise<void> {
     else app.log.info({ signal }, 'shutting down');
     await app.close();
     await deps.limits.close();
-    await sweeps?.stop();
-    await webhooks?.stop();
-    await closeWebhookAgents();
     await worker?.stop();
+    await closeWebhookAgents();
     await worker?.mailer.close();
     await database.close();
   });
 
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
-  sweeps?.start();
-  webhooks?.start();
   if (demo) process.stdout.write(`${demoBanner(demo, config.publicUrl)}\n`);
 }
 
-/** A worker process on its own (`tessera worker`): no HTTP, only outbox delivery. */
+/** A worker process on its own (`tessera worker`): no HTTP; emails, webhooks and the sweeps. */
 export async function runWorker(config: Config): Promise<void> {
   const { database } = await openMigratedDatabase(config.database);
   const deps = await createServiceDeps(config, database);
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ component: 'outbox' });
   warnAboutStoredSecrets(config, log);
   const worker = new OutboxWorker(deps, createMailer(config, log), log);
-  const sweeps = new PeriodicSweeps(deps, log.child({ component: 'sweeps' }));
-  const webhooks = new WebhookWorker(deps, log.child({ component: 'webhooks' }));
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down');
-    await sweeps.stop();
-    await webhooks.stop();
-    await closeWebhookAgents();
     await worker.stop();
+    await closeWebhookAgents();
     await worker.mailer.close();
     await database.close();
   });
   worker.start();
-  sweeps.start();
-  webhooks.start();
 }
 
 /**

@@ -86,7 +86,8 @@ export async function startTestApp(
   await deps.limits.connect(app.log);
   if (port) await app.listen({ port, host: '127.0.0.1' });
   const worker = smtp
-    ? new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }))
+    ? // The sweeps run on their own timers, beside the tests' clock: a test runs them when it needs them.
+      new OutboxWorker(deps, createMailer(config, app.log), app.log.child({ component: 'outbox' }), { sweeps: false })
     : undefined;
   worker?.start();
   return {

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createMailer } from '../../src/email/mailer.js';
-import { OutboxWorker, retryDelayMs } from '../../src/modules/outbox/outbox.worker.js';
+import { retryDelayMs } from '../../src/modules/outbox/outbox.email-lane.js';
+import { OutboxWorker } from '../../src/modules/outbox/outbox.worker.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import {

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Webhook } from 'standardwebhooks';
-import { WebhookWorker } from '../../src/modules/webhooks/webhook.worker.js';
+import { WebhookLane } from '../../src/modules/webhooks/webhook.lane.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import {
   bearer,
@@ -14,57 +10,14 @@ import {
   type TestOrganization,
 } from '../helpers/test-app.js';
 import { DIALECTS } from '../helpers/test-db.js';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A customer's receiver on 127.0.0.1: records each request and answers as `answer` says. */
-class Receiver {
-  readonly received: Received[] = [];
-  answer: (request: Received, response: ServerResponse) => void = (_request, response) => response.end('ok');
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const received = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.received.push(received);
-        this.answer(received, response);
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  /** Verifies as a customer would, with the standardwebhooks package: throws when the signature is wrong. */
-  verify(received: Received, secret: string): { type: string; timestamp: string; data: any } {
-    const headers = {
-      'webhook-id': String(received.headers['webhook-id']),
-      'webhook-timestamp': String(received.headers['webhook-timestamp']),
-      'webhook-signature': String(received.headers['webhook-signature']),
-    };
-    return new Webhook(secret).verify(received.body, headers) as { type: string; timestamp: string; data: any };
-  }
-}
+import { type Received, Receiver } from '../helpers/webhook-receiver.js';
 
 for (const dialect of DIALECTS) {
   describe(`webhook delivery to a real receiver [${dialect}]`, () => {
     let t: TestApp;
     let org: TestOrganization;
     let other: TestOrganization;
-    let worker: WebhookWorker;
+    let worker: WebhookLane;
     const metrics = new Metrics();
     const receivers: Receiver[] = [];
 
@@ -72,15 +25,17 @@ for (const dialect of DIALECTS) {
       t = await startTestApp(dialect, { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
       org = await createTestOrganization(t);
       other = await createTestOrganization(t);
-      worker = new WebhookWorker(
-        t.deps,
-        t.app.log,
-        { concurrency: 8, perEndpoint: 2, pollMs: 20, timeoutMs: 700 },
+      // The lane alone, turned by the tests themselves.
+      worker = new WebhookLane(t.deps, t.app.log, {
+        workerId: 'webhook-test',
+        concurrency: 8,
+        perEndpoint: 2,
+        timeoutMs: 700,
         metrics,
-      );
+      });
     });
     after(async () => {
-      await worker.stop();
+      await worker.drain();
       for (const receiver of receivers) await receiver.stop();
       await t.close();
     });
@@ -119,7 +74,7 @@ for (const dialect of DIALECTS) {
       while (!(await done())) {
         assert.ok(Date.now() < deadline, 'timed out waiting for deliveries');
         await worker.runOnce();
-        await worker.settled();
+        await worker.drain();
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
@@ -202,7 +157,7 @@ for (const dialect of DIALECTS) {
       assert.ok(wait >= 599_000, `Retry-After honoured (${wait} ms): ${JSON.stringify(row)}`);
       t.clock.advance(60);
       await worker.runOnce();
-      await worker.settled();
+      await worker.drain();
       assert.equal(hook.received.length, 1, 'not tried again before Retry-After');
     });
 
@@ -233,7 +188,7 @@ for (const dialect of DIALECTS) {
       );
       await invite(other, 'gone-2@example.com');
       await worker.runOnce();
-      await worker.settled();
+      await worker.drain();
       assert.equal(hook.received.length, 1, 'a disabled endpoint gets nothing more');
     });
 
@@ -258,7 +213,7 @@ for (const dialect of DIALECTS) {
       await worker.runOnce();
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(lively.received.length, 3, 'the lively endpoint got all three while the other hung');
-      await worker.settled();
+      await worker.drain();
       const rows = await deliveriesOf(stuck.id);
       assert.ok(
         rows.some((row) => row.status === 'FAILED' && /timeout|no complete response/i.test(row.last_error ?? '')),
@@ -278,7 +233,7 @@ for (const dialect of DIALECTS) {
       await invite(org, 'for-org@example.com');
       await deliverUntil(() => hook.received.some((received) => received.body.includes('for-org@example.com')));
       await worker.runOnce();
-      await worker.settled();
+      await worker.drain();
       assert.ok(
         hook.received.every((received) => JSON.parse(received.body).data.organizationId === org.organization.id),
       );

@@ -1,6 +1,7 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { dialectOf, type DialectName } from '../../db/dialect.js';
+import { dialectOf } from '../../db/dialect.js';
+import { claimDue, type LeaseClaim, type LeasedWork, releaseLeases, renewLeases } from '../../db/leases.js';
 import { jsonRows } from '../../db/json-rows.js';
 import { columnsOf, preparedQuery } from '../../db/prepared-query.js';
 import type { OutboxStatus, OutboxTable } from './outbox.table.js';
@@ -52,37 +53,21 @@ export async function insertOutboxMessages(db: Executor, rows: OutboxRow[]): Pro
   }
 }
 
-/**
- * Leases up to `limit` due messages to one worker. PostgreSQL skips rows other workers hold
- * (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, so the statement is atomic anyway.
- * A lease that ran out (its worker died) makes the row claimable again. Claiming counts an attempt.
- */
-export function claimDueMessages(
-  db: Executor,
-  dialect: DialectName,
-  input: { workerId: string; now: string; leaseUntil: string; limit: number },
-): Promise<OutboxRow[]> {
-  return db
-    .updateTable('outbox')
-    .set({
-      locked_by: input.workerId,
-      locked_until: input.leaseUntil,
-      attempts: sql<number>`attempts + 1`,
-      updated_at: input.now,
-    })
-    .where('id', 'in', (eb) => {
-      const due = eb
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', '=', 'PENDING')
-        .where('run_at', '<=', input.now)
-        .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', input.now)]))
-        .orderBy('run_at')
-        .limit(input.limit);
-      return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
-    })
-    .returningAll()
-    .execute();
+const OUTBOX_WORK: LeasedWork = { table: 'outbox', dueColumn: 'run_at', openStatuses: ['PENDING'] };
+
+/** Leases up to `limit` due messages to one worker (see db/leases.ts); claiming counts an attempt. */
+export function claimDueMessages(db: Executor, claim: LeaseClaim): Promise<OutboxRow[]> {
+  return claimDue<OutboxRow>(db, OUTBOX_WORK, claim);
+}
+
+/** Extends every lease this worker holds, while a long batch is still being sent. */
+export function renewMessageLeases(db: Executor, input: { workerId: string; leaseUntil: string; now: string }) {
+  return renewLeases(db, OUTBOX_WORK, input);
+}
+
+/** On shutdown: give back what was claimed but not tried, without counting the attempt. */
+export function releaseMessageLeases(db: Executor, input: { workerId: string; ids: readonly string[]; now: string }) {
+  return releaseLeases(db, OUTBOX_WORK, input);
 }
 
 /**
@@ -112,16 +97,6 @@ export function markSent(
     .where('id', 'in', ids)
     .where('locked_by', '=', workerId)
     .returning('invitation_id')
-    .execute();
-}
-
-/** Extends every lease this worker holds, while a long batch is still being sent. */
-export async function renewLeases(db: Executor, workerId: string, leaseUntil: string, now: string): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ locked_until: leaseUntil, updated_at: now })
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'PENDING')
     .execute();
 }
 
@@ -157,18 +132,6 @@ export async function reschedule(
     .set({ run_at: input.runAt, last_error: input.error, updated_at: input.now, locked_by: null, locked_until: null })
     .where('id', '=', id)
     .where('locked_by', '=', workerId)
-    .execute();
-}
-
-/** On shutdown: give back what was claimed but not tried, without counting the attempt. */
-export async function releaseLeases(db: Executor, workerId: string, ids: string[], now: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('outbox')
-    .set({ locked_by: null, locked_until: null, attempts: sql<number>`attempts - 1`, updated_at: now })
-    .where('id', 'in', ids)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'PENDING')
     .execute();
 }
 

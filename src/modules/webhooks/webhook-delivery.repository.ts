@@ -1,6 +1,7 @@
-import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
+import { claimDue, type LeaseClaim, type LeasedWork, releaseLeases } from '../../db/leases.js';
 import type { EventPosition } from '../events/event.repository.js';
 import type { DeliveryStatus, WebhookDeliveryTable } from './webhook-delivery.table.js';
 import type { WebhookEndpointRow } from './webhook-endpoint.repository.js';
@@ -44,36 +45,24 @@ export async function insertDeliveries(db: Executor, rows: Insertable<WebhookDel
   }
 }
 
+const DELIVERY_WORK: LeasedWork = {
+  table: 'webhook_deliveries',
+  dueColumn: 'next_attempt_at',
+  openStatuses: ['PENDING', 'FAILED'],
+};
+
 /**
- * Leases up to `limit` due deliveries, leaving out the endpoints that already have their share in
- * flight (a slow endpoint then holds only its own). Claiming counts an attempt.
+ * Leases up to `limit` due deliveries (see db/leases.ts), leaving out the endpoints that already
+ * have their share in flight (a slow endpoint then holds only its own). Claiming counts an attempt.
  */
 export function claimDueDeliveries(
   db: Executor,
-  input: { workerId: string; now: string; leaseUntil: string; limit: number; busyEndpoints: readonly string[] },
+  claim: Omit<LeaseClaim, 'skip'> & { busyEndpoints: readonly string[] },
 ): Promise<WebhookDeliveryRow[]> {
-  const postgres = dialectOf(db) === 'postgres';
-  return db
-    .updateTable('webhook_deliveries')
-    .set({
-      locked_by: input.workerId,
-      locked_until: input.leaseUntil,
-      attempts: sql<number>`attempts + 1`,
-      updated_at: input.now,
-    })
-    .where('id', 'in', (eb) => {
-      let due = eb
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('status', 'in', ['PENDING', 'FAILED'])
-        .where('next_attempt_at', '<=', input.now)
-        .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', input.now)]));
-      if (input.busyEndpoints.length > 0) due = due.where('endpoint_id', 'not in', input.busyEndpoints);
-      const ordered = due.orderBy('next_attempt_at').limit(input.limit);
-      return postgres ? ordered.forUpdate().skipLocked() : ordered;
-    })
-    .returningAll()
-    .execute();
+  return claimDue<WebhookDeliveryRow>(db, DELIVERY_WORK, {
+    ...claim,
+    skip: { column: 'endpoint_id', values: claim.busyEndpoints },
+  });
 }
 
 /** Records an attempt's outcome, if this worker still holds the lease. */
@@ -91,15 +80,9 @@ export async function recordAttempt(
     .execute();
 }
 
-/** Gives back leases not tried (the worker is stopping). */
-export async function releaseDeliveryLeases(db: Executor, workerId: string, ids: string[], now: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('webhook_deliveries')
-    .set({ locked_by: null, locked_until: null, attempts: sql<number>`attempts - 1`, updated_at: now })
-    .where('id', 'in', ids)
-    .where('locked_by', '=', workerId)
-    .execute();
+/** Gives back deliveries claimed but not tried, uncounted. */
+export function releaseDeliveryLeases(db: Executor, input: { workerId: string; ids: readonly string[]; now: string }) {
+  return releaseLeases(db, DELIVERY_WORK, input);
 }
 
 /** The endpoint's deliveries, newest first, after a (created_at, id) position. */

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
-import { WakeableWait } from '../../clock.js';
 import type { ServiceDeps } from '../../deps.js';
+import type { WorkerLane } from '../outbox/outbox.lane.js';
 import {
   claimDueDeliveries,
   recordAttempt,
@@ -13,88 +11,73 @@ import { findEndpointsById, type WebhookEndpointRow } from './webhook-endpoint.r
 import { fanOutEvents, recordOutcome, signedRequest } from './webhook.delivery.js';
 import { sendWebhook } from './webhook.sender.js';
 
-export interface WebhookWorkerOptions {
+export interface WebhookLaneOptions {
+  /** The worker's id: the lease holder. */
+  workerId: string;
   /** Deliveries in flight at once, over every endpoint. */
   concurrency: number;
   /** Deliveries in flight at once to one endpoint: a slow endpoint holds only these. */
   perEndpoint: number;
-  /** How often an idle worker looks for new events and due deliveries. */
-  pollMs: number;
   /** The longest one attempt may take (SPEC: 15 s). */
   timeoutMs: number;
+  /** Where attempts are counted and timed (Prometheus), when the process serves /metrics. */
+  metrics?: DeliveryMetrics | undefined;
 }
 
-/** Where attempts are counted (ops/metrics.ts gives Prometheus ones); the worker needs only this much. */
+/** Where attempts are counted (ops/metrics.ts gives Prometheus ones); the lane needs only this much. */
 export interface DeliveryMetrics {
   webhookDeliveries: { inc(labels: { outcome: string }): void };
   webhookDuration: { observe(seconds: number): void };
 }
 
-function defaultOptions(deps: ServiceDeps): WebhookWorkerOptions {
-  return { concurrency: 32, perEndpoint: 4, pollMs: deps.config.outbox.pollMs, timeoutMs: 15_000 };
-}
+export const WEBHOOK_LANE_DEFAULTS = { concurrency: 32, perEndpoint: 4, timeoutMs: 15_000 } as const;
 
 /**
- * Delivers webhooks: turns new events into deliveries (the fan-out), leases due deliveries and sends
- * each as soon as a slot is free, never more than `perEndpoint` to one endpoint, so that a slow or
- * dead endpoint holds back neither the others nor anything else the worker does. Delivery is at
- * least once: a worker that dies leaves its leases to run out and another sends again, with the
- * same `webhook-id`.
+ * Webhooks: turns new events into deliveries (the fan-out), leases due deliveries and sends each
+ * as soon as a slot is free, never more than `perEndpoint` to one endpoint, so that a slow or dead
+ * endpoint holds back neither the others nor anything else the worker does. Delivery is at least
+ * once: a worker that dies leaves its leases to run out and another sends again, with the same
+ * `webhook-id`.
  */
-export class WebhookWorker {
-  readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}:webhooks`;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly idling = new WakeableWait();
+export class WebhookLane implements WorkerLane {
+  readonly name = 'webhooks';
+  private readonly id: string;
   private readonly inFlight = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
+  private wake: () => void = () => {};
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly log: FastifyBaseLogger,
-    private readonly options: WebhookWorkerOptions = defaultOptions(deps),
-    /** Where attempts are counted and timed (Prometheus), when the process serves /metrics. */
-    private readonly metrics?: DeliveryMetrics,
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    private readonly options: WebhookLaneOptions,
+  ) {
+    this.id = options.workerId;
   }
 
-  /** Stops leasing, and lets the deliveries in flight finish. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.idling.wake();
-    await this.loop;
-    await Promise.all(this.sending);
+  async turn(stopping: AbortSignal): Promise<boolean> {
+    if (stopping.aborted) return false;
+    const { fannedOut, started } = await this.runOnce();
+    return fannedOut > 0 || started > 0;
   }
 
-  /** One turn: fan out new events, then fill the free slots (the loop calls it; so may a test). */
+  /** One turn: fan out new events, then fill the free slots (a test may call it alone). */
   async runOnce(): Promise<{ fannedOut: number; started: number }> {
     const fannedOut = await fanOutEvents(this.deps);
     const started = await this.fillSlots();
     return { fannedOut, started };
   }
 
-  /** Resolves when nothing is in flight. */
-  async settled(): Promise<void> {
-    while (this.sending.size > 0) await Promise.all(this.sending);
+  /** A freed slot ends the idle wait: the next due delivery starts at once. */
+  wakeOn(wake: () => void): () => void {
+    this.wake = wake;
+    return () => {
+      this.wake = () => {};
+    };
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        const { fannedOut, started } = await this.runOnce();
-        worked = fannedOut > 0 || started > 0;
-      } catch (error) {
-        this.log.error({ err: error, workerId: this.id }, 'webhook turn failed; trying again after the poll interval');
-      }
-      if (!worked && this.running) await this.idling.wait(this.options.pollMs);
-    }
+  /** Resolves when nothing is in flight. */
+  async drain(): Promise<void> {
+    while (this.sending.size > 0) await Promise.all(this.sending);
   }
 
   private async fillSlots(): Promise<number> {
@@ -127,12 +110,12 @@ export class WebhookWorker {
         if (left > 0) this.inFlight.set(row.endpoint_id, left);
         else this.inFlight.delete(row.endpoint_id);
         this.sending.delete(sent);
-        this.idling.wake();
+        this.wake();
       });
       this.sending.add(sent);
     }
     // Claimed past an endpoint's share: given back untried, for the next turn.
-    await releaseDeliveryLeases(this.deps.db, this.id, over, now.toISOString());
+    await releaseDeliveryLeases(this.deps.db, { workerId: this.id, ids: over, now: now.toISOString() });
     return rows.length - over.length;
   }
 
@@ -154,8 +137,8 @@ export class WebhookWorker {
         timeoutMs: this.options.timeoutMs,
       });
       const outcome = await recordOutcome(this.deps, this.id, row, response);
-      this.metrics?.webhookDeliveries.inc({ outcome });
-      this.metrics?.webhookDuration.observe(response.durationMs / 1000);
+      this.options.metrics?.webhookDeliveries.inc({ outcome });
+      this.options.metrics?.webhookDuration.observe(response.durationMs / 1000);
       if (response.status === null || response.status >= 300) {
         this.log.warn(
           { deliveryId: row.id, endpointId: row.endpoint_id, status: response.status, error: response.error },
