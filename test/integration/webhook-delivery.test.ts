@@ -8,6 +8,7 @@ import {
   startTestApp,
   type TestApp,
   type TestOrganization,
+  tokenFor,
 } from '../helpers/test-app.js';
 import { DIALECTS } from '../helpers/test-db.js';
 import { type Received, Receiver } from '../helpers/webhook-receiver.js';
@@ -302,6 +303,62 @@ for (const dialect of DIALECTS) {
         const response = await t.app.inject({ method, url, headers: bearer(other.token) });
         assert.equal(response.statusCode, 404, `${method} ${url}: ${response.body}`);
       }
+    });
+
+    // Last: it moves the clock five days on.
+    test('every attempt failing for five days: the endpoint is disabled, webhook_endpoint.disabled is written, nothing more is sent', async () => {
+      const down = await createTestOrganization(t);
+      const hook = await receiver();
+      hook.answer = (_request, response) => {
+        response.statusCode = 503;
+        response.end('down');
+      };
+      const { id } = await endpoint(down, hook.url, ['invitation.created']);
+      const read = async () =>
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/v1/organizations/${down.organization.id}/webhook-endpoints/${id}`,
+            headers: bearer(down.token),
+          })
+        ).json();
+      const attemptFor = async (email: string) => {
+        await invite(down, email);
+        await deliverUntil(() => hook.received.some((received) => received.body.includes(email)));
+      };
+      const later = async (days: number) => {
+        t.clock.advance(days * 86_400);
+        down.token = await tokenFor(t, down.clientId, down.clientSecret);
+      };
+
+      await attemptFor('down-1@example.com');
+      await later(4);
+      await attemptFor('down-2@example.com');
+      assert.equal((await read()).enabled, true, 'four days of failures: still enabled');
+      await later(1);
+      // The next failed attempt (an earlier delivery's retry, or this one's) disables the endpoint.
+      await invite(down, 'down-3@example.com');
+      await deliverUntil(async () => (await read()).enabled === false);
+      const disabled = await read();
+      assert.equal(disabled.enabled, false, 'five days of failures: disabled');
+      assert.match(disabled.disabledReason, /5 days/);
+      const events = await t.app.inject({
+        method: 'GET',
+        url: `/v1/organizations/${down.organization.id}/events?types=webhook_endpoint.disabled`,
+        headers: bearer(down.token),
+      });
+      assert.deepEqual(
+        events.json().data.map((event: any) => [event.data.id, event.actor.type]),
+        [[id, 'system']],
+      );
+      const open = (await deliveriesOf(id)).filter((row) => row.status === 'PENDING' || row.status === 'FAILED');
+      assert.deepEqual(open, [], 'the deliveries still to be tried end with it');
+      const received = hook.received.length;
+      await invite(down, 'down-4@example.com');
+      await worker.runOnce();
+      await worker.drain();
+      assert.equal(hook.received.length, received, 'a disabled endpoint gets nothing more');
+      assert.deepEqual(await deliveriesOf(id, 'down-4@example.com'), []);
     });
   });
 }

@@ -69,3 +69,22 @@ export function findEndpointsById(db: Executor, ids: readonly string[]): Promise
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('webhook_endpoints').selectAll().where('id', 'in', ids).execute();
 }
+
+/**
+ * Disables an enabled endpoint; returns it, or undefined when it was disabled already. Guarded, so
+ * that of two failed attempts ending at once (two workers, or two slots) only one disables it and
+ * writes `webhook_endpoint.disabled`.
+ */
+export function disableEndpoint(
+  db: Executor,
+  id: string,
+  input: { reason: string; now: string },
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .updateTable('webhook_endpoints')
+    .set({ enabled: 0, disabled_reason: input.reason, updated_at: input.now })
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -13,14 +13,19 @@ import {
   type WebhookDeliveryRow,
 } from './webhook-delivery.repository.js';
 import type { WebhookDeliveryTable } from './webhook-delivery.table.js';
-import { findEndpointById, updateWebhookEndpoint, type WebhookEndpointRow } from './webhook-endpoint.repository.js';
+import {
+  disableEndpoint,
+  findEndpointById,
+  updateWebhookEndpoint,
+  type WebhookEndpointRow,
+} from './webhook-endpoint.repository.js';
 import { signingSecrets, toEndpoint } from './webhook-endpoint.service.js';
 import type { WebhookResponse } from './webhook.sender.js';
 
 /** After the first attempt fails, the next ones wait this long (SPEC: Delivery); then the delivery is DEAD. */
 export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400] as const;
 /** An endpoint whose every attempt has failed this long is disabled. */
-const FAILING_DAYS_TO_DISABLE = 5;
+export const FAILING_DAYS_TO_DISABLE = 5;
 
 /** The endpoint's organization (or any, for the platform's), its types, and events from its creation on. */
 function subscribed(
@@ -179,14 +184,9 @@ export async function recordOutcome(
         await updateWebhookEndpoint(trx, endpoint.organization_id, endpoint.id, { failing_since: nowIso });
       return outcome;
     }
-    if (endpoint.enabled !== 1) return outcome;
-    const disabled = await updateWebhookEndpoint(trx, endpoint.organization_id, endpoint.id, {
-      enabled: 0,
-      disabled_reason: disable,
-      updated_at: nowIso,
-    });
-    await endPendingDeliveries(trx, endpoint.id, `not sent: ${disable}`, nowIso);
+    const disabled = await disableEndpoint(trx, endpoint.id, { reason: disable, now: nowIso });
     if (disabled) {
+      await endPendingDeliveries(trx, endpoint.id, `not sent: ${disable}`, nowIso);
       await recordChanges(trx, [
         {
           type: 'webhook_endpoint.disabled',
