@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { LookupOptions } from 'node:dns';
 import { checkEndpointUrl, isPublicAddress, type ResolveHost } from '../../src/modules/webhooks/webhook.address.js';
+import { publicOnlyLookup } from '../../src/modules/webhooks/webhook.sender.js';
 
 const strict = { allowHttp: false, allowPrivateNetworks: false };
 
@@ -174,11 +176,10 @@ describe('webhook addresses: checkEndpointUrl', () => {
   test('localhost, through the real resolver, is refused', async () => {
     const checked = await checkEndpointUrl('https://localhost:8443/hook', strict);
     assert.equal(checked.ok, false);
-    // DNS proper (not /etc/hosts) is asked: localhost resolves to loopback or not at all.
-    assert.match(
-      !checked.ok ? checked.reason : '',
-      /localhost (must resolve to public addresses only|does not resolve)/,
-    );
+    // RFC 6761: localhost and the names under it are loopback, whatever DNS says.
+    assert.deepEqual(checked, { ok: false, reason: 'localhost must resolve to public addresses only' });
+    const under = await checkEndpointUrl('https://hooks.LOCALHOST./hook', strict);
+    assert.equal(under.ok, false);
   });
 
   test('a name that does not resolve is refused', async () => {
@@ -227,5 +228,43 @@ describe('webhook addresses: checkEndpointUrl', () => {
     // Private networks allowed does not mean any URL: the scheme and credential rules still hold.
     assert.equal((await checkEndpointUrl('http://u:p@127.0.0.1/', relaxed, resolve)).ok, false);
     assert.equal((await checkEndpointUrl('http://127.0.0.1/', { ...relaxed, allowHttp: false }, resolve)).ok, false);
+  });
+});
+
+describe('webhook addresses: the lookup at connect time', () => {
+  /** Runs the connect-time lookup as net.connect would, and returns what it answered. */
+  function lookUp(resolve: ResolveHost, hostname: string, options: { all?: boolean; family?: number } = {}) {
+    return new Promise<{ error: (Error & { code?: string }) | null; result: unknown }>((done) => {
+      publicOnlyLookup(resolve)(hostname, options as LookupOptions, (error, address, family) =>
+        done({ error, result: options.all ? address : { address, family } }),
+      );
+    });
+  }
+
+  test('a name that was public when saved and resolves inside now (DNS rebinding) is refused', async () => {
+    const { error } = await lookUp(resolverOf({ 'hooks.example': ['93.184.216.34', '10.0.0.7'] }), 'hooks.example');
+    assert.equal(error?.code, 'WEBHOOK_ADDRESS_REFUSED');
+    assert.match(error?.message ?? '', /hooks\.example resolves to 10\.0\.0\.7/);
+    const metadata = await lookUp(resolverOf({ 'meta.example': ['169.254.169.254'] }), 'meta.example', { all: true });
+    assert.equal(metadata.error?.code, 'WEBHOOK_ADDRESS_REFUSED');
+  });
+
+  test('a public name: every address when all are asked, else the first of the family asked', async () => {
+    const resolve = resolverOf({ 'hooks.example': ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'] });
+    assert.deepEqual((await lookUp(resolve, 'hooks.example', { all: true })).result, [
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
+    ]);
+    assert.deepEqual((await lookUp(resolve, 'hooks.example', { family: 6 })).result, {
+      address: '2606:2800:220:1:248:1893:25c8:1946',
+      family: 6,
+    });
+    const v4only = await lookUp(resolverOf({ 'v4.example': ['93.184.216.34'] }), 'v4.example', { family: 6 });
+    assert.equal(v4only.error?.code, 'ENOTFOUND');
+  });
+
+  test('a name that does not resolve is a lookup error, not a refusal', async () => {
+    const { error } = await lookUp(resolverOf({}), 'nowhere.invalid');
+    assert.equal(error?.code, 'ENOTFOUND');
   });
 });

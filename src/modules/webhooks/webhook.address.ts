@@ -102,6 +102,8 @@ function ipv6Groups(address: string): number[] {
  * DNS never answers, saved again and again, would hold every other lookup of the process behind it.
  */
 export const resolveHost: ResolveHost = async (hostname) => {
+  // RFC 6761: `localhost` and the names under it are loopback, whatever a DNS server says of them.
+  if (/(^|\.)localhost\.?$/i.test(hostname)) return ['127.0.0.1', '::1'];
   const resolver = new Resolver({ timeout: 2000, tries: 2 });
   const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
   const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];

@@ -1,8 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
-import { checkEndpointUrlSyntax, isPublicAddress } from './webhook.address.js';
+import { checkEndpointUrlSyntax, isPublicAddress, type ResolveHost, resolveHost } from './webhook.address.js';
 
 /**
  * Sends one webhook request: a POST that follows no redirect, ends within a total timeout, reads at
@@ -79,20 +79,36 @@ class WebhookTimeout extends Error {
 
 /**
  * A DNS lookup for net.connect that refuses a name when any address it resolves to is not public.
- * It asks for every address even when net wants one, so no address the name has goes unchecked.
+ * It asks for every address even when net wants one, so no address the name has goes unchecked,
+ * and asks the DNS servers directly, with a timeout (resolveHost): `dns.lookup` would wait in libuv's
+ * thread pool, where a name whose DNS never answers holds the password hashing up behind it.
  */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 0);
-    const notPublic = addresses.find((entry) => !isPublicAddress(entry.address));
-    if (notPublic !== undefined || addresses.length === 0) {
-      return callback(new WebhookAddressRefused(hostname, notPublic?.address ?? '(none)'), '', 0);
-    }
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0]!;
-    return callback(null, first.address, first.family);
-  });
-};
+export function publicOnlyLookup(resolve: ResolveHost = resolveHost): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (found) => {
+        const notPublic = found.find((address) => !isPublicAddress(address));
+        if (notPublic !== undefined || found.length === 0) {
+          return callback(new WebhookAddressRefused(hostname, notPublic ?? '(none)'), '', 0);
+        }
+        const wanted = options.family === 4 || options.family === 6 ? options.family : undefined;
+        const addresses: LookupAddress[] = found
+          .map((address) => ({ address, family: isIP(address) }))
+          .filter((entry) => wanted === undefined || entry.family === wanted);
+        const first = addresses[0];
+        if (!first)
+          return callback(
+            Object.assign(new Error(`${hostname} has no IPv${wanted} address`), { code: 'ENOTFOUND' }),
+            '',
+            0,
+          );
+        if (options.all) return callback(null, addresses);
+        return callback(null, first.address, first.family);
+      },
+      (error: Error) => callback(error, '', 0),
+    );
+  };
+}
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -102,7 +118,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * once more before a byte of the request is written.
  */
 function guardedConnector(): buildConnector.connector {
-  const connect = buildConnector({ timeout: CONNECT_TIMEOUT_MS, lookup: publicOnlyLookup });
+  const connect = buildConnector({ timeout: CONNECT_TIMEOUT_MS, lookup: publicOnlyLookup() });
   return (options, callback) => {
     if (isIP(options.hostname) !== 0 && !isPublicAddress(options.hostname)) {
       callback(new WebhookAddressRefused(options.hostname, options.hostname), null);
