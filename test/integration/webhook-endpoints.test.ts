@@ -9,6 +9,7 @@ import {
   type TestApp,
   type TestOrganization,
 } from '../helpers/test-app.js';
+import { MAX_ENDPOINTS } from '../../src/modules/webhooks/webhook-endpoint.service.js';
 import { DIALECTS } from '../helpers/test-db.js';
 
 const PUBLIC_URL = 'https://93.184.215.14/hooks/tessera';
@@ -183,6 +184,33 @@ for (const dialect of DIALECTS) {
       const unknown = await create({ url: PUBLIC_URL, eventTypes: ['invitation.nope'] });
       assert.equal(unknown.statusCode, 400, unknown.body);
       assert.equal(await countEndpoints(), before);
+    });
+
+    test('at most MAX_ENDPOINTS per organization, even when created all at once: then a 409, nothing written', async () => {
+      const crowded = await createTestOrganization(t);
+      const url = `/v1/organizations/${crowded.organization.id}/webhook-endpoints`;
+      const attempts = await Promise.all(
+        Array.from({ length: MAX_ENDPOINTS + 5 }, () =>
+          create({ url: PUBLIC_URL, eventTypes: ['*'] }, crowded.token, url),
+        ),
+      );
+      const statuses = attempts.map((response) => response.statusCode);
+      assert.equal(statuses.filter((status) => status === 201).length, MAX_ENDPOINTS, String(statuses));
+      assert.equal(statuses.filter((status) => status === 409).length, 5, String(statuses));
+      assert.equal(problem(attempts.find((response) => response.statusCode === 409)!).code, 'WEBHOOK_ENDPOINT_LIMIT');
+      const stored = await t.deps.db
+        .selectFrom('webhook_endpoints')
+        .select('id')
+        .where('organization_id', '=', crowded.organization.id)
+        .execute();
+      assert.equal(stored.length, MAX_ENDPOINTS);
+      // Another organization's count is its own.
+      const elsewhere = await create(
+        { url: PUBLIC_URL, eventTypes: ['*'] },
+        other.token,
+        `/v1/organizations/${other.organization.id}/webhook-endpoints`,
+      );
+      assert.equal(elsewhere.statusCode, 201, elsewhere.body);
     });
   });
 }

@@ -1,5 +1,6 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
 import type { WebhookEndpointTable } from './webhook-endpoint.table.js';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
@@ -10,6 +11,23 @@ export type EndpointOwner = string | null;
 function owned(db: Executor, owner: EndpointOwner) {
   const select = db.selectFrom('webhook_endpoints').selectAll();
   return owner === null ? select.where('organization_id', 'is', null) : select.where('organization_id', '=', owner);
+}
+
+/**
+ * How many endpoints the owner has, counted so that two creates at once cannot both pass the limit:
+ * on PostgreSQL a transaction lock per owner (SQLite has one writer at a time anyway).
+ */
+export async function countEndpointsForCreate(trx: Executor, owner: EndpointOwner): Promise<number> {
+  if (dialectOf(trx) === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`webhook-endpoints:${owner ?? 'platform'}`}, 0))`.execute(
+      trx,
+    );
+  }
+  const row = await owned(trx, owner)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
 }
 
 export async function insertWebhookEndpoint(

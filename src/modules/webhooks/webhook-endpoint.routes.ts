@@ -73,7 +73,7 @@ export function webhookEndpointRoutes(app: App, { deps }: AppContext): void {
           description: 'The response is the only one that shows the signing secret.',
           params,
           body: CreateWebhookEndpointBody,
-          response: { 201: WebhookEndpointWithSecret, ...problemResponses(400, 401, 403, 404) },
+          response: { 201: WebhookEndpointWithSecret, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {

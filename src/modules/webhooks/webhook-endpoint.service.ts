@@ -7,6 +7,7 @@ import { AppError } from '../../http/errors.js';
 import type { EventType } from '../events/event.types.js';
 import { checkEndpointUrl } from './webhook.address.js';
 import {
+  countEndpointsForCreate,
   deleteWebhookEndpoint,
   type EndpointOwner,
   findWebhookEndpoint,
@@ -15,6 +16,9 @@ import {
   updateWebhookEndpoint,
   type WebhookEndpointRow,
 } from './webhook-endpoint.repository.js';
+
+/** Endpoints an organization (or the platform) may have: enough for every real use, not a fan-out amplifier. */
+export const MAX_ENDPOINTS = 20;
 
 /** After a rotation the old secret keeps signing beside the new one this long. */
 const PREVIOUS_SECRET_SECONDS = 24 * 3600;
@@ -92,8 +96,9 @@ export async function createWebhookEndpoint(
   const url = await allowedUrl(deps, input.url);
   const now = deps.clock.now().toISOString();
   const secret = newSecret();
-  const row = await deps.transact((trx) =>
-    insertWebhookEndpoint(trx, {
+  const row = await deps.transact(async (trx) => {
+    if ((await countEndpointsForCreate(trx, owner)) >= MAX_ENDPOINTS) throw new AppError('WEBHOOK_ENDPOINT_LIMIT');
+    return insertWebhookEndpoint(trx, {
       id: newId(),
       organization_id: owner,
       url,
@@ -107,8 +112,8 @@ export async function createWebhookEndpoint(
       failing_since: null,
       created_at: now,
       updated_at: now,
-    }),
-  );
+    });
+  });
   return { ...toEndpoint(row), secret };
 }
 
