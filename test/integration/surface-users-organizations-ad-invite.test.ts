@@ -275,5 +275,61 @@ for (const dialect of DIALECTS) {
         `older ${olderNumbers.join(', ')}; new ${newNumbers.join(', ')}`,
       );
     });
+
+    test('the INVITED membership has its events: created with the invitation, deleted with its revocation, updated (not created) by the accept', async () => {
+      const events = async (types: string) => {
+        const response = await t.app.inject({
+          url: `/v1/organizations/${org.organization.id}/events?limit=100&types=${types}`,
+          headers: bearer(org.token),
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json().data as Array<{ type: string; data: any; actor: { type: string } }>;
+      };
+      const about = <E extends { data: any }>(list: E[], email: string) =>
+        list.filter((event) => (event.data.email ?? event.data.user?.email) === email);
+      const types =
+        'invitation.created,invitation.revoked,invitation.accepted,membership.created,membership.updated,membership.deleted';
+
+      assert.equal((await invite(valid('revoked-ad@example.com'))).status, 201);
+      const [created] = about(await events('invitation.created'), 'revoked-ad@example.com');
+      const revoked = await t.app.inject({
+        method: 'POST',
+        url: `/v1/organizations/${org.organization.id}/invitations/${created!.data.id}/revoke`,
+        headers: bearer(org.token),
+        payload: {},
+      });
+      assert.equal(revoked.statusCode, 200, revoked.body);
+      const revokedEvents = about(await events(types), 'revoked-ad@example.com');
+      assert.deepEqual(
+        revokedEvents.map((event) => [event.type, event.data.status]),
+        [
+          ['invitation.created', 'PENDING'],
+          ['membership.created', 'INVITED'],
+          ['invitation.revoked', 'REVOKED'],
+          ['membership.deleted', 'INVITED'],
+        ],
+      );
+
+      const mail = await (async () => {
+        assert.equal((await invite(valid('accepted-ad@example.com'))).status, 201);
+        return (await t.smtp!.mailTo('accepted-ad@example.com', 1))[0]!;
+      })();
+      const accepted = await t.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/accept',
+        payload: { token: SmtpSink.token(mail), password: 'Acc3pted-AD!' },
+      });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const acceptedEvents = about(await events(types), 'accepted-ad@example.com');
+      assert.deepEqual(
+        acceptedEvents.map((event) => [event.type, event.data.status]),
+        [
+          ['invitation.created', 'PENDING'],
+          ['membership.created', 'INVITED'],
+          ['invitation.accepted', 'ACCEPTED'],
+          ['membership.updated', 'ACTIVE'],
+        ],
+      );
+    });
   });
 }

@@ -6,7 +6,7 @@ import { newId, newUserId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { recordChanges } from '../events/event.service.js';
-import { activateMembership } from '../memberships/membership.repository.js';
+import { activateMembership, findLiveMembership } from '../memberships/membership.repository.js';
 import { memberView } from '../memberships/membership.service.js';
 import { findOrganizationById, type OrganizationRow } from '../organizations/organization.repository.js';
 import { findRoleName } from '../roles/role.repository.js';
@@ -189,6 +189,8 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
         // have ended it by setting a password), and the new one reaches no further than it did.
         if (signedIn && !(await isSessionLive(trx, input.session!.sessionId, now))) throw new SessionEnded();
         await recordAcceptedUser(trx, accepted.id, user.id);
+        // A membership made INVITED with the invitation (users-organizations) is updated, not created.
+        const before = await findLiveMembership(trx, accepted.organization_id, user.id);
         await activateMembership(trx, {
           id: newId(),
           organization_id: accepted.organization_id,
@@ -219,7 +221,11 @@ export async function acceptInvitation(deps: ServiceDeps, input: AcceptInput): P
             type: 'invitation.accepted',
             data: { ...toInvitation(accepted, roleName, now), userId: user.id, membership },
           },
-          { ...base, type: 'membership.created', data: membership },
+          {
+            ...base,
+            type: before?.status === 'INVITED' ? 'membership.updated' : 'membership.created',
+            data: membership,
+          },
         ]);
         return {
           session,

@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors.js';
 import { actorOf, recordChanges } from '../events/event.service.js';
 import type { Change } from '../events/event.types.js';
 import { findActiveMemberEmails, findLiveMembership, findMemberName } from '../memberships/membership.repository.js';
+import { memberView } from '../memberships/membership.service.js';
 import { insertOutboxMessages, type OutboxRow } from '../outbox/outbox.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import { addInvitedMembership, type InvitedMembership } from './invitation.invited-membership.js';
@@ -214,13 +215,23 @@ export async function inviteMany(
           occurredAt: nowIso,
           data: invitation,
         });
+        const invitedMembership = options.invitedMembership
+          ? await addInvitedMembership(trx, deps.clock, item.row, nowIso)
+          : undefined;
+        if (invitedMembership) {
+          changes.push({
+            type: 'membership.created',
+            organizationId: organization.id,
+            actor,
+            occurredAt: nowIso,
+            data: await memberView(trx, organization.id, invitedMembership.user.id),
+          });
+        }
         results[item.index] = {
           ok: true,
           invitation,
           acceptUrl: item.sendEmail ? undefined : invitationLink(deps.config.publicUrl, item.token),
-          invitedMembership: options.invitedMembership
-            ? await addInvitedMembership(trx, deps.clock, item.row, nowIso)
-            : undefined,
+          invitedMembership,
         };
       }
       await insertOutboxMessages(trx, messages);

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Executor } from '../../db/database.js';
-import { type MembershipRow, removeLiveMembership, upsertMembership } from '../memberships/membership.repository.js';
+import {
+  findMemberRow,
+  type MembershipRow,
+  removeLiveMembership,
+  upsertMembership,
+} from '../memberships/membership.repository.js';
+import { type Member, toMember } from '../memberships/membership.service.js';
 import type { UserRow } from '../users/user.repository.js';
 import { findUserByCanonicalEmail } from '../users/user.repository.js';
 import { findOrCreateUser } from '../users/user.service.js';
@@ -50,8 +56,19 @@ export async function addInvitedMembership(
   return { user, membership };
 }
 
-/** A membership created in status INVITED alongside the invitation ends with it. */
-export async function dropInvitedMembership(trx: Executor, invitation: InvitationRow, now: string): Promise<void> {
+/**
+ * A membership created in status INVITED alongside the invitation ends with it. Returns the member
+ * as the API showed it (for `membership.deleted`), or undefined when there was none.
+ */
+export async function dropInvitedMembership(
+  trx: Executor,
+  invitation: InvitationRow,
+  now: string,
+): Promise<Member | undefined> {
   const user = await findUserByCanonicalEmail(trx, invitation.email_canonical);
-  if (user) await removeLiveMembership(trx, invitation.organization_id, user.id, now, 'INVITED');
+  if (!user) return undefined;
+  const row = await findMemberRow(trx, invitation.organization_id, user.id);
+  if (row?.status !== 'INVITED') return undefined;
+  await removeLiveMembership(trx, invitation.organization_id, user.id, now, 'INVITED');
+  return toMember(row);
 }

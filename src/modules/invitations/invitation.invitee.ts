@@ -90,11 +90,12 @@ export async function declineInvitation(deps: ServiceDeps, token: string): Promi
       declined_at: now,
     });
     if (!row) return undefined;
-    await dropInvitedMembership(trx, row, now);
+    const member = await dropInvitedMembership(trx, row, now);
     const data = toInvitation(row, await findRoleName(trx, row.organization_id, row.role_id), now);
-    const actor = { type: 'invitee' as const };
+    const base = { organizationId: row.organization_id, actor: { type: 'invitee' as const }, occurredAt: now };
     await recordChanges(trx, [
-      { type: 'invitation.declined', organizationId: row.organization_id, actor, occurredAt: now, data },
+      { ...base, type: 'invitation.declined', data },
+      ...(member ? [{ ...base, type: 'membership.deleted' as const, data: member }] : []),
     ]);
     return row;
   });

@@ -72,8 +72,11 @@ export async function revokeInvitation(
   const revoked = await deps.transact(async (trx) => {
     const [row] = await transitionPending(trx, { id, organizationId }, now, { status: 'REVOKED', revoked_at: now });
     if (!row) return undefined;
-    await dropInvitedMembership(trx, row, now);
+    const member = await dropInvitedMembership(trx, row, now);
     await recordRevocations(trx, [row], actor, now);
+    if (member) {
+      await recordChanges(trx, [{ type: 'membership.deleted', organizationId, actor, occurredAt: now, data: member }]);
+    }
     return { row, roleName: await findRoleName(trx, organizationId, row.role_id) };
   });
   if (!revoked) throw await notPending(deps, organizationId, id);
