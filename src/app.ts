@@ -24,6 +24,7 @@ import { roleRoutes } from './modules/roles/role.routes.js';
 import { invitationRoutes } from './modules/invitations/invitation.routes.js';
 import { eventRoutes } from './modules/events/event.routes.js';
 import { EventResponse } from './modules/events/event.schemas.js';
+import { eventWebhooks } from './modules/events/event.webhooks.schemas.js';
 import { InvitationResponse, Permissions } from './modules/invitations/invitation.schemas.js';
 import { webhookEndpointRoutes } from './modules/webhooks/webhook-endpoint.routes.js';
 import { WebhookDeliveryResponse, WebhookEndpointResponse } from './modules/webhooks/webhook-endpoint.schemas.js';
@@ -163,7 +164,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   ]) {
     app.addSchema(schema);
   }
-  await registerOpenApi(app, config);
+  await registerOpenApi(app, config, eventWebhooks());
 
   opsRoutes(app, context);
   await tokenRoutes(app, context);

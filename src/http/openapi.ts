@@ -3,8 +3,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.js';
 import type { App } from './fastify-types.js';
 
-/** OpenAPI 3.1 from the route schemas, served at /openapi.json, with a rendered reference at /docs. */
-export async function registerOpenApi(app: App, config: Config): Promise<void> {
+/**
+ * OpenAPI 3.1 from the route schemas, served at /openapi.json, with a rendered reference at /docs.
+ * `webhooks` (the requests Tessera sends) comes from the caller: the events module describes them.
+ */
+export async function registerOpenApi(
+  app: App,
+  config: Config,
+  webhooks: Record<string, Record<string, unknown>>,
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -16,6 +23,7 @@ export async function registerOpenApi(app: App, config: Config): Promise<void> {
           'and the documented invite endpoints of other products.',
       },
       servers: [{ url: config.publicUrl }],
+      webhooks,
       components: {
         securitySchemes: {
           bearerAuth: {
