@@ -38,13 +38,16 @@ export async function claimDue<Row>(db: Executor, work: LeasedWork, claim: Lease
       ? sql`and ${sql.ref(claim.skip.column)} not in (${sql.join(claim.skip.values)})`
       : sql``;
   const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
+  // Literals, not parameters: SQLite uses a partial index (`where status in ('PENDING', 'FAILED')`)
+  // only when it can see the statement's statuses are the index's.
+  const open = sql.join(work.openStatuses.map((status) => sql.lit(status)));
   const result = await sql<Row>`
     update ${table}
     set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1,
         updated_at = ${claim.now}
     where id in (
       select id from ${table}
-      where status in (${sql.join(work.openStatuses)}) and ${due} <= ${claim.now}
+      where status in (${open}) and ${due} <= ${claim.now}
         and (locked_until is null or locked_until <= ${claim.now}) ${skip}
       order by ${due}
       limit ${claim.limit}

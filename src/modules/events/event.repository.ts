@@ -46,7 +46,11 @@ export function listEventsAfter(db: Executor, query: EventPageQuery): Promise<Ev
   if (after) {
     select = postgres
       ? select.where(sql<boolean>`(txid, seq) > (${after.txid}::xid8, ${after.seq}::bigint)`)
-      : select.where(sql<boolean>`(txid, seq) > (${Number(after.txid)}, ${Number(after.seq)})`);
+      : // SQLite narrows its (txid, seq) index by the first column only of a row comparison, and
+        // txid is always 0 there: written out, the comparison seeks to `seq` at once.
+        select.where(
+          sql<boolean>`(txid > ${Number(after.txid)} or (txid = ${Number(after.txid)} and seq > ${Number(after.seq)}))`,
+        );
   }
   if (postgres) select = select.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`);
   return select.orderBy('txid').orderBy('seq').limit(query.limit).execute();

@@ -27,15 +27,37 @@ export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_40
 /** An endpoint whose every attempt has failed this long is disabled. */
 export const FAILING_DAYS_TO_DISABLE = 5;
 
-/** The endpoint's organization (or any, for the platform's), its types, and events from its creation on. */
-function subscribed(
-  endpoint: WebhookEndpointRow,
+interface Subscriber {
+  endpoint: WebhookEndpointRow;
+  types: ReadonlySet<string>;
+}
+
+/** The enabled endpoints by whose events they hear: an organization's, or (null) every one's. */
+function subscribersByOrganization(endpoints: readonly WebhookEndpointRow[]): Map<string | null, Subscriber[]> {
+  const by = new Map<string | null, Subscriber[]>();
+  for (const endpoint of endpoints) {
+    const subscriber = { endpoint, types: new Set(JSON.parse(endpoint.event_types) as string[]) };
+    const list = by.get(endpoint.organization_id);
+    if (list) list.push(subscriber);
+    else by.set(endpoint.organization_id, [subscriber]);
+  }
+  return by;
+}
+
+/** The endpoints that receive an event: of its organization (and the platform's), subscribed to its type, and existing when it occurred. */
+function subscribersOf(
+  by: Map<string | null, Subscriber[]>,
   event: { type: string; organization_id: string | null; occurred_at: string },
-): boolean {
-  if (endpoint.organization_id !== null && endpoint.organization_id !== event.organization_id) return false;
-  if (event.occurred_at < endpoint.created_at) return false;
-  const types = JSON.parse(endpoint.event_types) as string[];
-  return types.includes('*') || types.includes(event.type);
+): WebhookEndpointRow[] {
+  const candidates = [
+    ...(event.organization_id === null ? [] : (by.get(event.organization_id) ?? [])),
+    ...(by.get(null) ?? []),
+  ];
+  return candidates
+    .filter(
+      ({ endpoint, types }) => event.occurred_at >= endpoint.created_at && (types.has('*') || types.has(event.type)),
+    )
+    .map(({ endpoint }) => endpoint);
 }
 
 /** A delivery not tried yet, due now: of an event to an endpoint, with the body every attempt sends. */
@@ -71,7 +93,8 @@ export function newDelivery(input: {
 /**
  * Turns events into deliveries: walks the events after the fan-out's cursor (the same walk as the
  * events API, so a late commit is never skipped), records one delivery per subscribed endpoint,
- * and moves the cursor, all in one transaction. Returns how many deliveries it recorded.
+ * and moves the cursor, all in one transaction. Returns how many events it walked: 0 once it has
+ * caught up (a walk past events nobody subscribed to goes on at once, not at the next poll).
  */
 export async function fanOutEvents(deps: ServiceDeps, batch = 500): Promise<number> {
   return deps.transact(async (trx) => {
@@ -80,14 +103,15 @@ export async function fanOutEvents(deps: ServiceDeps, batch = 500): Promise<numb
     const events = await listEventsAfter(trx, { after: cursor, limit: batch });
     const last = events[events.length - 1];
     if (!last) return 0;
-    const endpoints = await listEnabledEndpoints(trx);
+    const subscribers = subscribersByOrganization(await listEnabledEndpoints(trx));
     const now = deps.clock.now().toISOString();
     const deliveries: WebhookDeliveryTable[] = [];
     for (const row of events) {
+      const to = subscribersOf(subscribers, row);
+      if (to.length === 0) continue;
       const event = toEvent(row);
       const body = JSON.stringify({ type: event.type, timestamp: event.occurredAt, data: event });
-      for (const endpoint of endpoints) {
-        if (!subscribed(endpoint, row)) continue;
+      for (const endpoint of to) {
         deliveries.push(
           newDelivery({ endpointId: endpoint.id, organizationId: row.organization_id, event: row, body, now }),
         );
@@ -95,7 +119,7 @@ export async function fanOutEvents(deps: ServiceDeps, batch = 500): Promise<numb
     }
     await insertDeliveries(trx, deliveries);
     await moveFanoutCursor(trx, { txid: String(last.txid), seq: String(last.seq) }, now);
-    return deliveries.length;
+    return events.length;
   });
 }
 

@@ -56,15 +56,15 @@ export class WebhookLane implements WorkerLane {
 
   async turn(stopping: AbortSignal): Promise<boolean> {
     if (stopping.aborted) return false;
-    const { fannedOut, started } = await this.runOnce();
-    return fannedOut > 0 || started > 0;
+    const { walked, started } = await this.runOnce();
+    return walked > 0 || started > 0;
   }
 
   /** One turn: fan out new events, then fill the free slots (a test may call it alone). */
-  async runOnce(): Promise<{ fannedOut: number; started: number }> {
-    const fannedOut = await fanOutEvents(this.deps);
+  async runOnce(): Promise<{ walked: number; started: number }> {
+    const walked = await fanOutEvents(this.deps);
     const started = await this.fillSlots();
-    return { fannedOut, started };
+    return { walked, started };
   }
 
   /** A freed slot ends the idle wait: the next due delivery starts at once. */
