@@ -15,31 +15,28 @@ import { createOrganization } from '../src/modules/organizations/organization.se
 import { freePort } from '../test/helpers/test-app.js';
 import { measureWriteFloor } from './write-floor.js';
 import {
+  assertClean,
   killChildren,
   logger,
   peakMemoryMb,
   ROOT,
+  type Row,
   setupDatabase,
   startChild,
   startCountingSmtpSink,
+  summary,
   waitForHttp,
   type Setup,
 } from './support.js';
+import { createWithEndpointsFigure, webhookDeliveryFigure } from './webhook-figures.js';
+import { startWebhookReceiver } from './webhook-receiver.js';
 const USE_PG = process.argv.includes('--pg');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 const DELIVERY_MESSAGES = Number(process.env.BENCH_DELIVERY_MESSAGES ?? 5000);
+const WEBHOOK_EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 5000);
 const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-interface Row {
-  figure: string;
-  tessera: string;
-  reference: string;
-  ratio: string;
-  target: string;
-  met: boolean | null;
-}
 
 const rows: Row[] = [];
 const log = logger('bench');
@@ -50,16 +47,6 @@ function load(options: autocannon.Options): Promise<Result> {
       error ? reject(error) : resolve(result),
     );
   });
-}
-
-function summary(result: Result): string {
-  return `${Math.round(result.requests.average).toLocaleString('en-US')} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`;
-}
-
-function assertClean(name: string, result: Result): void {
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0)
-    throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
 }
 
 /** Seeds PENDING invitations straight into the table, in one statement: a fixture, not a measurement. */
@@ -105,8 +92,8 @@ async function main(): Promise<void> {
   const main = await createOrganization(deps, { name: 'Bench', owner: { email: 'owner@bench.example' } });
   const mainClient = await createClient(deps, { organizationId: main.organization.id });
 
-  // The API process; the email worker runs as its own process in the delivery figure.
-  const tessera = startChild(join(ROOT, 'bin/tessera.cjs'), ['serve'], {
+  // The API process; the worker (email, webhooks) runs as its own process in the delivery figures.
+  const apiEnv = {
     PORT: String(tesseraPort),
     HOST: '127.0.0.1',
     PUBLIC_URL: base,
@@ -114,6 +101,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
     OUTBOX_WORKER: 'false',
+    // The webhook figures' endpoints are http://127.0.0.1 URLs, checked when they are saved.
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     // One client creates tens of thousands of invitations and accepts thousands from 127.0.0.1:
     // the limits are counted (their cost is part of the figures) but never reached.
     RATE_LIMIT_ORG_INVITATIONS_PER_HOUR: '1000000000',
@@ -122,8 +112,10 @@ async function main(): Promise<void> {
     RATE_LIMIT_TOKEN_ATTEMPTS_PER_MINUTE: '1000000000',
     RATE_LIMIT_ACCEPT_ATTEMPTS_PER_MINUTE: '1000000000',
     PENDING_INVITATIONS_MAX_PER_ORG: '1000000000',
-  });
+  };
+  const tessera = startChild(join(ROOT, 'bin/tessera.cjs'), ['serve'], apiEnv);
   await waitForHttp(`${base}/readyz`);
+  const receiver = await startWebhookReceiver();
 
   const token = async (clientId: string, clientSecret: string) => {
     const response = await fetch(`${base}/oauth/token`, {
@@ -158,16 +150,26 @@ async function main(): Promise<void> {
     seconds: Math.max(2, SECONDS / 2),
     concurrency: CONNECTIONS,
   });
+  const createLoad = (organizationId: string, headers: Record<string, string>, duration = SECONDS) =>
+    load({
+      url: `${base}/v1/organizations/${organizationId}/invitations`,
+      method: 'POST',
+      headers,
+      duration,
+      requests: [
+        { setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: `create-${n++}@bench.example` }) }) },
+      ],
+    });
   log('create: Tessera');
-  const createResult = await load({
-    url: `${base}/v1/organizations/${main.organization.id}/invitations`,
-    method: 'POST',
-    headers: auth,
-    requests: [
-      { setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: `create-${n++}@bench.example` }) }) },
-    ],
-  });
+  const createResult = await createLoad(main.organization.id, auth);
   assertClean('create', createResult);
+  const createWithEndpoints = await createWithEndpointsFigure({
+    base,
+    setup,
+    receiver,
+    token,
+    createLoad,
+  });
   log(`create: API process peak ${peakMemoryMb(tessera.pid!)} MB`);
   const createRatio = createResult.requests.average / bareResult.requests.average;
   rows.push({
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     target: USE_PG ? 'reported (the SQLite run holds the target)' : '≥ 0.15 of the bare route',
     met: USE_PG ? null : createRatio >= 0.15,
   });
+  rows.push(createWithEndpoints);
   rows.push({
     figure: `write floor: an invitation's two rows (invitation, queued email) written straight through the driver, ${CONNECTIONS} at a time; no HTTP, no validation, no query builder`,
     tessera: `${Math.round(floor).toLocaleString('en-US')} invitations/s`,
@@ -342,7 +345,20 @@ async function main(): Promise<void> {
     met: perSecond >= 500 && received.size === DELIVERY_MESSAGES && total === DELIVERY_MESSAGES,
   });
 
-  // 6. Memory of the API process over all of the above.
+  // 6. Webhook delivery by the real worker (a `tessera worker` process) to a local receiver.
+  rows.push(
+    await webhookDeliveryFigure({
+      base,
+      setup,
+      receiver,
+      organizationId: main.organization.id,
+      headers: auth,
+      events: WEBHOOK_EVENTS,
+    }),
+  );
+  await receiver.close();
+
+  // 7. Memory of the API process over all of the above.
   const peak = peakMemoryMb(tessera.pid!);
   rows.push({
     figure: 'peak memory (resident) of the Tessera API process under this load',
@@ -366,7 +382,7 @@ function report(): void {
     '',
     `Run ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${database}.`,
     `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per figure, all on 127.0.0.1; the API process logs at \`warn\`;`,
-    'the email worker is its own process (`tessera worker`). Reproduce: `npm run bench` (SQLite) or `npm run bench -- --pg`.',
+    'the worker (email, webhooks) is its own process (`tessera worker`). Reproduce: `npm run bench` (SQLite) or `npm run bench -- --pg`.',
     '',
     '| figure | Tessera | reference | ratio | target | met |',
     '|---|---|---|---|---|---|',

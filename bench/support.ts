@@ -1,6 +1,7 @@
 /**
  * What the benchmark (bench/run.ts) and the soak (bench/soak.ts) share: a database of their own,
- * Tessera's processes, and an SMTP server that counts what it receives by Message-ID.
+ * Tessera's processes, an SMTP server that counts what it receives by Message-ID, and the
+ * benchmark's table rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Result } from 'autocannon';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
@@ -20,6 +22,28 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 
 export function logger(prefix: string): (message: string) => void {
   return (message) => process.stderr.write(`[${prefix}] ${message}\n`);
+}
+
+/** A line of the benchmark's table. */
+export interface Row {
+  figure: string;
+  tessera: string;
+  reference: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+
+/** An autocannon result in a table cell. */
+export function summary(result: Result): string {
+  return `${Math.round(result.requests.average).toLocaleString('en-US')} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`;
+}
+
+/** A figure counts only if every request succeeded. */
+export function assertClean(name: string, result: Result): void {
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0)
+    throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
 }
 
 /** Child processes started here; whoever exits last kills those still running (see killChildren). */

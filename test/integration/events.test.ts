@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import type { Transact } from '../../src/db/write-batcher.js';
 import { recordChanges } from '../../src/modules/events/event.service.js';
 import { sweepExpiredInvitations } from '../../src/modules/invitations/invitation.expiry.js';
 import { linkToken } from '../helpers/links.js';
@@ -420,6 +422,118 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(
           again.events.map((event) => event.id),
           afterCommit.events.map((event) => event.id),
+        );
+      });
+
+      test('many writers committing out of order while a reader walks: every event once, in (txid, seq) order', {
+        timeout: 120_000,
+      }, async (context) => {
+        const o = await createTestOrganization(t);
+        const WRITERS = 8;
+        const ROUNDS = 12;
+        const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+        // Every write transaction, the API's included, holds its commit back a random while after its
+        // work: a transaction that wrote its events first often commits after later ones.
+        const transact = t.deps.transact;
+        const committed: bigint[] = [];
+        const holding: Transact = async (work) => {
+          let txid = 0n;
+          const result = await transact(async (trx) => {
+            const done = await work(trx);
+            const { rows } = await sql<{ txid: string }>`select pg_current_xact_id()::text as txid`.execute(trx);
+            txid = BigInt(rows[0]!.txid);
+            await sql`select pg_sleep(${Math.random() * 0.08})`.execute(trx);
+            return done;
+          });
+          committed.push(txid);
+          return result;
+        };
+        t.deps.transact = holding;
+
+        const writer = async (w: number) => {
+          for (let round = 0; round < ROUNDS; round++) {
+            if (Math.random() < 0.5) {
+              // Through the API: the invitation service's own transaction, held open before its commit.
+              const response = await t.app.inject({
+                method: 'POST',
+                url: `/v1/organizations/${o.organization.id}/invitations`,
+                headers: bearer(o.token),
+                payload: { email: `walk-${w}-${round}@example.com`, sendEmail: false },
+              });
+              assert.equal(response.statusCode, 201, response.body);
+            } else {
+              // Two events written a random while apart, in one transaction.
+              await t.deps.transact(async (trx) => {
+                for (const part of [1, 2]) {
+                  await recordChanges(trx, [
+                    {
+                      type: 'organization.updated',
+                      organizationId: o.organization.id,
+                      actor: { type: 'system' },
+                      occurredAt: new Date().toISOString(),
+                      data: { writer: w, round, part },
+                    },
+                  ]);
+                  await sql`select pg_sleep(${Math.random() * 0.05})`.execute(trx);
+                }
+              });
+            }
+            await pause(Math.random() * 10);
+          }
+        };
+
+        const seen: EventBody[] = [];
+        let readWhileWriting = 0;
+        let writing = true;
+        let pages = 0;
+        let position: string | undefined;
+        const readPage = async () => {
+          const { data, nextAfter } = await page(o, `?limit=5${position ? `&after=${position}` : ''}`);
+          assert.ok(nextAfter, 'nextAfter is always present');
+          seen.push(...data);
+          if (writing) readWhileWriting += data.length;
+          position = nextAfter;
+          pages++;
+          return data.length;
+        };
+        const reader = (async () => {
+          while (writing) if ((await readPage()) === 0) await pause(Math.random() * 5);
+        })();
+        reader.catch(() => undefined); // Awaited below, once the writers are done.
+        try {
+          await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+        } finally {
+          writing = false;
+          t.deps.transact = transact;
+        }
+        await reader;
+
+        const expected = (
+          await t.deps.db
+            .selectFrom('events')
+            .select('id')
+            .where('organization_id', '=', o.organization.id)
+            .orderBy('txid')
+            .orderBy('seq')
+            .execute()
+        ).map((row) => row.id);
+        // Every writer has committed: the walk goes on until it is at its end (or has missed some for good).
+        const deadline = Date.now() + 10_000;
+        while ((await readPage()) > 0 || (seen.length < expected.length && Date.now() < deadline)) await pause(5);
+
+        const ids = seen.map((event) => event.id);
+        const missed = expected.filter((id) => !ids.includes(id));
+        assert.equal(missed.length, 0, `${missed.length} of ${expected.length} events never returned by the walk`);
+        assert.equal(new Set(ids).size, ids.length, 'no event twice');
+        assert.deepEqual(ids, expected, 'every event once, in (txid, seq) order');
+        // The walk ran during the writes, and the commits really came out of order.
+        assert.ok(readWhileWriting > 0, 'events were read while the writers wrote');
+        const outOfOrder = committed.filter((txid, i) => committed.slice(i + 1).some((later) => later < txid)).length;
+        assert.ok(outOfOrder > 0, 'some transactions committed after later ones');
+        context.diagnostic(
+          `${expected.length} events of ${committed.length} transactions, ${outOfOrder} committed ` +
+            `after a later one; ${readWhileWriting} read while writing, ${pages} pages`,
         );
       });
     }

@@ -106,3 +106,13 @@ export function disableEndpoint(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** A delivery succeeded: the endpoint is not failing (a statement that changes nothing when it was not). */
+export async function clearFailingSince(db: Executor, id: string): Promise<void> {
+  await db
+    .updateTable('webhook_endpoints')
+    .set({ failing_since: null })
+    .where('id', '=', id)
+    .where('failing_since', 'is not', null)
+    .execute();
+}

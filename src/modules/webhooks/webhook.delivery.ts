@@ -14,6 +14,7 @@ import {
 } from './webhook-delivery.repository.js';
 import type { WebhookDeliveryTable } from './webhook-delivery.table.js';
 import {
+  clearFailingSince,
   disableEndpoint,
   findEndpointById,
   updateWebhookEndpoint,
@@ -172,19 +173,21 @@ export async function recordOutcome(
     updated_at: nowIso,
   };
   const succeeded = response.status !== null && response.status >= 200 && response.status < 300;
-  return deps.transact(async (trx) => {
-    const endpoint = await findEndpointById(trx, delivery.endpoint_id);
-    if (succeeded) {
+  if (succeeded) {
+    return deps.transact(async (trx) => {
       await recordAttempt(trx, workerId, delivery.id, {
         ...seen,
         status: 'SUCCEEDED',
         next_attempt_at: null,
         delivered_at: nowIso,
       });
-      if (endpoint?.failing_since)
-        await updateWebhookEndpoint(trx, endpoint.organization_id, endpoint.id, { failing_since: null });
-      return 'succeeded';
-    }
+      await clearFailingSince(trx, delivery.endpoint_id);
+      return 'succeeded' as const;
+    });
+  }
+  // A failure decides on the endpoint as it is now (how long it has been failing, still enabled).
+  return deps.transact(async (trx) => {
+    const endpoint = await findEndpointById(trx, delivery.endpoint_id);
     const failingSince = endpoint?.failing_since ?? nowIso;
     const failedTooLong = now.getTime() - Date.parse(failingSince) >= FAILING_DAYS_TO_DISABLE * 86_400_000;
     const disable =

@@ -30,6 +30,9 @@ export interface DeliveryMetrics {
   webhookDuration: { observe(seconds: number): void };
 }
 
+/** Events turned into deliveries per fan-out transaction. */
+const FANOUT_BATCH = 500;
+
 export const WEBHOOK_LANE_DEFAULTS = { concurrency: 32, perEndpoint: 4, timeoutMs: 15_000 } as const;
 
 /**
@@ -45,6 +48,7 @@ export class WebhookLane implements WorkerLane {
   private readonly inFlight = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
   private wake: () => void = () => {};
+  private nextFanOutAt = 0;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -56,13 +60,21 @@ export class WebhookLane implements WorkerLane {
 
   async turn(stopping: AbortSignal): Promise<boolean> {
     if (stopping.aborted) return false;
-    const { walked, started } = await this.runOnce();
+    // A freed slot turns the lane at once; the events are looked at once per poll, or again at
+    // once while a walk is behind (a full batch).
+    let walked = 0;
+    const now = Date.now();
+    if (now >= this.nextFanOutAt) {
+      walked = await fanOutEvents(this.deps, FANOUT_BATCH);
+      this.nextFanOutAt = walked >= FANOUT_BATCH ? now : now + this.deps.config.outbox.pollMs;
+    }
+    const started = await this.fillSlots();
     return walked > 0 || started > 0;
   }
 
-  /** One turn: fan out new events, then fill the free slots (a test may call it alone). */
+  /** Fans out new events now, then fills the free slots (a test turns the lane by hand with it). */
   async runOnce(): Promise<{ walked: number; started: number }> {
-    const walked = await fanOutEvents(this.deps);
+    const walked = await fanOutEvents(this.deps, FANOUT_BATCH);
     const started = await this.fillSlots();
     return { walked, started };
   }
