@@ -21,7 +21,7 @@ export interface LeaseClaim {
   leaseUntil: string;
   limit: number;
   /** Rows whose `column` holds one of `values` are left alone (an endpoint with its share in flight). */
-  skip?: { column: string; values: readonly string[] } | undefined;
+  skip?: ReadonlyArray<{ column: string; values: readonly string[] }> | undefined;
 }
 
 /**
@@ -33,10 +33,10 @@ export interface LeaseClaim {
 export async function claimDue<Row>(db: Executor, work: LeasedWork, claim: LeaseClaim): Promise<Row[]> {
   const table = sql.table(work.table);
   const due = sql.ref(work.dueColumn);
-  const skip =
-    claim.skip && claim.skip.values.length > 0
-      ? sql`and ${sql.ref(claim.skip.column)} not in (${sql.join(claim.skip.values)})`
-      : sql``;
+  const skips = (claim.skip ?? [])
+    .filter(({ values }) => values.length > 0)
+    .map(({ column, values }) => sql`and ${sql.ref(column)} not in (${sql.join(values)})`);
+  const skip = skips.length > 0 ? sql.join(skips, sql` `) : sql``;
   const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
   // Literals, not parameters: SQLite uses a partial index (`where status in ('PENDING', 'FAILED')`)
   // only when it can see the statement's statuses are the index's.

@@ -32,6 +32,8 @@ export const ERRORS = {
   MEMBER_NOT_FOUND: { status: 404, title: 'Member not found' },
   INVITATION_NOT_FOUND: { status: 404, title: 'Invitation not found' },
   WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
+  WEBHOOK_ENDPOINT_DISABLED: { status: 409, title: 'The webhook endpoint is disabled' },
+  WEBHOOK_TESTS_PENDING: { status: 409, title: 'The webhook endpoint has test deliveries still to be tried' },
   WEBHOOK_ENDPOINT_LIMIT: { status: 409, title: 'The organization has as many webhook endpoints as it may have' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
   INVITATION_LINK_INVALID: { status: 404, title: 'This invitation link is invalid or has expired' },

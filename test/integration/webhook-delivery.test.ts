@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sweepOldDeliveries } from '../../src/modules/webhooks/webhook-delivery.service.js';
 import { WebhookLane } from '../../src/modules/webhooks/webhook.lane.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import {
@@ -31,6 +32,7 @@ for (const dialect of DIALECTS) {
         workerId: 'webhook-test',
         concurrency: 8,
         perEndpoint: 2,
+        perOrganization: 6,
         timeoutMs: 700,
         metrics,
       });
@@ -227,6 +229,37 @@ for (const dialect of DIALECTS) {
       assert.ok(Date.now() - started < 5000);
     });
 
+    test("an organization whose every endpoint hangs holds its own share of the slots, not another organization's deliveries", async () => {
+      const hanging = await createTestOrganization(t);
+      const silent = await receiver();
+      silent.answer = () => undefined;
+      for (let i = 0; i < 4; i++) {
+        const { id } = await endpoint(hanging, `${silent.url}/${i}`, ['invitation.declined']);
+        for (let n = 0; n < 3; n++) {
+          const queued = await t.app.inject({
+            method: 'POST',
+            url: `/v1/organizations/${hanging.organization.id}/webhook-endpoints/${id}/test`,
+            headers: bearer(hanging.token),
+          });
+          assert.equal(queued.statusCode, 202, queued.body);
+        }
+      }
+      const hook = await receiver();
+      await endpoint(other, hook.url, ['invitation.created']);
+      await invite(other, 'not-held-back@example.com');
+      // Turns as the lane's loop makes them, each as a slot frees: the hanging organization's
+      // backlog is older, but past its share the claim leaves it alone.
+      const started = Date.now();
+      const arrived = () => hook.received.some((received) => received.body.includes('not-held-back@example.com'));
+      while (!arrived()) {
+        assert.ok(Date.now() - started < 600, 'held back behind the hanging endpoints');
+        await worker.runOnce();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(silent.received.length, 6, "the hanging organization's share: 6 in flight, not all 8");
+      await worker.drain();
+    });
+
     test("an organization's endpoint never receives another organization's events", async () => {
       const hook = await receiver();
       const { id } = await endpoint(org, hook.url, ['*']);
@@ -256,6 +289,31 @@ for (const dialect of DIALECTS) {
       assert.equal(String(received.headers['webhook-signature']).split(' ').length, 2);
       hook.verify(received, created.secret);
       hook.verify(received, rotated.json().secret);
+    });
+
+    test('test deliveries: at most five waiting per endpoint, none to a disabled endpoint (409s, nothing written)', async () => {
+      const hook = await receiver();
+      const { id } = await endpoint(org, hook.url, ['invitation.declined']);
+      const base = `/v1/organizations/${org.organization.id}/webhook-endpoints/${id}`;
+      const test = () => t.app.inject({ method: 'POST', url: `${base}/test`, headers: bearer(org.token) });
+      for (let i = 0; i < 5; i++) assert.equal((await test()).statusCode, 202);
+      const sixth = await test();
+      assert.equal(sixth.statusCode, 409, sixth.body);
+      assert.equal(sixth.json().code, 'WEBHOOK_TESTS_PENDING');
+      assert.equal((await deliveriesOf(id)).length, 5);
+      await deliverUntil(() => hook.received.length >= 5);
+      assert.equal((await test()).statusCode, 202, 'delivered: room for more');
+      const disabled = await t.app.inject({
+        method: 'PATCH',
+        url: base,
+        headers: bearer(org.token),
+        payload: { enabled: false },
+      });
+      assert.equal(disabled.statusCode, 200, disabled.body);
+      const refused = await test();
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json().code, 'WEBHOOK_ENDPOINT_DISABLED');
+      assert.equal((await deliveriesOf(id)).length, 6);
     });
 
     test('the deliveries list, a retry of a DEAD delivery, and a test delivery, each by its endpoint only', async () => {
@@ -359,6 +417,23 @@ for (const dialect of DIALECTS) {
       await worker.drain();
       assert.equal(hook.received.length, received, 'a disabled endpoint gets nothing more');
       assert.deepEqual(await deliveriesOf(id, 'down-4@example.com'), []);
+    });
+
+    // After the five days: it moves the clock past the retention.
+    test('finished deliveries are deleted after EVENT_RETENTION_DAYS; those still to be tried are kept', async () => {
+      const all = () => t.deps.db.selectFrom('webhook_deliveries').select(['status']).execute();
+      const before = await all();
+      assert.ok(before.some((row) => row.status === 'SUCCEEDED' || row.status === 'DEAD'));
+      t.clock.advance((t.config.eventRetentionDays + 1) * 86_400);
+      assert.ok((await sweepOldDeliveries(t.deps, 2)) > 0);
+      const after = await all();
+      assert.deepEqual(
+        after.map((row) => row.status).sort(),
+        before
+          .filter((row) => row.status === 'PENDING' || row.status === 'FAILED')
+          .map((row) => row.status)
+          .sort(),
+      );
     });
   });
 }

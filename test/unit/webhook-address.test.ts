@@ -244,7 +244,7 @@ describe('webhook addresses: the lookup at connect time', () => {
   test('a name that was public when saved and resolves inside now (DNS rebinding) is refused', async () => {
     const { error } = await lookUp(resolverOf({ 'hooks.example': ['93.184.216.34', '10.0.0.7'] }), 'hooks.example');
     assert.equal(error?.code, 'WEBHOOK_ADDRESS_REFUSED');
-    assert.match(error?.message ?? '', /hooks\.example resolves to 10\.0\.0\.7/);
+    assert.equal(error?.message, 'address refused: hooks.example resolves to an address that is not public');
     const metadata = await lookUp(resolverOf({ 'meta.example': ['169.254.169.254'] }), 'meta.example', { all: true });
     assert.equal(metadata.error?.code, 'WEBHOOK_ADDRESS_REFUSED');
   });

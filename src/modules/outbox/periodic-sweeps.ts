@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceDeps } from '../../deps.js';
 import { sweepOldEvents } from '../events/event.service.js';
 import { sweepExpiredInvitations } from '../invitations/invitation.expiry.js';
+import { sweepOldDeliveries } from '../webhooks/webhook-delivery.service.js';
 
 /** Every worker sweeps; the guarded statements make two sweeping at once harmless. */
 const EXPIRY_EVERY_MS = 15_000;
@@ -9,8 +10,8 @@ const RETENTION_EVERY_MS = 3_600_000;
 
 /**
  * The periodic work beside delivery: expiring invitations past their `expiresAt` (so that
- * `invitation.expired` is written within a minute of it) and deleting events past
- * EVENT_RETENTION_DAYS. Runs wherever an outbox worker runs.
+ * `invitation.expired` is written within a minute of it) and deleting events, and finished webhook
+ * deliveries, past EVENT_RETENTION_DAYS. Runs wherever an outbox worker runs.
  */
 export class PeriodicSweeps {
   private timers: NodeJS.Timeout[] = [];
@@ -39,6 +40,7 @@ export class PeriodicSweeps {
     };
     every(EXPIRY_EVERY_MS, () => this.expireInvitations(), 'invitations expired');
     every(RETENTION_EVERY_MS, () => sweepOldEvents(this.deps), 'old events deleted');
+    every(RETENTION_EVERY_MS, () => sweepOldDeliveries(this.deps), 'old webhook deliveries deleted');
   }
 
   /** Expires every invitation past its expiry, a batch at a time; returns how many. */

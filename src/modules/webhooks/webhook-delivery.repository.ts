@@ -52,16 +52,20 @@ const DELIVERY_WORK: LeasedWork = {
 };
 
 /**
- * Leases up to `limit` due deliveries (see db/leases.ts), leaving out the endpoints that already
- * have their share in flight (a slow endpoint then holds only its own). Claiming counts an attempt.
+ * Leases up to `limit` due deliveries (see db/leases.ts), leaving out the endpoints and the
+ * organizations that already have their share in flight (a slow endpoint, or an organization whose
+ * endpoints all hang, then holds only its own). Claiming counts an attempt.
  */
 export function claimDueDeliveries(
   db: Executor,
-  claim: Omit<LeaseClaim, 'skip'> & { busyEndpoints: readonly string[] },
+  claim: Omit<LeaseClaim, 'skip'> & { busyEndpoints: readonly string[]; busyOrganizations: readonly string[] },
 ): Promise<WebhookDeliveryRow[]> {
   return claimDue<WebhookDeliveryRow>(db, DELIVERY_WORK, {
     ...claim,
-    skip: { column: 'endpoint_id', values: claim.busyEndpoints },
+    skip: [
+      { column: 'endpoint_id', values: claim.busyEndpoints },
+      { column: 'organization_id', values: claim.busyOrganizations },
+    ],
   });
 }
 
@@ -140,4 +144,38 @@ export async function endPendingDeliveries(
     .where('status', 'in', ['PENDING', 'FAILED'])
     .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', now)]))
     .execute();
+}
+
+/** Deletes up to `limit` finished deliveries (delivered or dead) made before `cutoff`; returns how many. */
+export async function deleteFinishedDeliveriesBefore(db: Executor, cutoff: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_deliveries')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('created_at', '<', cutoff)
+        .where('status', 'in', ['SUCCEEDED', 'DEAD'])
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Test deliveries of the endpoint still to be tried, counted so that two test requests at once
+ * cannot both pass the cap: on PostgreSQL the endpoint's row is locked for the transaction.
+ */
+export async function countPendingTests(trx: Executor, endpointId: string): Promise<number> {
+  if (dialectOf(trx) === 'postgres') {
+    await trx.selectFrom('webhook_endpoints').select('id').where('id', '=', endpointId).forUpdate().execute();
+  }
+  const row = await trx
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('endpoint_id', '=', endpointId)
+    .where('event_type', '=', 'webhook_endpoint.test')
+    .where('status', 'in', ['PENDING', 'FAILED'])
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
 }

@@ -3,6 +3,8 @@ import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, keysetPage } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
 import {
+  countPendingTests,
+  deleteFinishedDeliveriesBefore,
   findDelivery,
   insertDeliveries,
   listEndpointDeliveries,
@@ -92,6 +94,9 @@ export async function retryWebhookDelivery(
   throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND');
 }
 
+/** Test deliveries of one endpoint still to be tried at once: a test is a check, not a load. */
+export const MAX_PENDING_TESTS = 5;
+
 /**
  * A test delivery to the endpoint, signed and retried like any other: its event is
  * `webhook_endpoint.test`, made for the test alone (it is not written to the events).
@@ -102,6 +107,7 @@ export async function sendTestDelivery(
   endpointId: string,
 ): Promise<WebhookDelivery> {
   const endpoint = await ownedEndpoint(deps, owner, endpointId);
+  if (endpoint.enabled !== 1) throw new AppError('WEBHOOK_ENDPOINT_DISABLED', 'Enable the endpoint to test it.');
   const now = deps.clock.now().toISOString();
   const eventId = `evt_${newId().replaceAll('-', '')}`;
   const event = {
@@ -114,6 +120,25 @@ export async function sendTestDelivery(
   };
   const body = JSON.stringify({ type: event.type, timestamp: now, data: event });
   const row = newDelivery({ endpointId: endpoint.id, organizationId: endpoint.organization_id, event, body, now });
-  await deps.transact((trx) => insertDeliveries(trx, [row]));
+  await deps.transact(async (trx) => {
+    if ((await countPendingTests(trx, endpoint.id)) >= MAX_PENDING_TESTS) {
+      throw new AppError(
+        'WEBHOOK_TESTS_PENDING',
+        `The endpoint has ${MAX_PENDING_TESTS} test deliveries still to be tried: send another once they are delivered.`,
+      );
+    }
+    await insertDeliveries(trx, [row]);
+  });
   return toDelivery(row);
+}
+
+/** Finished deliveries (delivered or dead) are kept as long as events, then deleted in batches. */
+export async function sweepOldDeliveries(deps: ServiceDeps, batch = 1000): Promise<number> {
+  const cutoff = new Date(deps.clock.now().getTime() - deps.config.eventRetentionDays * 86_400_000).toISOString();
+  let deleted = 0;
+  for (;;) {
+    const count = await deleteFinishedDeliveriesBefore(deps.db, cutoff, batch);
+    deleted += count;
+    if (count < batch) return deleted;
+  }
 }

@@ -170,7 +170,7 @@ export function webhookEndpointRoutes(app: App, { deps }: AppContext): void {
             'A `webhook_endpoint.test` event, signed and retried like any other, sent to this endpoint alone. ' +
             'The answer is the delivery, queued; read it back to see how the endpoint answered.',
           params: itemParams,
-          response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(400, 401, 403, 404) },
+          response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) =>

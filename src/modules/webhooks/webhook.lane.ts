@@ -18,6 +18,11 @@ export interface WebhookLaneOptions {
   concurrency: number;
   /** Deliveries in flight at once to one endpoint: a slow endpoint holds only these. */
   perEndpoint: number;
+  /**
+   * Deliveries in flight at once for one organization's events, over all its endpoints: an
+   * organization whose every endpoint hangs holds these, and the others keep the rest.
+   */
+  perOrganization: number;
   /** The longest one attempt may take (SPEC: 15 s). */
   timeoutMs: number;
   /** Where attempts are counted and timed (Prometheus), when the process serves /metrics. */
@@ -33,7 +38,37 @@ export interface DeliveryMetrics {
 /** Events turned into deliveries per fan-out transaction. */
 const FANOUT_BATCH = 500;
 
-export const WEBHOOK_LANE_DEFAULTS = { concurrency: 32, perEndpoint: 4, timeoutMs: 15_000 } as const;
+export const WEBHOOK_LANE_DEFAULTS = {
+  concurrency: 32,
+  perEndpoint: 4,
+  perOrganization: 8,
+  timeoutMs: 15_000,
+} as const;
+
+/** Deliveries in flight by key (an endpoint, an organization), each up to a cap. */
+class InFlight {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly cap: number) {}
+
+  isFull(key: string): boolean {
+    return (this.counts.get(key) ?? 0) >= this.cap;
+  }
+
+  /** The keys at their cap: the claim leaves their deliveries alone. */
+  full(): string[] {
+    return [...this.counts].filter(([, count]) => count >= this.cap).map(([key]) => key);
+  }
+
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  remove(key: string): void {
+    const left = (this.counts.get(key) ?? 1) - 1;
+    if (left > 0) this.counts.set(key, left);
+    else this.counts.delete(key);
+  }
+}
 
 /**
  * Webhooks: turns new events into deliveries (the fan-out), leases due deliveries and sends each
@@ -45,7 +80,8 @@ export const WEBHOOK_LANE_DEFAULTS = { concurrency: 32, perEndpoint: 4, timeoutM
 export class WebhookLane implements WorkerLane {
   readonly name = 'webhooks';
   private readonly id: string;
-  private readonly inFlight = new Map<string, number>();
+  private readonly byEndpoint: InFlight;
+  private readonly byOrganization: InFlight;
   private readonly sending = new Set<Promise<void>>();
   private wake: () => void = () => {};
   private nextFanOutAt = 0;
@@ -56,6 +92,8 @@ export class WebhookLane implements WorkerLane {
     private readonly options: WebhookLaneOptions,
   ) {
     this.id = options.workerId;
+    this.byEndpoint = new InFlight(options.perEndpoint);
+    this.byOrganization = new InFlight(options.perOrganization);
   }
 
   async turn(stopping: AbortSignal): Promise<boolean> {
@@ -96,14 +134,14 @@ export class WebhookLane implements WorkerLane {
     const free = this.options.concurrency - this.sending.size;
     if (free <= 0) return 0;
     const now = this.deps.clock.now();
-    const busy = [...this.inFlight].filter(([, count]) => count >= this.options.perEndpoint).map(([id]) => id);
     const leaseMs = Math.max(this.deps.config.outbox.leaseSeconds * 1000, this.options.timeoutMs * 4);
     const rows = await claimDueDeliveries(this.deps.db, {
       workerId: this.id,
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
       limit: free,
-      busyEndpoints: busy,
+      busyEndpoints: this.byEndpoint.full(),
+      busyOrganizations: this.byOrganization.full(),
     });
     if (rows.length === 0) return 0;
     const endpoints = new Map(
@@ -111,22 +149,22 @@ export class WebhookLane implements WorkerLane {
     );
     const over: string[] = [];
     for (const row of rows) {
-      const count = this.inFlight.get(row.endpoint_id) ?? 0;
-      if (count >= this.options.perEndpoint) {
+      const organization = row.organization_id ?? 'platform';
+      if (this.byEndpoint.isFull(row.endpoint_id) || this.byOrganization.isFull(organization)) {
         over.push(row.id);
         continue;
       }
-      this.inFlight.set(row.endpoint_id, count + 1);
+      this.byEndpoint.add(row.endpoint_id);
+      this.byOrganization.add(organization);
       const sent: Promise<void> = this.deliver(row, endpoints.get(row.endpoint_id)).finally(() => {
-        const left = (this.inFlight.get(row.endpoint_id) ?? 1) - 1;
-        if (left > 0) this.inFlight.set(row.endpoint_id, left);
-        else this.inFlight.delete(row.endpoint_id);
+        this.byEndpoint.remove(row.endpoint_id);
+        this.byOrganization.remove(organization);
         this.sending.delete(sent);
         this.wake();
       });
       this.sending.add(sent);
     }
-    // Claimed past an endpoint's share: given back untried, for the next turn.
+    // Claimed past an endpoint's or an organization's share: given back untried, for the next turn.
     await releaseDeliveryLeases(this.deps.db, { workerId: this.id, ids: over, now: now.toISOString() });
     return rows.length - over.length;
   }

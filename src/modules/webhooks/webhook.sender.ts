@@ -64,7 +64,9 @@ export class WebhookAddressRefused extends Error {
     super(
       hostname === address
         ? `address refused: ${address} is not a public address`
-        : `address refused: ${hostname} resolves to ${address}, not a public address`,
+        : // The address inside is not named: an endpoint's owner reads this error, and should not
+          // learn the internal addresses its name was pointed at.
+          `address refused: ${hostname} resolves to an address that is not public`,
     );
     this.name = 'WebhookAddressRefused';
   }
@@ -232,14 +234,17 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown })
 }
 
 /** `Retry-After` as whole seconds from now: delta-seconds, or an HTTP date (a past one is 0). */
+/** A Retry-After longer than the retry schedule's longest wait (24 h) waits that long. */
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+
 export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (value === undefined || value === '') return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) return Math.min(Number(value), MAX_RETRY_AFTER_SECONDS);
   if (!/^[A-Za-z]{3}/.test(value)) return undefined; // every HTTP-date form starts with the day's name
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  return Math.min(Math.max(0, Math.ceil((date - now) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }
 
 function classify(error: unknown, signal: AbortSignal): WebhookFailure {
