@@ -543,6 +543,9 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.statusCode, 400);
       assert.equal(refused.json().code, 'REDIRECT_URL_NOT_ALLOWED');
       assert.equal(refused.json().errors[0].field, 'redirectUrl');
+      for (const origin of t.config.allowedRedirectOrigins) {
+        assert.ok(!refused.body.includes(origin), "the allowed origins (every tenant's) are not listed");
+      }
     });
 
     test('a revoked invitation whose email was not sent yet is not sent', async () => {

@@ -34,7 +34,9 @@ export function normalizeRedirectUrl(deps: Pick<ServiceDeps, 'config'>, value: s
   return fieldError(
     'REDIRECT_URL_NOT_ALLOWED',
     'redirectUrl',
-    `The redirect URL must be on one of: ${deps.config.allowedRedirectOrigins.join(', ')}.`,
+    // The allowed origins are not listed: they are every tenant's, and one tenant's admin has no
+    // business learning the others' applications.
+    'The redirect URL must be http(s) on an origin allowed by ALLOWED_REDIRECT_ORIGINS.',
   );
 }
 
