@@ -8,6 +8,7 @@ import pg from 'pg';
 import {
   bearer,
   createTestOrganization,
+  inviteInBulk,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -74,23 +75,11 @@ describe('invitation expiry with two workers at once [postgres]', { skip: SKIP }
     assert.equal(created.statusCode, 201, created.body);
     const endpoint = created.json() as { id: string; secret: string };
 
-    const bulk = await t.app.inject({
-      method: 'POST',
-      url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
-      headers: bearer(org.token),
-      payload: {
-        invitations: Array.from({ length: INVITATIONS }, (_, i) => ({
-          email: `expiring-${i}@example.com`,
-          sendEmail: false,
-        })),
-      },
-    });
-    assert.equal(bulk.statusCode, 200, bulk.body);
-    const invitationIds = (bulk.json().results as Array<{ status: number; invitation: { id: string } }>).map(
-      (result) => {
-        assert.equal(result.status, 201);
-        return result.invitation.id;
-      },
+    const invitationIds = await inviteInBulk(
+      t,
+      org,
+      Array.from({ length: INVITATIONS }, (_, i) => `expiring-${i}@example.com`),
+      { sendEmail: false },
     );
 
     const env = {

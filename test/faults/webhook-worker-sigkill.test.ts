@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   bearer,
   createTestOrganization,
+  inviteInBulk,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -91,19 +92,12 @@ for (const dialect of DIALECTS) {
         };
       }
 
-      const bulk = await t.app.inject({
-        method: 'POST',
-        url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
-        headers: bearer(org.token),
-        payload: {
-          invitations: Array.from({ length: INVITATIONS }, (_, i) => ({
-            email: `hooked-${i}@example.com`,
-            sendEmail: false,
-          })),
-        },
-      });
-      assert.equal(bulk.statusCode, 200, bulk.body);
-      assert.equal(bulk.json().summary.created, INVITATIONS, bulk.body);
+      await inviteInBulk(
+        t,
+        org,
+        Array.from({ length: INVITATIONS }, (_, i) => `hooked-${i}@example.com`),
+        { sendEmail: false },
+      );
       const eventIds = (
         await t.deps.db
           .selectFrom('events')

@@ -136,13 +136,21 @@ export async function createTestOrganization(t: TestApp, name = `Org ${++counter
   };
 }
 
-/** Invites every address in one bulk request as the organization's client; all must be created. Returns the invitation ids. */
-export async function inviteInBulk(t: TestApp, org: TestOrganization, emails: string[]): Promise<string[]> {
+/**
+ * Invites every address in one bulk request as the organization's client, each item with `fields`
+ * too (`{ sendEmail: false }`); all must be created. Returns the invitation ids.
+ */
+export async function inviteInBulk(
+  t: TestApp,
+  org: TestOrganization,
+  emails: string[],
+  fields: Record<string, unknown> = {},
+): Promise<string[]> {
   const response = await t.app.inject({
     method: 'POST',
     url: `/v1/organizations/${org.organization.id}/invitations/bulk`,
     headers: bearer(org.token),
-    payload: { invitations: emails.map((email) => ({ email })) },
+    payload: { invitations: emails.map((email) => ({ ...fields, email })) },
   });
   assert.equal(response.statusCode, 200, response.body);
   const results = response.json().results as Array<{ status: number; invitation?: { id: string } }>;

@@ -112,11 +112,20 @@ export async function listEvents(
 }
 
 /** Deletes events older than EVENT_RETENTION_DAYS, a batch at a time; returns how many. */
-export async function sweepOldEvents(deps: ServiceDeps, batch = 1000): Promise<number> {
-  const cutoff = new Date(deps.clock.now().getTime() - deps.config.eventRetentionDays * 86_400_000).toISOString();
+export function sweepOldEvents(deps: ServiceDeps, batch = 1000): Promise<number> {
+  return deleteInBatches((limit) => deleteEventsBefore(deps.db, retentionCutoff(deps), limit), batch);
+}
+
+/** What is older than this goes: EVENT_RETENTION_DAYS ago (events, and finished webhook deliveries). */
+export function retentionCutoff(deps: Pick<ServiceDeps, 'clock' | 'config'>): string {
+  return new Date(deps.clock.now().getTime() - deps.config.eventRetentionDays * 86_400_000).toISOString();
+}
+
+/** Runs `remove` (deleting at most `batch` rows a call) until a call deletes fewer; returns the total. */
+export async function deleteInBatches(remove: (limit: number) => Promise<number>, batch: number): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const count = await deleteEventsBefore(deps.db, cutoff, batch);
+    const count = await remove(batch);
     deleted += count;
     if (count < batch) return deleted;
   }

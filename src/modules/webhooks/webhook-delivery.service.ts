@@ -2,6 +2,7 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { decodeCursor, keysetPage } from '../../http/cursor.js';
 import { AppError } from '../../http/errors.js';
+import { deleteInBatches, retentionCutoff } from '../events/event.service.js';
 import {
   countPendingTests,
   deleteFinishedDeliveriesBefore,
@@ -133,12 +134,6 @@ export async function sendTestDelivery(
 }
 
 /** Finished deliveries (delivered or dead) are kept as long as events, then deleted in batches. */
-export async function sweepOldDeliveries(deps: ServiceDeps, batch = 1000): Promise<number> {
-  const cutoff = new Date(deps.clock.now().getTime() - deps.config.eventRetentionDays * 86_400_000).toISOString();
-  let deleted = 0;
-  for (;;) {
-    const count = await deleteFinishedDeliveriesBefore(deps.db, cutoff, batch);
-    deleted += count;
-    if (count < batch) return deleted;
-  }
+export function sweepOldDeliveries(deps: ServiceDeps, batch = 1000): Promise<number> {
+  return deleteInBatches((limit) => deleteFinishedDeliveriesBefore(deps.db, retentionCutoff(deps), limit), batch);
 }
