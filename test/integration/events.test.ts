@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Transact } from '../../src/db/write-batcher.js';
 import { recordChanges } from '../../src/modules/events/event.service.js';
 import { sweepExpiredInvitations } from '../../src/modules/invitations/invitation.expiry.js';
@@ -380,6 +381,27 @@ for (const dialect of DIALECTS) {
     });
 
     if (dialect === 'postgres') {
+      test('a transaction left open in another database of the server does not hold the walk back', async () => {
+        const { nextAfter: start } = await walk(org);
+        // Another application's database on the same server: a write transaction, left open.
+        const elsewhere = new pg.Client({ connectionString: t.database.url.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+        await elsewhere.connect();
+        try {
+          await elsewhere.query('begin');
+          await elsewhere.query('select pg_current_xact_id()');
+          const invitation = await invite(org, { email: 'not-held-back@example.com' });
+          const { events } = await walk(org, start);
+          assert.deepEqual(
+            events.map((event) => event.data.id),
+            [invitation.id],
+            "listed at once, though the other database's transaction is still open",
+          );
+        } finally {
+          await elsewhere.query('rollback');
+          await elsewhere.end();
+        }
+      });
+
       test('a transaction that commits after later ones: the walk still returns every event once, in order', async () => {
         const { nextAfter: start } = await walk(org);
         let release!: () => void;

@@ -32,8 +32,21 @@ export interface EventPageQuery {
 }
 
 /**
+ * The oldest transaction still running, of the statement's snapshot, that may be writing events:
+ * `pg_snapshot_xmin`, but leaving out the transactions known to run in another database of the
+ * server (its sessions, its prepared transactions), which would otherwise hold this walk back as
+ * long as they stay open. A transaction that cannot be placed (it ended meanwhile, or its session
+ * is not visible to Tessera's role) is kept: it may be one of Tessera's own.
+ */
+const WALK_HORIZON = sql`coalesce(
+  (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x
+    where not exists (select 1 from pg_stat_activity a where a.backend_xid = xid(x) and a.datname <> current_database())
+      and not exists (select 1 from pg_prepared_xacts p where p.transaction = xid(x) and p.database <> current_database())),
+  pg_snapshot_xmax(pg_current_snapshot()))`;
+
+/**
  * Events after a position, oldest first. On PostgreSQL only events of transactions older than
- * every transaction still running are returned: a transaction that commits late would otherwise
+ * every transaction still running (WALK_HORIZON) are returned: a transaction that commits late would otherwise
  * appear behind a position a reader has already passed, and be missed. Such events wait for the
  * next read instead.
  */
@@ -52,7 +65,7 @@ export function listEventsAfter(db: Executor, query: EventPageQuery): Promise<Ev
           sql<boolean>`(txid > ${Number(after.txid)} or (txid = ${Number(after.txid)} and seq > ${Number(after.seq)}))`,
         );
   }
-  if (postgres) select = select.where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`);
+  if (postgres) select = select.where(sql<boolean>`txid < ${WALK_HORIZON}`);
   return select.orderBy('txid').orderBy('seq').limit(query.limit).execute();
 }
 
