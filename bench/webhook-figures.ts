@@ -3,6 +3,7 @@
  * create throughput with three subscribed endpoints beside the plain create figure, and delivery
  * of a batch of events by a `tessera worker` process to a local receiver that verifies signatures.
  */
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Result } from 'autocannon';
@@ -61,8 +62,8 @@ function startWorker(setup: Setup, base: string, smtpPort: number) {
 
 /**
  * Create throughput with three subscribed endpoints (enabled, `["*"]`, at the live receiver)
- * against the same load in an organization with none, one after the other, in the API process of
- * the create figure (no worker inside it): a create writes its event row and nothing more, however
+ * against the same load in an organization with none, one after the other, in an API process like
+ * the create figure's (no worker inside it), of its own and warmed up: a create writes its event row and nothing more, however
  * many endpoints listen; the fan-out and the deliveries are the worker's, after the commit. Then a
  * `tessera worker` delivers what the load made, three deliveries per event, and the figure says
  * whether every one arrived (the delivery figure measures how fast). The endpoints are deleted
@@ -70,12 +71,18 @@ function startWorker(setup: Setup, base: string, smtpPort: number) {
  */
 export async function createWithEndpointsFigure(
   context: WebhookFigureContext & {
-    token: (clientId: string, clientSecret: string) => Promise<string>;
-    /** The create figure's load, against an organization. */
-    createLoad: (organizationId: string, headers: Headers) => Promise<Result>;
+    token: (clientId: string, clientSecret: string, at: string) => Promise<string>;
+    /** The create figure's load, against an organization of the API at `at`. */
+    createLoad: (organizationId: string, headers: Headers, duration: number | undefined, at: string) => Promise<Result>;
+    /** Starts an API process like the create figure's. */
+    startApi: () => Promise<{ base: string; child: ChildProcess }>;
+    /** A load first, not measured: both measured runs meet a warmed-up process. */
+    warmUpSeconds: number;
   },
 ): Promise<Row> {
-  const { base, setup, receiver } = context;
+  const { setup, receiver } = context;
+  const api = await context.startApi();
+  const { base } = api;
   const organizationWithClient = async (name: string) => {
     const { organization } = await createOrganization(setup.deps, {
       name,
@@ -83,7 +90,7 @@ export async function createWithEndpointsFigure(
     });
     const client = await createClient(setup.deps, { organizationId: organization.id });
     const headers = {
-      authorization: `Bearer ${await context.token(client.clientId, client.clientSecret)}`,
+      authorization: `Bearer ${await context.token(client.clientId, client.clientSecret, base)}`,
       'content-type': 'application/json',
     };
     return { id: organization.id, headers };
@@ -102,11 +109,13 @@ export async function createWithEndpointsFigure(
     endpointIds.push(endpoint.id);
   }
 
+  log('create: a second API process, warming up');
+  assertClean('warm-up', await context.createLoad(none.id, none.headers, context.warmUpSeconds, base));
   log('create: organization with no endpoint');
-  const baseline = await context.createLoad(none.id, none.headers);
+  const baseline = await context.createLoad(none.id, none.headers, undefined, base);
   assertClean('create, no endpoint', baseline);
   log('create: organization with three webhook endpoints');
-  const result = await context.createLoad(three.id, three.headers);
+  const result = await context.createLoad(three.id, three.headers, undefined, base);
   assertClean('create with three endpoints', result);
 
   // Every event of the load, delivered to each of the three endpoints by a worker.
@@ -143,10 +152,12 @@ export async function createWithEndpointsFigure(
     });
     if (response.status !== 204) throw new Error(`delete endpoint: ${response.status} ${await response.text()}`);
   }
+  api.child.kill('SIGTERM');
+  await once(api.child, 'exit');
   const ratio = result.requests.average / baseline.requests.average;
   return {
     figure:
-      'create one invitation, organization with three webhook endpoints (enabled, eventTypes ["*"]), against one with none, in the same API process; then a `tessera worker` delivers every event of the load to the three',
+      'create one invitation, organization with three webhook endpoints (enabled, eventTypes ["*"]), against one with none, one after the other in an API process of their own (warmed up); then a `tessera worker` delivers every event of the load to the three',
     tessera: `${summary(result)}; afterwards ${(events.size * 3).toLocaleString('en-US')} deliveries: ${missing} missing, ${doubled} doubled${refused > 0 ? `, ${refused} signatures refused` : ''}`,
     reference: `no endpoint: ${summary(baseline)}`,
     ratio: ratio.toFixed(2),

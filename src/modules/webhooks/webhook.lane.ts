@@ -85,6 +85,8 @@ export class WebhookLane implements WorkerLane {
   private readonly sending = new Set<Promise<void>>();
   private wake: () => void = () => {};
   private nextFanOutAt = 0;
+  /** False after a claim found less than it asked for, until a slot frees or a poll comes. */
+  private mayClaim = true;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -105,6 +107,8 @@ export class WebhookLane implements WorkerLane {
     if (now >= this.nextFanOutAt) {
       walked = await fanOutEvents(this.deps, FANOUT_BATCH);
       this.nextFanOutAt = walked >= FANOUT_BATCH ? now : now + this.deps.config.outbox.pollMs;
+      // New deliveries, or retries come due since: worth asking again.
+      this.mayClaim = true;
     }
     const started = await this.fillSlots();
     return walked > 0 || started > 0;
@@ -113,6 +117,7 @@ export class WebhookLane implements WorkerLane {
   /** Fans out new events now, then fills the free slots (a test turns the lane by hand with it). */
   async runOnce(): Promise<{ walked: number; started: number }> {
     const walked = await fanOutEvents(this.deps, FANOUT_BATCH);
+    this.mayClaim = true;
     const started = await this.fillSlots();
     return { walked, started };
   }
@@ -132,7 +137,7 @@ export class WebhookLane implements WorkerLane {
 
   private async fillSlots(): Promise<number> {
     const free = this.options.concurrency - this.sending.size;
-    if (free <= 0) return 0;
+    if (free <= 0 || !this.mayClaim) return 0;
     const now = this.deps.clock.now();
     const leaseMs = Math.max(this.deps.config.outbox.leaseSeconds * 1000, this.options.timeoutMs * 4);
     const rows = await claimDueDeliveries(this.deps.db, {
@@ -143,6 +148,10 @@ export class WebhookLane implements WorkerLane {
       busyEndpoints: this.byEndpoint.full(),
       busyOrganizations: this.byOrganization.full(),
     });
+    // Fewer than asked: nothing more is due outside the endpoints and organizations at their
+    // share, and asking again before that changes would read the whole backlog of a busy one
+    // (its rows fill the due index) to find nothing.
+    if (rows.length < free) this.mayClaim = false;
     if (rows.length === 0) return 0;
     const endpoints = new Map(
       (await findEndpointsById(this.deps.db, [...new Set(rows.map((row) => row.endpoint_id))])).map((e) => [e.id, e]),
@@ -159,6 +168,7 @@ export class WebhookLane implements WorkerLane {
       const sent: Promise<void> = this.deliver(row, endpoints.get(row.endpoint_id)).finally(() => {
         this.byEndpoint.remove(row.endpoint_id);
         this.byOrganization.remove(organization);
+        this.mayClaim = true;
         this.sending.delete(sent);
         this.wake();
       });
