@@ -32,29 +32,37 @@ export interface LeaseClaim {
  */
 export async function claimDue<Row>(db: Executor, work: LeasedWork, claim: LeaseClaim): Promise<Row[]> {
   const table = sql.table(work.table);
-  const due = sql.ref(work.dueColumn);
-  const skips = (claim.skip ?? [])
-    .filter(({ values }) => values.length > 0)
-    .map(({ column, values }) => sql`and ${sql.ref(column)} not in (${sql.join(values)})`);
-  const skip = skips.length > 0 ? sql.join(skips, sql` `) : sql``;
   const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
-  // Literals, not parameters: SQLite uses a partial index (`where status in ('PENDING', 'FAILED')`)
-  // only when it can see the statement's statuses are the index's.
-  const open = sql.join(work.openStatuses.map((status) => sql.lit(status)));
   const result = await sql<Row>`
     update ${table}
     set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1,
         updated_at = ${claim.now}
     where id in (
       select id from ${table}
-      where status in (${open}) and ${due} <= ${claim.now}
-        and (locked_until is null or locked_until <= ${claim.now}) ${skip}
-      order by ${due}
+      where ${dueAndFree(work, claim)}
+      order by ${sql.ref(work.dueColumn)}
       limit ${claim.limit}
       ${lock}
     )
     returning *`.execute(db);
   return result.rows;
+}
+
+/** Still to be tried, due, not leased (or its lease ran out), and not of a key to skip. */
+function dueAndFree(work: LeasedWork, claim: Omit<LeaseClaim, 'limit'>) {
+  const skips = (claim.skip ?? [])
+    .filter(({ values }) => values.length > 0)
+    .map(({ column, values }) => sql`and ${sql.ref(column)} not in (${sql.join(values)})`);
+  return sql`status in (${openStatuses(work)}) and ${sql.ref(work.dueColumn)} <= ${claim.now}
+    and (locked_until is null or locked_until <= ${claim.now}) ${skips.length > 0 ? sql.join(skips, sql` `) : sql``}`;
+}
+
+/**
+ * Literals, not parameters: SQLite uses a partial index (`where status in ('PENDING', 'FAILED')`)
+ * only when it can see the statement's statuses are the index's.
+ */
+function openStatuses(work: LeasedWork) {
+  return sql.join(work.openStatuses.map((status) => sql.lit(status)));
 }
 
 /** Extends every lease this worker holds, while a long batch is still being sent. */
@@ -65,7 +73,7 @@ export async function renewLeases(
 ): Promise<void> {
   await sql`
     update ${sql.table(work.table)} set locked_until = ${input.leaseUntil}, updated_at = ${input.now}
-    where locked_by = ${input.workerId} and status in (${sql.join(work.openStatuses)})`.execute(db);
+    where locked_by = ${input.workerId} and status in (${openStatuses(work)})`.execute(db);
 }
 
 /** Gives back rows claimed but not tried (the worker is stopping, or took more than it may send), uncounted. */
@@ -79,5 +87,40 @@ export async function releaseLeases(
     update ${sql.table(work.table)}
     set locked_by = null, locked_until = null, attempts = attempts - 1, updated_at = ${input.now}
     where id in (${sql.join(input.ids)}) and locked_by = ${input.workerId}
-      and status in (${sql.join(work.openStatuses)})`.execute(db);
+      and status in (${openStatuses(work)})`.execute(db);
+}
+
+/**
+ * Leases due rows the caller chooses among the earliest `candidates` due ones (a worker keeping
+ * per-key shares picks only what it may start, instead of claiming a batch and giving most of it
+ * back: on PostgreSQL each of those is a row version written twice). The candidates are read
+ * without a lock; the lease is then taken by a guarded statement, so a row another worker leased
+ * meanwhile is not returned. `exhausted`: fewer candidates were due than asked for.
+ */
+export async function claimChosen<Row, Candidate extends { id: string }>(
+  db: Executor,
+  work: LeasedWork,
+  claim: Omit<LeaseClaim, 'limit'> & {
+    candidates: number;
+    columns: ReadonlyArray<keyof Candidate & string>;
+    choose: (candidates: Candidate[]) => string[];
+  },
+): Promise<{ rows: Row[]; exhausted: boolean }> {
+  const table = sql.table(work.table);
+  const found = await sql<Candidate>`
+    select ${sql.join(claim.columns.map((column) => sql.ref(column)))} from ${table}
+    where ${dueAndFree(work, claim)}
+    order by ${sql.ref(work.dueColumn)}
+    limit ${claim.candidates}`.execute(db);
+  const exhausted = found.rows.length < claim.candidates;
+  const ids = claim.choose(found.rows);
+  if (ids.length === 0) return { rows: [], exhausted };
+  const leased = await sql<Row>`
+    update ${table}
+    set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1,
+        updated_at = ${claim.now}
+    where id in (${sql.join(ids)}) and status in (${openStatuses(work)})
+      and (locked_until is null or locked_until <= ${claim.now})
+    returning *`.execute(db);
+  return { rows: leased.rows, exhausted };
 }

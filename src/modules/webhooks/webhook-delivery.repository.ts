@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/dialect.js';
-import { claimDue, type LeaseClaim, type LeasedWork, releaseLeases } from '../../db/leases.js';
+import { claimChosen, type LeaseClaim, type LeasedWork } from '../../db/leases.js';
 import type { EventPosition } from '../events/event.repository.js';
 import type { DeliveryStatus, WebhookDeliveryTable } from './webhook-delivery.table.js';
 import type { WebhookEndpointRow } from './webhook-endpoint.repository.js';
@@ -51,17 +51,26 @@ const DELIVERY_WORK: LeasedWork = {
   openStatuses: ['PENDING', 'FAILED'],
 };
 
+export type DeliveryCandidate = Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'organization_id'>;
+
 /**
- * Leases up to `limit` due deliveries (see db/leases.ts), leaving out the endpoints and the
- * organizations that already have their share in flight (a slow endpoint, or an organization whose
- * endpoints all hang, then holds only its own). Claiming counts an attempt.
+ * Leases the due deliveries `choose` picks among the earliest `candidates` (see db/leases.ts),
+ * leaving out the endpoints and the organizations that already have their share in flight (a slow
+ * endpoint, or an organization whose endpoints all hang, then holds only its own). Claiming counts
+ * an attempt.
  */
 export function claimDueDeliveries(
   db: Executor,
-  claim: Omit<LeaseClaim, 'skip'> & { busyEndpoints: readonly string[]; busyOrganizations: readonly string[] },
-): Promise<WebhookDeliveryRow[]> {
-  return claimDue<WebhookDeliveryRow>(db, DELIVERY_WORK, {
+  claim: Omit<LeaseClaim, 'skip' | 'limit'> & {
+    candidates: number;
+    busyEndpoints: readonly string[];
+    busyOrganizations: readonly string[];
+    choose: (candidates: DeliveryCandidate[]) => string[];
+  },
+): Promise<{ rows: WebhookDeliveryRow[]; exhausted: boolean }> {
+  return claimChosen<WebhookDeliveryRow, DeliveryCandidate>(db, DELIVERY_WORK, {
     ...claim,
+    columns: ['id', 'endpoint_id', 'organization_id'],
     skip: [
       { column: 'endpoint_id', values: claim.busyEndpoints },
       { column: 'organization_id', values: claim.busyOrganizations },
@@ -82,11 +91,6 @@ export async function recordAttempt(
     .where('id', '=', id)
     .where('locked_by', '=', workerId)
     .execute();
-}
-
-/** Gives back deliveries claimed but not tried, uncounted. */
-export function releaseDeliveryLeases(db: Executor, input: { workerId: string; ids: readonly string[]; now: string }) {
-  return releaseLeases(db, DELIVERY_WORK, input);
 }
 
 /** The endpoint's deliveries, newest first, after a (created_at, id) position. */

@@ -3,8 +3,8 @@ import type { ServiceDeps } from '../../deps.js';
 import type { WorkerLane } from '../outbox/outbox.lane.js';
 import {
   claimDueDeliveries,
+  type DeliveryCandidate,
   recordAttempt,
-  releaseDeliveryLeases,
   type WebhookDeliveryRow,
 } from './webhook-delivery.repository.js';
 import { findEndpointsById, type WebhookEndpointRow } from './webhook-endpoint.repository.js';
@@ -50,8 +50,9 @@ class InFlight {
   private readonly counts = new Map<string, number>();
   constructor(private readonly cap: number) {}
 
-  isFull(key: string): boolean {
-    return (this.counts.get(key) ?? 0) >= this.cap;
+  /** Whether `more` can start beside those in flight. */
+  hasRoom(key: string, more: number): boolean {
+    return (this.counts.get(key) ?? 0) + more <= this.cap;
   }
 
   /** The keys at their cap: the claim leaves their deliveries alone. */
@@ -87,6 +88,8 @@ export class WebhookLane implements WorkerLane {
   private nextFanOutAt = 0;
   /** False after a claim found less than it asked for, until a slot frees or a poll comes. */
   private mayClaim = true;
+  /** False after a claim past the busy keys found less than it asked for, until a poll comes. */
+  private mayLookPastBusy = true;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -109,6 +112,7 @@ export class WebhookLane implements WorkerLane {
       this.nextFanOutAt = walked >= FANOUT_BATCH ? now : now + this.deps.config.outbox.pollMs;
       // New deliveries, or retries come due since: worth asking again.
       this.mayClaim = true;
+      this.mayLookPastBusy = true;
     }
     const started = await this.fillSlots();
     return walked > 0 || started > 0;
@@ -118,6 +122,7 @@ export class WebhookLane implements WorkerLane {
   async runOnce(): Promise<{ walked: number; started: number }> {
     const walked = await fanOutEvents(this.deps, FANOUT_BATCH);
     this.mayClaim = true;
+    this.mayLookPastBusy = true;
     const started = await this.fillSlots();
     return { walked, started };
   }
@@ -138,31 +143,36 @@ export class WebhookLane implements WorkerLane {
   private async fillSlots(): Promise<number> {
     const free = this.options.concurrency - this.sending.size;
     if (free <= 0 || !this.mayClaim) return 0;
+    const busyEndpoints = this.byEndpoint.full();
+    const busyOrganizations = this.byOrganization.full();
+    // Looking past keys at their share reads their whole backlog: once, then not again until new
+    // work may have come (the next fan-out), however often a slot frees meanwhile.
+    const deep = busyEndpoints.length + busyOrganizations.length > 0;
+    if (deep && !this.mayLookPastBusy) return 0;
     const now = this.deps.clock.now();
     const leaseMs = Math.max(this.deps.config.outbox.leaseSeconds * 1000, this.options.timeoutMs * 4);
-    const rows = await claimDueDeliveries(this.deps.db, {
+    const { rows, exhausted } = await claimDueDeliveries(this.deps.db, {
       workerId: this.id,
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-      limit: free,
-      busyEndpoints: this.byEndpoint.full(),
-      busyOrganizations: this.byOrganization.full(),
+      // The earliest due, a few per free slot: enough to find another endpoint's beside a busy one's.
+      candidates: free * 4,
+      busyEndpoints,
+      busyOrganizations,
+      choose: (candidates) => this.choose(candidates, free),
     });
-    // Fewer than asked: nothing more is due outside the endpoints and organizations at their
-    // share, and asking again before that changes would read the whole backlog of a busy one
-    // (its rows fill the due index) to find nothing.
-    if (rows.length < free) this.mayClaim = false;
+    // Nothing more is due outside the endpoints and organizations at their share: asking again
+    // before that changes would read the whole backlog of a busy one to find nothing.
+    if (exhausted) {
+      this.mayClaim = false;
+      if (deep) this.mayLookPastBusy = false;
+    }
     if (rows.length === 0) return 0;
     const endpoints = new Map(
       (await findEndpointsById(this.deps.db, [...new Set(rows.map((row) => row.endpoint_id))])).map((e) => [e.id, e]),
     );
-    const over: string[] = [];
     for (const row of rows) {
       const organization = row.organization_id ?? 'platform';
-      if (this.byEndpoint.isFull(row.endpoint_id) || this.byOrganization.isFull(organization)) {
-        over.push(row.id);
-        continue;
-      }
       this.byEndpoint.add(row.endpoint_id);
       this.byOrganization.add(organization);
       const sent: Promise<void> = this.deliver(row, endpoints.get(row.endpoint_id)).finally(() => {
@@ -174,9 +184,26 @@ export class WebhookLane implements WorkerLane {
       });
       this.sending.add(sent);
     }
-    // Claimed past an endpoint's or an organization's share: given back untried, for the next turn.
-    await releaseDeliveryLeases(this.deps.db, { workerId: this.id, ids: over, now: now.toISOString() });
-    return rows.length - over.length;
+    return rows.length;
+  }
+
+  /** The candidates that may start now, earliest first: within `free`, and each key within its share. */
+  private choose(candidates: DeliveryCandidate[], free: number): string[] {
+    const endpoints = new Map<string, number>();
+    const organizations = new Map<string, number>();
+    const chosen: string[] = [];
+    for (const candidate of candidates) {
+      if (chosen.length === free) break;
+      const organization = candidate.organization_id ?? 'platform';
+      const toEndpoint = endpoints.get(candidate.endpoint_id) ?? 0;
+      const forOrganization = organizations.get(organization) ?? 0;
+      if (!this.byEndpoint.hasRoom(candidate.endpoint_id, toEndpoint + 1)) continue;
+      if (!this.byOrganization.hasRoom(organization, forOrganization + 1)) continue;
+      endpoints.set(candidate.endpoint_id, toEndpoint + 1);
+      organizations.set(organization, forOrganization + 1);
+      chosen.push(candidate.id);
+    }
+    return chosen;
   }
 
   private async deliver(row: WebhookDeliveryRow, endpoint: WebhookEndpointRow | undefined): Promise<void> {
