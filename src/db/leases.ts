@@ -20,8 +20,11 @@ export interface LeaseClaim {
   now: string;
   leaseUntil: string;
   limit: number;
-  /** Rows whose `column` holds one of `values` are left alone (an endpoint with its share in flight). */
-  skip?: ReadonlyArray<{ column: string; values: readonly string[] }> | undefined;
+  /**
+   * Rows whose `column` holds one of `values` are left alone (an endpoint with its share in
+   * flight); with `nulls`, so are rows where it is null (the platform's, keyed by no organization).
+   */
+  skip?: ReadonlyArray<{ column: string; values: readonly string[]; nulls?: boolean }> | undefined;
 }
 
 /**
@@ -49,10 +52,17 @@ export async function claimDue<Row>(db: Executor, work: LeasedWork, claim: Lease
 }
 
 /** Still to be tried, due, not leased (or its lease ran out), and not of a key to skip. */
-function dueAndFree(work: LeasedWork, claim: Omit<LeaseClaim, 'limit'>) {
-  const skips = (claim.skip ?? [])
-    .filter(({ values }) => values.length > 0)
-    .map(({ column, values }) => sql`and ${sql.ref(column)} not in (${sql.join(values)})`);
+function dueAndFree(work: LeasedWork, claim: Pick<LeaseClaim, 'now' | 'skip'>) {
+  const skips = (claim.skip ?? []).flatMap(({ column, values, nulls }) => {
+    const ref = sql.ref(column);
+    // `not in` is null, not true, for a null column: such rows are kept unless nulls are skipped.
+    if (values.length === 0) return nulls ? [sql`and ${ref} is not null`] : [];
+    return [
+      nulls
+        ? sql`and ${ref} is not null and ${ref} not in (${sql.join(values)})`
+        : sql`and (${ref} is null or ${ref} not in (${sql.join(values)}))`,
+    ];
+  });
   return sql`status in (${openStatuses(work)}) and ${sql.ref(work.dueColumn)} <= ${claim.now}
     and (locked_until is null or locked_until <= ${claim.now}) ${skips.length > 0 ? sql.join(skips, sql` `) : sql``}`;
 }
@@ -115,12 +125,16 @@ export async function claimChosen<Row, Candidate extends { id: string }>(
   const exhausted = found.rows.length < claim.candidates;
   const ids = claim.choose(found.rows);
   if (ids.length === 0) return { rows: [], exhausted };
+  // Still due and free when leased (another worker may have tried it meanwhile and scheduled it
+  // later); on PostgreSQL a row another worker is leasing right now is passed over, not waited on.
+  const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
   const leased = await sql<Row>`
     update ${table}
     set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1,
         updated_at = ${claim.now}
-    where id in (${sql.join(ids)}) and status in (${openStatuses(work)})
-      and (locked_until is null or locked_until <= ${claim.now})
+    where id in (
+      select id from ${table} where id in (${sql.join(ids)}) and ${dueAndFree(work, { now: claim.now })} ${lock}
+    )
     returning *`.execute(db);
   return { rows: leased.rows, exhausted };
 }

@@ -36,12 +36,14 @@ export interface EventPageQuery {
  * `pg_snapshot_xmin`, but leaving out the transactions known to run in another database of the
  * server (its sessions, its prepared transactions), which would otherwise hold this walk back as
  * long as they stay open. A transaction that cannot be placed (it ended meanwhile, or its session
- * is not visible to Tessera's role) is kept: it may be one of Tessera's own.
+ * is not visible to Tessera's role) is kept: it may be one of Tessera's own. (`order by … limit 1`,
+ * not `min`: PostgreSQL has `min(xid8)` only from 15 on.)
  */
 const WALK_HORIZON = sql`coalesce(
-  (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x
+  (select x from pg_snapshot_xip(pg_current_snapshot()) as x
     where not exists (select 1 from pg_stat_activity a where a.backend_xid = xid(x) and a.datname <> current_database())
-      and not exists (select 1 from pg_prepared_xacts p where p.transaction = xid(x) and p.database <> current_database())),
+      and not exists (select 1 from pg_prepared_xacts p where p.transaction = xid(x) and p.database <> current_database())
+    order by x limit 1),
   pg_snapshot_xmax(pg_current_snapshot()))`;
 
 /**

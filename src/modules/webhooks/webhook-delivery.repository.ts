@@ -51,6 +51,9 @@ const DELIVERY_WORK: LeasedWork = {
   openStatuses: ['PENDING', 'FAILED'],
 };
 
+/** The share key of deliveries of no organization (the platform's own endpoints' tests and events). */
+export const PLATFORM_KEY = 'platform';
+
 export type DeliveryCandidate = Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'organization_id'>;
 
 /**
@@ -73,7 +76,11 @@ export function claimDueDeliveries(
     columns: ['id', 'endpoint_id', 'organization_id'],
     skip: [
       { column: 'endpoint_id', values: claim.busyEndpoints },
-      { column: 'organization_id', values: claim.busyOrganizations },
+      {
+        column: 'organization_id',
+        values: claim.busyOrganizations.filter((key) => key !== PLATFORM_KEY),
+        nulls: claim.busyOrganizations.includes(PLATFORM_KEY),
+      },
     ],
   });
 }

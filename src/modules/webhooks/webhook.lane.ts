@@ -4,6 +4,7 @@ import type { WorkerLane } from '../outbox/outbox.lane.js';
 import {
   claimDueDeliveries,
   type DeliveryCandidate,
+  PLATFORM_KEY,
   recordAttempt,
   type WebhookDeliveryRow,
 } from './webhook-delivery.repository.js';
@@ -88,8 +89,15 @@ export class WebhookLane implements WorkerLane {
   private nextFanOutAt = 0;
   /** False after a claim found less than it asked for, until a slot frees or a poll comes. */
   private mayClaim = true;
-  /** False after a claim past the busy keys found less than it asked for, until a poll comes. */
-  private mayLookPastBusy = true;
+  /** The keys at their share when a claim last found nothing more past them (until a poll). */
+  private foundNothingPast: ReadonlySet<string> | undefined;
+  /** Deliveries finished so far: a claim tells by it whether one finished while it ran. */
+  private finished = 0;
+
+  private newWorkMayBeDue(): void {
+    this.mayClaim = true;
+    this.foundNothingPast = undefined;
+  }
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -108,11 +116,16 @@ export class WebhookLane implements WorkerLane {
     let walked = 0;
     const now = Date.now();
     if (now >= this.nextFanOutAt) {
-      walked = await fanOutEvents(this.deps, FANOUT_BATCH);
-      this.nextFanOutAt = walked >= FANOUT_BATCH ? now : now + this.deps.config.outbox.pollMs;
+      this.nextFanOutAt = now + this.deps.config.outbox.pollMs;
+      try {
+        walked = await fanOutEvents(this.deps, FANOUT_BATCH);
+        if (walked >= FANOUT_BATCH) this.nextFanOutAt = now;
+      } catch (error) {
+        // Deliveries already made still go out; the fan-out is tried again at the next poll.
+        this.log.error({ err: error }, 'webhook fan-out failed; trying again at the next poll');
+      }
       // New deliveries, or retries come due since: worth asking again.
-      this.mayClaim = true;
-      this.mayLookPastBusy = true;
+      this.newWorkMayBeDue();
     }
     const started = await this.fillSlots();
     return walked > 0 || started > 0;
@@ -121,8 +134,7 @@ export class WebhookLane implements WorkerLane {
   /** Fans out new events now, then fills the free slots (a test turns the lane by hand with it). */
   async runOnce(): Promise<{ walked: number; started: number }> {
     const walked = await fanOutEvents(this.deps, FANOUT_BATCH);
-    this.mayClaim = true;
-    this.mayLookPastBusy = true;
+    this.newWorkMayBeDue();
     const started = await this.fillSlots();
     return { walked, started };
   }
@@ -145,10 +157,12 @@ export class WebhookLane implements WorkerLane {
     if (free <= 0 || !this.mayClaim) return 0;
     const busyEndpoints = this.byEndpoint.full();
     const busyOrganizations = this.byOrganization.full();
-    // Looking past keys at their share reads their whole backlog: once, then not again until new
-    // work may have come (the next fan-out), however often a slot frees meanwhile.
-    const deep = busyEndpoints.length + busyOrganizations.length > 0;
-    if (deep && !this.mayLookPastBusy) return 0;
+    const busy = new Set([...busyEndpoints.map((id) => `e:${id}`), ...busyOrganizations.map((id) => `o:${id}`)]);
+    // Looking past keys at their share reads their whole backlog. After such a look found nothing
+    // more, look again only once a key it passed over is no longer at its share (its rows are then
+    // in view), or new work may have come (the next poll): not after every delivery.
+    if (this.foundNothingPast && [...this.foundNothingPast].every((key) => busy.has(key))) return 0;
+    const finishedBefore = this.finished;
     const now = this.deps.clock.now();
     const leaseMs = Math.max(this.deps.config.outbox.leaseSeconds * 1000, this.options.timeoutMs * 4);
     const { rows, exhausted } = await claimDueDeliveries(this.deps.db, {
@@ -163,21 +177,23 @@ export class WebhookLane implements WorkerLane {
     });
     // Nothing more is due outside the endpoints and organizations at their share: asking again
     // before that changes would read the whole backlog of a busy one to find nothing.
-    if (exhausted) {
+    // (Unless a delivery finished meanwhile: its freed slot asks again.)
+    if (exhausted && this.finished === finishedBefore) {
       this.mayClaim = false;
-      if (deep) this.mayLookPastBusy = false;
+      this.foundNothingPast = busy;
     }
     if (rows.length === 0) return 0;
     const endpoints = new Map(
       (await findEndpointsById(this.deps.db, [...new Set(rows.map((row) => row.endpoint_id))])).map((e) => [e.id, e]),
     );
     for (const row of rows) {
-      const organization = row.organization_id ?? 'platform';
+      const organization = row.organization_id ?? PLATFORM_KEY;
       this.byEndpoint.add(row.endpoint_id);
       this.byOrganization.add(organization);
       const sent: Promise<void> = this.deliver(row, endpoints.get(row.endpoint_id)).finally(() => {
         this.byEndpoint.remove(row.endpoint_id);
         this.byOrganization.remove(organization);
+        this.finished++;
         this.mayClaim = true;
         this.sending.delete(sent);
         this.wake();
@@ -194,7 +210,7 @@ export class WebhookLane implements WorkerLane {
     const chosen: string[] = [];
     for (const candidate of candidates) {
       if (chosen.length === free) break;
-      const organization = candidate.organization_id ?? 'platform';
+      const organization = candidate.organization_id ?? PLATFORM_KEY;
       const toEndpoint = endpoints.get(candidate.endpoint_id) ?? 0;
       const forOrganization = organizations.get(organization) ?? 0;
       if (!this.byEndpoint.hasRoom(candidate.endpoint_id, toEndpoint + 1)) continue;
