@@ -6,6 +6,7 @@ import { Metrics } from '../../src/ops/metrics.js';
 import {
   bearer,
   createTestOrganization,
+  platformToken,
   startTestApp,
   type TestApp,
   type TestOrganization,
@@ -257,6 +258,65 @@ for (const dialect of DIALECTS) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       assert.equal(silent.received.length, 6, "the hanging organization's share: 6 in flight, not all 8");
+      await worker.drain();
+    });
+
+    test("the platform's own deliveries hold their share too, and an organization's still go", async () => {
+      // The earlier tests' retries (to receivers that hang) would share this lane's 8 slots: end them.
+      await worker.drain();
+      await t.deps.db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'DEAD', next_attempt_at: null })
+        .where('status', 'in', ['PENDING', 'FAILED'])
+        .execute();
+      const platform = await platformToken(t);
+      const silent = await receiver();
+      silent.answer = () => undefined;
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const created = await t.app.inject({
+          method: 'POST',
+          url: '/v1/webhook-endpoints',
+          headers: bearer(platform),
+          payload: { url: `${silent.url}/platform-${i}`, eventTypes: ['invitation.declined'] },
+        });
+        assert.equal(created.statusCode, 201, created.body);
+        ids.push(created.json().id);
+        for (let n = 0; n < 3; n++) {
+          const queued = await t.app.inject({
+            method: 'POST',
+            url: `/v1/webhook-endpoints/${created.json().id}/test`,
+            headers: bearer(platform),
+          });
+          assert.equal(queued.statusCode, 202, queued.body);
+        }
+      }
+      // The platform's share fills first; then an organization's event comes.
+      await worker.runOnce();
+      const filled = Date.now();
+      while (silent.received.length < 6) {
+        assert.ok(Date.now() - filled < 500, `the platform's share in flight (${silent.received.length})`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const hook = await receiver();
+      await endpoint(other, hook.url, ['invitation.created']);
+      await invite(other, 'beside-the-platform@example.com');
+      const started = Date.now();
+      const arrived = () => hook.received.some((received) => received.body.includes('beside-the-platform@example.com'));
+      while (!arrived()) {
+        assert.ok(Date.now() - started < 600, "held back behind the platform's hanging endpoints");
+        await worker.runOnce();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(silent.received.length, 6, "the platform's share: 6 in flight, not all 8");
+      for (const id of ids) {
+        const removed = await t.app.inject({
+          method: 'DELETE',
+          url: `/v1/webhook-endpoints/${id}`,
+          headers: bearer(platform),
+        });
+        assert.equal(removed.statusCode, 204, removed.body);
+      }
       await worker.drain();
     });
 
