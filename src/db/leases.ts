@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './database.js';
 import { dialectOf } from './dialect.js';
 
@@ -33,20 +33,32 @@ export interface LeaseClaim {
  * writer at a time, so the statement is atomic anyway. A lease that ran out (its worker died)
  * makes the row claimable again.
  */
-export async function claimDue<Row>(db: Executor, work: LeasedWork, claim: LeaseClaim): Promise<Row[]> {
+export function claimDue<Row>(db: Executor, work: LeasedWork, claim: LeaseClaim): Promise<Row[]> {
+  return lease<Row>(
+    db,
+    work,
+    claim,
+    sql`${dueAndFree(work, claim)} order by ${sql.ref(work.dueColumn)} limit ${claim.limit}`,
+  );
+}
+
+/**
+ * Leases the rows `which` selects (the rest of a `select id … where`), counting an attempt on each;
+ * on PostgreSQL a row another worker is leasing right now is passed over, not waited on.
+ */
+async function lease<Row>(
+  db: Executor,
+  work: LeasedWork,
+  claim: Pick<LeaseClaim, 'workerId' | 'leaseUntil' | 'now'>,
+  which: RawBuilder<unknown>,
+): Promise<Row[]> {
   const table = sql.table(work.table);
   const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
   const result = await sql<Row>`
     update ${table}
     set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1,
         updated_at = ${claim.now}
-    where id in (
-      select id from ${table}
-      where ${dueAndFree(work, claim)}
-      order by ${sql.ref(work.dueColumn)}
-      limit ${claim.limit}
-      ${lock}
-    )
+    where id in (select id from ${table} where ${which} ${lock})
     returning *`.execute(db);
   return result.rows;
 }
@@ -125,16 +137,12 @@ export async function claimChosen<Row, Candidate extends { id: string }>(
   const exhausted = found.rows.length < claim.candidates;
   const ids = claim.choose(found.rows);
   if (ids.length === 0) return { rows: [], exhausted };
-  // Still due and free when leased (another worker may have tried it meanwhile and scheduled it
-  // later); on PostgreSQL a row another worker is leasing right now is passed over, not waited on.
-  const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
-  const leased = await sql<Row>`
-    update ${table}
-    set locked_by = ${claim.workerId}, locked_until = ${claim.leaseUntil}, attempts = attempts + 1,
-        updated_at = ${claim.now}
-    where id in (
-      select id from ${table} where id in (${sql.join(ids)}) and ${dueAndFree(work, { now: claim.now })} ${lock}
-    )
-    returning *`.execute(db);
-  return { rows: leased.rows, exhausted };
+  // Still due and free when leased: another worker may have tried it meanwhile and scheduled it later.
+  const leased = await lease<Row>(
+    db,
+    work,
+    claim,
+    sql`id in (${sql.join(ids)}) and ${dueAndFree(work, { now: claim.now })}`,
+  );
+  return { rows: leased, exhausted };
 }
