@@ -46,11 +46,11 @@ const LAYERS = [
   {
     name: 'infrastructure',
     // 5. Infrastructure shared by all: the database (connection, dialects, migrations, and every table's row type,
-    //    which db/database.ts assembles into the schema), HTTP errors, schemas and plumbing, rate limits, mail, the
+    //    which db/database.ts assembles into the schema), HTTP errors, schemas and plumbing, rate limits, mail, the languages (catalogs and formatting), the
     //    auth primitives (secrets, random bytes, permissions, password policy, app secrets, signing keys), config,
     //    clock, and the ServiceDeps every service receives (deps.ts).
     path: [
-      '^src/(db|http|limits|email|auth)/',
+      '^src/(db|http|limits|email|auth|i18n)/',
       '^src/modules/.+\\.table\\.ts$',
       '^src/(config|config\\.values|clock|deps)\\.ts$',
     ],

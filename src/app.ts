@@ -112,7 +112,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     // A path the router cannot decode: an invitation link gets the one invalid-link page, the API a problem.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
-      if (request.url.startsWith('/invite/')) return sendUnroutableLinkPage(reply, config);
+      if (request.url.startsWith('/invite/')) return sendUnroutableLinkPage(request, reply, config);
       if (request.url.startsWith('/password-setup/')) return sendUnroutableSetupLinkPage(reply, config);
       const surface = surfaceRendererFor(request.url);
       if (surface) return surface(request, reply, routingError(error));

@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from './config.js';
 import { openMigratedDatabase } from './db/migrate.js';
-import { createServiceDeps, type ServiceDeps } from './deps.js';
-import { exitOnConfigError } from './server.js';
+import type { ServiceDeps } from './deps.js';
+import { createServiceDepsOrExit, exitOnConfigError } from './server.js';
 
 /** What every `tessera` command shares: the configuration, the database, and how to answer. */
 
@@ -18,7 +18,7 @@ export async function withDatabase<T>(run: (deps: ServiceDeps, appliedMigrations
   const cfg = config();
   const { database, applied } = await openMigratedDatabase(cfg.database);
   try {
-    return await run(await createServiceDeps(cfg, database), applied);
+    return await run(await createServiceDepsOrExit(cfg, database), applied);
   } finally {
     await database.close();
   }

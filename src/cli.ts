@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { isAppError } from './http/errors.js';
 import { passwordPolicyProblem } from './auth/password-policy.js';
 import { createClient, revokeClient } from './modules/clients/client.service.js';
+import { SUPPORTED_LOCALES } from './i18n/locales.js';
+import { canonicalTimeZone } from './modules/organizations/organization.branding.js';
 import { createOrganization } from './modules/organizations/organization.service.js';
 import { listOutbox, retryDeadMessages } from './modules/outbox/outbox.repository.js';
 import type { OutboxStatus } from './modules/outbox/outbox.table.js';
@@ -41,16 +43,35 @@ org
   .requiredOption('--owner-email <email>', "the owner's (MAIN user's) email")
   .option('--owner-password <password>', "the owner's password, if their account is new")
   .option('--slug <slug>', 'URL-friendly identifier (derived from the name by default)')
+  .addOption(
+    new Option(
+      '--locale <locale>',
+      "its invitations' language, unless one names another (default: DEFAULT_LOCALE)",
+    ).choices(SUPPORTED_LOCALES),
+  )
+  .option('--time-zone <zone>', 'the IANA time zone its invitations write dates in (default: UTC)')
   .option('--json', 'print JSON')
   .action(
-    async (options: { name: string; ownerEmail: string; ownerPassword?: string; slug?: string; json?: boolean }) => {
+    async (options: {
+      name: string;
+      ownerEmail: string;
+      ownerPassword?: string;
+      slug?: string;
+      locale?: string;
+      timeZone?: string;
+      json?: boolean;
+    }) => {
       const problem = options.ownerPassword === undefined ? undefined : passwordPolicyProblem(options.ownerPassword);
       if (problem) fail(`--owner-password ${problem}`);
+      if (options.timeZone !== undefined && !canonicalTimeZone(options.timeZone))
+        fail(`--time-zone must be an IANA time zone name, such as Europe/Paris (got "${options.timeZone}")`);
       const result = await withDatabase(async (deps) => {
         const created = await createOrganization(deps, {
           name: options.name,
           slug: options.slug,
           owner: { email: options.ownerEmail, password: options.ownerPassword },
+          defaultLocale: options.locale,
+          timeZone: options.timeZone,
         });
         const client = await createClient(deps, { organizationId: created.organization.id });
         return { created, client };
@@ -62,6 +83,8 @@ org
           numericId: organization.numericId,
           name: organization.name,
           slug: organization.slug,
+          defaultLocale: organization.defaultLocale,
+          timeZone: organization.timeZone,
         },
         owner: owner && { id: owner.id, email: owner.email },
         roles: roles.map((role) => ({ id: role.id, name: role.name })),
@@ -72,6 +95,7 @@ org
         output,
         [
           `organization  ${organization.id} (${organization.slug})`,
+          `language      ${organization.defaultLocale ?? `${config().defaultLocale} (DEFAULT_LOCALE)`}, dates in ${organization.timeZone}`,
           `owner         ${owner?.email}`,
           `roles         ${roles.map((role) => `${role.name}=${role.id}`).join(' ')}`,
           `client id     ${result.client.clientId}`,

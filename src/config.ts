@@ -13,6 +13,7 @@ import {
   type DatabaseConfig,
   type TrustProxy,
 } from './config.values.js';
+import { type Locale, SUPPORTED_LOCALES } from './i18n/locales.js';
 
 /** The largest value any limit takes (0 turns a limit off). */
 const LIMIT_MAX = 1_000_000_000;
@@ -41,10 +42,15 @@ const EnvSchema = Type.Object({
   DATABASE_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: DEFAULT_QUERY_TIMEOUT_MS }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://.+' })),
+  TEMPLATES_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Tessera <no-reply@localhost>' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
+  ),
+  DEFAULT_LOCALE: Type.Union(
+    SUPPORTED_LOCALES.map((locale) => Type.Literal(locale)),
+    { default: 'en' },
   ),
   INVITATION_EXPIRY_DAYS: Type.Integer({ minimum: 1, maximum: 30, default: 7 }),
   EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
@@ -91,8 +97,12 @@ export interface Config {
   database: DatabaseConfig;
   dataDir: string;
   smtpUrl: string | undefined;
+  /** A directory of Liquid templates replacing the built-in invitation email (docs/templates.md). */
+  templatesDir: string | undefined;
   mailFrom: string;
   logLevel: string;
+  /** The locale of an invitation whose request and organization name none. */
+  defaultLocale: Locale;
   invitationExpiryDays: number;
   /** How long events are kept for the events API (webhook deliveries carry their own copy). */
   eventRetentionDays: number;
@@ -180,8 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze(database),
     dataDir: parsed.DATA_DIR,
     smtpUrl: parsed.SMTP_URL,
+    templatesDir: parsed.TEMPLATES_DIR,
     mailFrom: parsed.MAIL_FROM,
     logLevel: parsed.LOG_LEVEL,
+    defaultLocale: parsed.DEFAULT_LOCALE as Locale,
     invitationExpiryDays: parsed.INVITATION_EXPIRY_DAYS,
     eventRetentionDays: parsed.EVENT_RETENTION_DAYS,
     accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,

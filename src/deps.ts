@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DialectName } from './db/dialect.js';
 import { createTransact, type Transact } from './db/write-batcher.js';
+import { OperatorTemplates } from './email/operator-templates.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { countOpenPendingInvitations } from './modules/invitations/invitation.repository.js';
 
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   transact: Transact;
   /** Rate limits and the pending-invitations cap; whoever creates the deps closes them. */
   limits: Limits;
+  /** The operator's email templates (TEMPLATES_DIR), loaded and checked at start. */
+  templates: OperatorTemplates;
 }
 
 export async function createServiceDeps(
@@ -31,6 +34,8 @@ export async function createServiceDeps(
   database: { db: Kysely<Database>; dialect: DialectName },
   clock: Clock = systemClock,
 ): Promise<ServiceDeps> {
+  // Templates first: a bad one stops the start before anything is written (AppSecrets may store a new key).
+  const templates = await OperatorTemplates.load(config.templatesDir);
   const secrets = await AppSecrets.load(database.db, clock, config.secretKey);
   return {
     db: database.db,
@@ -45,5 +50,6 @@ export async function createServiceDeps(
       countPending: (organizationId) =>
         countOpenPendingInvitations(database.db, organizationId, clock.now().toISOString()),
     }),
+    templates,
   };
 }

@@ -3,13 +3,14 @@ import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { loggerOptions } from './http/logging.js';
 import { buildApp } from './app.js';
-import { createServiceDeps } from './deps.js';
+import { createServiceDeps, type ServiceDeps } from './deps.js';
 import { createMailer } from './email/mailer.js';
 import { OutboxWorker } from './modules/outbox/outbox.worker.js';
 import { closeWebhookAgents } from './modules/webhooks/webhook.sender.js';
 import { Metrics } from './ops/metrics.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError } from './config.values.js';
+import type { DatabaseHandle } from './db/create-db.js';
 import { openMigratedDatabase } from './db/migrate.js';
 import { demoBanner, seedDemoOrganization } from './demo.js';
 
@@ -19,7 +20,7 @@ import { demoBanner, seedDemoOrganization } from './demo.js';
  */
 export async function serve(config: Config): Promise<void> {
   const { database } = await openMigratedDatabase(config.database);
-  const deps = await createServiceDeps(config, database);
+  const deps = await createServiceDepsOrExit(config, database);
   const demo = config.seedDemo ? await seedDemoOrganization(deps) : undefined;
 
   const metrics = new Metrics();
@@ -50,7 +51,7 @@ export async function serve(config: Config): Promise<void> {
 /** A worker process on its own (`tessera worker`): no HTTP; emails, webhooks and the sweeps. */
 export async function runWorker(config: Config): Promise<void> {
   const { database } = await openMigratedDatabase(config.database);
-  const deps = await createServiceDeps(config, database);
+  const deps = await createServiceDepsOrExit(config, database);
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions).child({ component: 'outbox' });
   warnAboutStoredSecrets(config, log);
   const worker = new OutboxWorker(deps, createMailer(config, log), log);
@@ -80,6 +81,22 @@ function warnAboutStoredSecrets(config: Config, log: { warn: (message: string) =
     log.warn(
       'SIGNING_KEY is not set: the access-token signing key is kept in the database; set SIGNING_KEY in production',
     );
+  }
+}
+
+/**
+ * The deps of a process or command. What they check themselves (TEMPLATES_DIR's templates) is
+ * configuration too: a problem ends the process as a bad variable does, the database closed first.
+ */
+export async function createServiceDepsOrExit(config: Config, database: DatabaseHandle): Promise<ServiceDeps> {
+  try {
+    return await createServiceDeps(config, database);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      await database.close();
+      exitOnConfigError(error);
+    }
+    throw error;
   }
 }
 

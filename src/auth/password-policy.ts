@@ -6,12 +6,32 @@ import { AppError } from '../http/errors.js';
  * character. Returns what is missing, or undefined when the password passes.
  */
 export function passwordPolicyProblem(password: string): string | undefined {
-  if (password.length < 8) return 'must be at least 8 characters long';
-  if (password.length > 128) return 'must be at most 128 characters long';
-  if (!/\p{Lu}/u.test(password)) return 'must contain an upper-case letter';
-  if (!/\p{Ll}/u.test(password)) return 'must contain a lower-case letter';
-  if (!/\p{Nd}/u.test(password)) return 'must contain a digit';
-  if (!/[^\p{L}\p{Nd}\s]/u.test(password)) return 'must contain a special character';
+  const rule = brokenPasswordRule(password);
+  return rule && PROBLEMS[rule];
+}
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** The part of the policy a password breaks first (the pages say it in the reader's language). */
+export type PasswordRule = 'tooShort' | 'tooLong' | 'upper' | 'lower' | 'digit' | 'special';
+
+const PROBLEMS: Record<PasswordRule, string> = {
+  tooShort: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+  tooLong: `must be at most ${PASSWORD_MAX_LENGTH} characters long`,
+  upper: 'must contain an upper-case letter',
+  lower: 'must contain a lower-case letter',
+  digit: 'must contain a digit',
+  special: 'must contain a special character',
+};
+
+export function brokenPasswordRule(password: string): PasswordRule | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) return 'tooShort';
+  if (password.length > PASSWORD_MAX_LENGTH) return 'tooLong';
+  if (!/\p{Lu}/u.test(password)) return 'upper';
+  if (!/\p{Ll}/u.test(password)) return 'lower';
+  if (!/\p{Nd}/u.test(password)) return 'digit';
+  if (!/[^\p{L}\p{Nd}\s]/u.test(password)) return 'special';
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type nodemailerModule from 'nodemailer';
+import type addressParserModule from 'nodemailer/lib/addressparser';
 import type * as mimeFuncsModule from 'nodemailer/lib/mime-funcs';
 import type { Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
@@ -14,6 +15,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** The sender's display name, instead of MAIL_FROM's (the address stays MAIL_FROM's). */
+  fromName?: string | undefined;
   /** Logged by the development mailbox, which has no other way to hand the link over. */
   link?: string;
 }
@@ -21,6 +24,8 @@ export interface OutgoingMail {
 /** Loaded by the processes that send mail: an API process without a worker never needs it. */
 const nodemailer = () => createRequire(import.meta.url)('nodemailer') as typeof nodemailerModule;
 const mimeFuncs = () => createRequire(import.meta.url)('nodemailer/lib/mime-funcs') as typeof mimeFuncsModule;
+const addressParser = () =>
+  createRequire(import.meta.url)('nodemailer/lib/addressparser') as typeof addressParserModule;
 
 /** A delivery failure: permanent (a 5xx reply) or worth retrying (a 4xx reply, a lost connection). */
 export class DeliveryError extends Error {
@@ -56,10 +61,25 @@ export function subjectHeader(subject: string): string {
   return safe.includes('=?') ? mimeFuncs().encodeWord(safe, 'Q', 52) : safe;
 }
 
+/** MAIL_FROM's address alone (`Tessera <no-reply@example.com>` → `no-reply@example.com`). */
+export function senderAddress(mailFrom: string): string {
+  const [first] = addressParser()(mailFrom, { flatten: true }) as Array<{ address?: string }>;
+  return first?.address || mailFrom;
+}
+
+/**
+ * The From header: MAIL_FROM, or its address under the display name the mail asks for. Nodemailer
+ * quotes and encodes a name given apart from the address, so no name can add an address or a header.
+ */
+function sender(mailFrom: string, mail: OutgoingMail): string | { name: string; address: string } {
+  const name = mail.fromName === undefined ? '' : headerSafe(mail.fromName);
+  return name ? { name, address: senderAddress(mailFrom) } : mailFrom;
+}
+
 /** The nodemailer message for an outgoing mail: the same for SMTP and the development mailbox. */
 function message(from: string, mail: OutgoingMail) {
   return {
-    from,
+    from: sender(from, mail),
     to: mail.to,
     subject: subjectHeader(mail.subject),
     text: mail.text,

@@ -4,8 +4,9 @@ import { AppError, fieldFromPointer, isAppError, type FieldError } from './error
 
 interface AjvError {
   instancePath: string;
+  keyword?: string;
   message?: string;
-  params?: { missingProperty?: string; additionalProperty?: string };
+  params?: { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
 }
 
 function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
@@ -18,7 +19,9 @@ function fieldErrors(validation: AjvError[], context: string | undefined): Field
       ? 'is not a known field'
       : error.params?.missingProperty
         ? 'is required'
-        : (error.message ?? 'is invalid');
+        : error.keyword === 'enum' && error.params?.allowedValues
+          ? `must be one of ${error.params.allowedValues.join(', ')}`
+          : (error.message ?? 'is invalid');
     return { field, message };
   });
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../email/templates/invitation.js';
+import { escapeHtml } from '../email/templates/layout.js';
 
 /** Markup that is already safe: the result of `html`, or a constant the code itself wrote. */
 export class SafeHtml {

@@ -15,6 +15,9 @@ import {
 import { revokeSession } from '../modules/sessions/session.repository.js';
 import { resolveSession, sessionReaches, type SessionPrincipal } from '../modules/sessions/session.service.js';
 import { checkEmail, isEmailProblem } from '../modules/users/email.js';
+import { brokenPasswordRule, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password-policy.js';
+import { isLocale, type Locale, negotiateLocale } from '../i18n/locales.js';
+import { type Messages, messagesFor } from '../i18n/messages.js';
 import {
   acceptedPage,
   declinedPage,
@@ -23,6 +26,7 @@ import {
   wrongAccountPage,
   type FormContext,
 } from './invite-page.js';
+import { brandSources, type PageLook } from './page-layout.js';
 import { pageSecurityHeaders, registerPageScope, SESSION_COOKIE, sendPage, setSessionCookie } from './page-scope.js';
 import { STYLESHEET } from './styles.js';
 
@@ -37,6 +41,8 @@ const CSRF_COOKIE = 'tessera_csrf';
 const NAME_MAX = 250;
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
+// `?lang=` picks the page's language; anything else in the query (a mail program's tracking) is ignored.
+const LangQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 64 })) });
 // The CSRF check itself (a 403 page) judges a missing or wrong _csrf, not the schema.
 const AcceptForm = Type.Object({
   _csrf: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -57,11 +63,37 @@ function sameAddress(a: string, b: string): boolean {
  * The rules the API's name fields follow, for a form that has no schema to judge it: a name ends
  * up in the subject of the invitations its owner sends, where a line break would start a header.
  */
-function nameProblem(value: string | undefined): string | undefined {
+function nameProblem(m: Messages, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (NOT_SINGLE_LINE.test(value)) return 'Use one line of text, without control characters.';
-  if (value.trim().length > NAME_MAX) return `Use at most ${NAME_MAX} characters.`;
+  if (NOT_SINGLE_LINE.test(value)) return m.text('error.name.singleLine');
+  if (value.trim().length > NAME_MAX) return m.text('error.name.tooLong', { max: NAME_MAX });
   return undefined;
+}
+
+/** The language the reader asked for with `?lang=`, when it is one Tessera speaks. */
+function chosenLocale(request: FastifyRequest): Locale | undefined {
+  const lang = (request.query as { lang?: unknown } | undefined)?.lang;
+  return isLocale(lang) ? lang : undefined;
+}
+
+/**
+ * The language of a page that knows no invitation (a dead link, a failure): the one asked for, else
+ * the browser's preference, else the service's default.
+ */
+function requestLook(request: FastifyRequest, config: Config): PageLook {
+  const locale = chosenLocale(request) ?? negotiateLocale(request.headers['accept-language']) ?? config.defaultLocale;
+  return { messages: messagesFor(locale) };
+}
+
+/** The invitation's page in the language asked for (else its own), with the organization's brand and the other languages. */
+function invitationLookFor(request: FastifyRequest, token: string, invitation: InvitationLookup): PageLook {
+  const { branding, displayName } = invitation.look;
+  return {
+    messages: messagesFor(chosenLocale(request) ?? invitation.locale),
+    languageHref: (locale) => `/invite/${encodeURIComponent(token)}?lang=${encodeURIComponent(locale)}`,
+    accent: branding.accentColor,
+    logo: branding.logoUrl ? { url: branding.logoUrl, alt: displayName } : undefined,
+  };
 }
 
 /** An empty form field is an absent one. */
@@ -75,8 +107,8 @@ function given(value: string | undefined): string | undefined {
  * percent-encoded UTF-8, or longer than any path parameter may be): such a link is as dead as an
  * unknown one, and a browser should see the same page.
  */
-export function sendUnroutableLinkPage(reply: FastifyReply, config: Config): FastifyReply {
-  return sendPage(reply.headers(pageSecurityHeaders(config)), 404, invalidLinkPage());
+export function sendUnroutableLinkPage(request: FastifyRequest, reply: FastifyReply, config: Config): FastifyReply {
+  return sendPage(reply.headers(pageSecurityHeaders(config)), 404, invalidLinkPage(requestLook(request, config)));
 }
 
 export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContext): Promise<void> {
@@ -96,6 +128,7 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
     bindFormTo: (request: FastifyRequest) => (request.params as { token: string }).token,
     deadLinkPage: invalidLinkPage,
     deadLinkCode: 'INVITATION_LINK_INVALID',
+    lookOf: (request: FastifyRequest) => requestLook(request, deps.config),
   };
   await registerPageScope(app, deps, options, (scope) => {
     async function signedIn(request: FastifyRequest): Promise<SessionPrincipal | undefined> {
@@ -109,18 +142,25 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       token: string,
       reply: FastifyReply,
       status: number,
-      extra: Pick<FormContext, 'error' | 'values'> = {},
+      extra: (m: Messages) => Pick<FormContext, 'error' | 'values'> = () => ({}),
     ): Promise<FastifyReply> {
       let invitation: InvitationLookup;
       try {
         invitation = await lookupInvitation(deps, token);
       } catch (error) {
         if (isAppError(error) && error.code === 'INVITATION_LINK_INVALID')
-          return sendPage(reply, 404, invalidLinkPage());
+          return sendPage(reply, 404, invalidLinkPage(requestLook(request, deps.config)));
         throw error;
       }
       const session = await signedIn(request);
-      const context: FormContext = { token, csrf: reply.generateCsrf({ userInfo: token }), ...extra };
+      const look = invitationLookFor(request, token, invitation);
+      reply.headers(pageSecurityHeaders(deps.config, brandSources(look)));
+      const context: FormContext = {
+        token,
+        csrf: reply.generateCsrf({ userInfo: token }),
+        look,
+        ...extra(look.messages),
+      };
       if (session && !sameAddress(session.email, invitation.email)) {
         return sendPage(
           reply,
@@ -137,8 +177,10 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       );
     }
 
-    scope.get('/invite/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) =>
-      renderInvitation(request, request.params.token, reply, 200),
+    scope.get(
+      '/invite/:token',
+      { schema: { hide: true, params: TokenParams, querystring: LangQuery } },
+      async (request, reply) => renderInvitation(request, request.params.token, reply, 200),
     );
 
     scope.post(
@@ -146,20 +188,22 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       {
         onRequest: limitAttempts,
         preHandler: scope.csrfProtection,
-        schema: { hide: true, params: TokenParams, body: AcceptForm },
+        schema: { hide: true, params: TokenParams, querystring: LangQuery, body: AcceptForm },
       },
       async (request, reply) => {
         const values = { firstName: given(request.body.firstName), lastName: given(request.body.lastName) };
         for (const name of ['firstName', 'lastName'] as const) {
-          const problem = nameProblem(request.body[name]);
-          if (problem) {
-            return renderInvitation(request, request.params.token, reply, 400, {
+          if (nameProblem(messagesFor('en'), request.body[name])) {
+            return renderInvitation(request, request.params.token, reply, 400, (m) => ({
               values,
-              error: { field: name, message: problem },
-            });
+              error: { field: name, message: nameProblem(m, request.body[name])! },
+            }));
           }
         }
         const session = await signedIn(request);
+        // The page after the accept speaks the invitation's language and wears its brand: read first,
+        // since an accepted invitation is no longer found by its link.
+        const invitation = await lookupInvitation(deps, request.params.token);
         try {
           const result = await acceptInvitation(deps, {
             token: request.params.token,
@@ -183,15 +227,29 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
             });
             return reply.redirect(location, 303);
           }
-          return sendPage(reply, 200, acceptedPage({ ...result, email: result.session.user.email }));
+          const look = { ...invitationLookFor(request, request.params.token, invitation), languageHref: undefined };
+          return sendPage(
+            reply.headers(pageSecurityHeaders(deps.config, brandSources(look))),
+            200,
+            acceptedPage(
+              { organization: invitation.look.displayName, role: result.role, email: result.session.user.email },
+              look,
+            ),
+          );
         } catch (error) {
           if (!isAppError(error)) throw error;
-          const formError = acceptError(error);
-          if (!formError) throw error;
-          return renderInvitation(request, request.params.token, reply, formError.status, {
-            values,
-            error: formError.error,
-          });
+          const password = request.body.password;
+          if (!acceptError(messagesFor('en'), error, password)) throw error;
+          return renderInvitation(
+            request,
+            request.params.token,
+            reply,
+            acceptError(messagesFor('en'), error, password)!.status,
+            (m) => ({
+              values,
+              error: acceptError(m, error, password)!.error,
+            }),
+          );
         }
       },
     );
@@ -201,12 +259,17 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       {
         onRequest: limitAttempts,
         preHandler: scope.csrfProtection,
-        schema: { hide: true, params: TokenParams, body: CsrfForm },
+        schema: { hide: true, params: TokenParams, querystring: LangQuery, body: CsrfForm },
       },
       async (request, reply) => {
         const invitation = await lookupInvitation(deps, request.params.token);
         await declineInvitation(deps, request.params.token);
-        return sendPage(reply, 200, declinedPage(invitation.organization.name));
+        const look = invitationLookFor(request, request.params.token, invitation);
+        return sendPage(
+          reply.headers(pageSecurityHeaders(deps.config, brandSources(look))),
+          200,
+          declinedPage(invitation.look.displayName, { ...look, languageHref: undefined }),
+        );
       },
     );
 
@@ -215,45 +278,48 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       {
         onRequest: limitAttempts,
         preHandler: scope.csrfProtection,
-        schema: { hide: true, params: TokenParams, body: CsrfForm },
+        schema: { hide: true, params: TokenParams, querystring: LangQuery, body: CsrfForm },
       },
       async (request, reply) => {
         const session = await signedIn(request);
         if (session) await revokeSession(deps.db, session.sessionId, deps.clock.now().toISOString());
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
-        return reply.redirect(`/invite/${encodeURIComponent(request.params.token)}`, 303);
+        const lang = chosenLocale(request);
+        const query = lang ? `?lang=${encodeURIComponent(lang)}` : '';
+        return reply.redirect(`/invite/${encodeURIComponent(request.params.token)}${query}`, 303);
       },
     );
   });
 }
 
 /** How a refused accept shows on the form, or undefined for errors that get a page of their own. */
-function acceptError(error: AppError): { status: number; error: NonNullable<FormContext['error']> } | undefined {
+function acceptError(
+  m: Messages,
+  error: AppError,
+  password: string | undefined,
+): { status: number; error: NonNullable<FormContext['error']> } | undefined {
+  const onPassword = (status: number, message: string) => ({ status, error: { field: 'password' as const, message } });
   switch (error.code) {
     case 'PASSWORD_REQUIRED':
-      return {
-        status: 400,
-        error: { field: 'password', message: error.detail ?? 'Choose a password for your account.' },
-      };
-    case 'PASSWORD_POLICY':
-      return {
-        status: 400,
-        error: {
-          field: 'password',
-          message: `Your password ${error.fields?.[0]?.message ?? 'does not meet the policy'}.`,
-        },
-      };
+      // Without an emailed link, the page cannot tell a new account from an existing one: it says both.
+      return onPassword(
+        400,
+        error.detail === 'Choose a password for your account.'
+          ? m.text('error.password.required')
+          : m.text('page.intro.choosePasswordOrSignIn'),
+      );
+    case 'PASSWORD_POLICY': {
+      const rule = brokenPasswordRule(password ?? '') ?? 'tooShort';
+      return onPassword(400, m.text(`error.password.${rule}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }));
+    }
     case 'PASSWORD_REUSED':
-      return {
-        status: 400,
-        error: { field: 'password', message: 'Choose a new password: the current one was set by someone else.' },
-      };
+      return onPassword(400, m.text('error.password.reused'));
     case 'SIGN_IN_REQUIRED':
-      return { status: 401, error: { field: 'password', message: 'Enter your password to sign in.' } };
+      return onPassword(401, m.text('error.signInRequired'));
     case 'INVALID_CREDENTIALS':
-      return { status: 401, error: { field: 'password', message: "That password isn't right. Try again." } };
+      return onPassword(401, m.text('error.invalidCredentials'));
     case 'EMAIL_MISMATCH':
-      return { status: 403, error: { message: 'This invitation was sent to another address.' } };
+      return { status: 403, error: { message: m.text('error.emailMismatch') } };
     default:
       return undefined;
   }

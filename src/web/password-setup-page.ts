@@ -1,5 +1,5 @@
 import { html } from './html.js';
-import { csrfField, field, layout } from './invite-page.js';
+import { csrfField, field, layout } from './page-layout.js';
 
 /** Asks for the address whose password to set. The answer to it never says whether it has an account. */
 export function requestPasswordSetupPage(context: { csrf: string; error?: string | undefined }): string {

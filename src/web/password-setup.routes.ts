@@ -9,6 +9,7 @@ import {
   PASSWORD_SETUP_REQUESTED,
   requestPasswordSetup,
 } from '../modules/password-setup/password-setup.service.js';
+import { ENGLISH_PAGE } from './page-layout.js';
 import { pageSecurityHeaders, registerPageScope, sendPage, setSessionCookie } from './page-scope.js';
 import {
   choosePasswordPage,
@@ -51,6 +52,8 @@ export async function passwordSetupWebRoutes(app: App, { deps }: AppContext): Pr
     bindFormTo: (request: FastifyRequest) => (request.params as { token?: string }).token ?? REQUEST_FORM,
     deadLinkPage: invalidSetupLinkPage,
     deadLinkCode: 'PASSWORD_SETUP_LINK_INVALID',
+    // The password-setup pages are in English; so are their error pages.
+    lookOf: () => ENGLISH_PAGE,
   };
   await registerPageScope(app, deps, options, (scope) => {
     async function renderChoose(

@@ -100,7 +100,7 @@ for (const dialect of DIALECTS) {
       assert.equal(lead, `${org.owner!.email} invited you to join Acme & Co as Administrator.`);
       assert.match(
         (await main.locator('dl.facts').textContent()) ?? '',
-        /Expires\w+day, \w+ \d+, \d{4} at \d{2}:\d{2} UTC/,
+        /Expires\w+day, \w+ \d+, \d{4} at \d{1,2}:\d{2}\s[AP]M UTC/,
       );
       assert.equal(await page.getByLabel('First name').inputValue(), 'Nia');
       await screenshots(page, `${dialect}-invitation-new-account`);

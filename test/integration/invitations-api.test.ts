@@ -588,19 +588,31 @@ for (const dialect of DIALECTS) {
 
     test('names cannot add a header to the email, and every value is escaped', async () => {
       const { renderInvitationEmail } = await import('../../src/email/templates/invitation.js');
-      const email = renderInvitationEmail({
-        inviterName: 'Mallory\r\nBcc: victim@example.com',
-        organizationName: '<script>alert("x")</script>',
-        roleName: 'Member',
-        recipientName: null,
-        link: 'https://tessera.example/invite/abc?x=1&y=2',
-        expiresAt: '2030-01-01T00:00:00.000Z',
-      });
+      const { OperatorTemplates } = await import('../../src/email/operator-templates.js');
+      const email = renderInvitationEmail(
+        {
+          to: 'someone@example.com',
+          locale: 'en',
+          timeZone: 'UTC',
+          inviterName: 'Mallory\r\nBcc: victim@example.com',
+          organizationName: '<script>alert("x")</script>',
+          roleName: 'Member',
+          recipientName: null,
+          link: 'https://tessera.example/invite/abc?x=1&y=2',
+          expiresAt: '2030-01-01T00:00:00.000Z',
+          message: null,
+          logoUrl: null,
+          accentColor: null,
+          supportEmail: null,
+        },
+        new Date('2029-12-25T00:00:00.000Z'),
+        OperatorTemplates.none,
+      );
       assert.doesNotMatch(email.subject, /[\r\n]/);
       assert.doesNotMatch(email.html, /<script>/);
       assert.match(email.html, /&lt;script&gt;/);
       assert.match(email.html, /href="https:\/\/tessera\.example\/invite\/abc\?x=1&amp;y=2"/);
-      assert.match(email.text, /expires on Tuesday, January 1, 2030 at 00:00 UTC/);
+      assert.match(email.text, /expires on Tuesday, January 1, 2030 at 12:00\sAM UTC \(in 7 days\)/);
     });
   });
 }

@@ -37,6 +37,8 @@ function invitationRow(organizationId: string, roleId: string, email: string): I
     last_sent_at: null,
     send_count: 0,
     link_delivery: 'RESPONSE',
+    locale: 'fr',
+    message: 'Bienvenue !\nÀ bientôt.',
   };
 }
 

@@ -29,6 +29,7 @@ export function renderPasswordSetupEmail(data: PasswordSetupEmailData): {
     intro: `        <p style="margin:0 0 16px;font-size:16px">Hi,</p>
         <p style="margin:0 0 24px;font-size:16px;line-height:1.5">Someone asked to set the password of the account that uses this email address.</p>`,
     button: 'Choose a password',
+    linkIntro: 'Or open this link:',
     link: data.link,
     after: `        <p style="margin:0 0 8px;font-size:14px;color:#52525b">The link works once, for ${e(String(data.validMinutes))} minutes. Choosing a password signs out every other session of the account.</p>
         <p style="margin:16px 0 0;font-size:13px;color:#71717a">If you didn't ask for this, you can ignore this email: nothing changes.</p>`,

@@ -7,6 +7,7 @@ import { actorOf, recordChanges } from '../events/event.service.js';
 import type { Change } from '../events/event.types.js';
 import { findActiveMemberEmails, findLiveMembership, findMemberName } from '../memberships/membership.repository.js';
 import { memberView } from '../memberships/membership.service.js';
+import { invitationLook } from '../organizations/organization.branding.js';
 import { insertOutboxMessages, type OutboxRow } from '../outbox/outbox.repository.js';
 import { invitationEmailMessage, invitationLink } from './invitation.email.js';
 import { addInvitedMembership, type InvitedMembership } from './invitation.invited-membership.js';
@@ -148,11 +149,11 @@ export async function inviteMany(
     // holds the database (on SQLite, its one writer) only for the reads and writes. Made for every
     // admitted item: the few that turn out to be members or already invited are dropped.
     const emails = new Map<string, OutboxRow>();
-    const names = { inviterName: inviter.name, organizationName: organization.name };
+    const look = invitationLook(organization);
     for (const item of prepared) {
       if (!item.sendEmail) continue;
       const suppressed = admission.isSuppressed(item.canonical);
-      const context = { ...names, roleName: item.roleName };
+      const context = { inviterName: inviter.name, roleName: item.roleName, look };
       emails.set(item.row.id, invitationEmailMessage(deps, item.row, context, item.token, nowIso, { suppressed }));
     }
 

@@ -1,6 +1,8 @@
 import { sha256 } from '../../auth/secrets.js';
 import type { ServiceDeps } from '../../deps.js';
-import { renderInvitationEmail } from '../../email/templates/invitation.js';
+import { type InvitationEmailData, renderInvitationEmail } from '../../email/templates/invitation.js';
+import { isLocale } from '../../i18n/locales.js';
+import type { InvitationLook } from '../organizations/organization.branding.js';
 import { newOutboxMessage, type PreparedMessage } from '../outbox/outbox.message.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
 import { findInvitationDeliveryStates, type InvitationRow } from './invitation.repository.js';
@@ -8,7 +10,11 @@ import { fullName } from './invitation.rules.js';
 
 export const INVITATION_EMAIL = 'invitation_email';
 
-/** What the worker needs to write the email, captured when the invitation is made. */
+/**
+ * What the worker needs to write the email, captured when the invitation is made (or re-sent): the
+ * organization's brand as it was then. Messages queued before languages and brands existed lack
+ * the last fields, and are written in English, unbranded, in UTC.
+ */
 export interface InvitationEmailPayload {
   invitationId: string;
   to: string;
@@ -17,17 +23,23 @@ export interface InvitationEmailPayload {
   organizationName: string;
   roleName: string;
   expiresAt: string;
+  locale?: string;
+  timeZone?: string;
+  message?: string | null;
+  logoUrl?: string | null;
+  accentColor?: string | null;
+  supportEmail?: string | null;
 }
 
 export function invitationLink(publicUrl: string, token: string): string {
   return `${publicUrl}/invite/${token}`;
 }
 
-/** Who the email names, beside the invitation itself. */
+/** Who the email names, beside the invitation itself, and the organization's look. */
 export interface InvitationEmailContext {
   inviterName: string;
-  organizationName: string;
   roleName: string;
+  look: InvitationLook;
 }
 
 /** The invitation email's queued payload; `suppressed` (the reason) when it must not be sent. */
@@ -46,18 +58,30 @@ const SUPPRESSED_REASON = 'not sent: the recipient reached RATE_LIMIT_RECIPIENT_
  */
 export function invitationEmailMessage(
   deps: Pick<ServiceDeps, 'secrets' | 'config'>,
-  invitation: Pick<InvitationRow, 'id' | 'organization_id' | 'email' | 'first_name' | 'last_name' | 'expires_at'>,
+  invitation: Pick<
+    InvitationRow,
+    'id' | 'organization_id' | 'email' | 'first_name' | 'last_name' | 'expires_at' | 'locale' | 'message'
+  >,
   context: InvitationEmailContext,
   token: string,
   now: string,
   options: { suppressed: boolean },
 ): OutboxRow {
+  const { look } = context;
   const payload: QueuedPayload = {
     invitationId: invitation.id,
     to: invitation.email,
     recipientName: fullName(invitation.first_name, invitation.last_name),
-    ...context,
+    inviterName: context.inviterName,
+    organizationName: look.displayName,
+    roleName: context.roleName,
     expiresAt: invitation.expires_at,
+    locale: invitation.locale,
+    timeZone: look.timeZone,
+    message: invitation.message,
+    logoUrl: look.branding.logoUrl,
+    accentColor: look.branding.accentColor,
+    supportEmail: look.branding.supportEmail,
     ...(options.suppressed ? { suppressed: SUPPRESSED_REASON } : {}),
   };
   return newOutboxMessage(
@@ -85,7 +109,8 @@ export async function prepareInvitationEmails(
   const ids = rows.map((row) => row.invitation_id).filter((id): id is string => id !== null);
   const invitations = ids.length ? await findInvitationDeliveryStates(deps.db, ids) : [];
   const byId = new Map(invitations.map((invitation) => [invitation.id, invitation]));
-  const now = deps.clock.now().toISOString();
+  const moment = deps.clock.now();
+  const now = moment.toISOString();
   const host = new URL(deps.config.publicUrl).hostname;
 
   for (const row of rows) {
@@ -107,11 +132,32 @@ export async function prepareInvitationEmails(
         mail: {
           messageId: `<${row.id}@${host}>`,
           to: payload.to,
+          // The sender's display name is the organization's; the address stays MAIL_FROM's.
+          fromName: payload.organizationName,
           link,
-          ...renderInvitationEmail({ ...payload, link }),
+          ...renderInvitationEmail(emailData(payload, link), moment, deps.templates),
         },
       });
     }
   }
   return prepared;
+}
+
+/** The queued payload as the renderer takes it, with the defaults of a message queued before languages. */
+function emailData(payload: InvitationEmailPayload, link: string): InvitationEmailData {
+  return {
+    to: payload.to,
+    locale: isLocale(payload.locale) ? payload.locale : 'en',
+    timeZone: payload.timeZone ?? 'UTC',
+    inviterName: payload.inviterName,
+    organizationName: payload.organizationName,
+    roleName: payload.roleName,
+    recipientName: payload.recipientName,
+    link,
+    expiresAt: payload.expiresAt,
+    message: payload.message ?? null,
+    logoUrl: payload.logoUrl ?? null,
+    accentColor: payload.accentColor ?? null,
+    supportEmail: payload.supportEmail ?? null,
+  };
 }

@@ -3,6 +3,8 @@ import type { ServiceDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 import { recordChanges } from '../events/event.service.js';
 import { findMemberName } from '../memberships/membership.repository.js';
+import { isLocale, type Locale } from '../../i18n/locales.js';
+import { type InvitationLook, invitationLook } from '../organizations/organization.branding.js';
 import { findOrganizationById } from '../organizations/organization.repository.js';
 import { findRoleName } from '../roles/role.repository.js';
 import { accountStanding, mailboxOwnerMustSignIn } from '../users/account.js';
@@ -28,6 +30,12 @@ export interface InvitationLookup {
   firstName: string | null;
   lastName: string | null;
   expiresAt: string;
+  /** The language the invitation speaks, unless the reader picks another. */
+  locale: Locale;
+  /** The inviter's personal message. */
+  message: string | null;
+  /** The organization's brand, language and time zone, as its page shows them. */
+  look: InvitationLook;
   /** The address has an account with its own password: the invitee signs in to accept. */
   signInRequired: boolean;
   /** Accepting needs a password: a new one, or (when `accountMayExist`) the account's own. */
@@ -75,6 +83,9 @@ export async function lookupInvitation(deps: ServiceDeps, token: string): Promis
     firstName: row.first_name,
     lastName: row.last_name,
     expiresAt: row.expires_at,
+    locale: isLocale(row.locale) ? row.locale : 'en',
+    message: row.message,
+    look: invitationLook(organization),
     signInRequired,
     passwordRequired,
     accountMayExist: !emailed(row),

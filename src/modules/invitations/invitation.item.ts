@@ -8,7 +8,14 @@ import type { MembershipPermissions } from '../memberships/membership.permission
 import { findRoleById, findRoleByName, listRoles, type RoleRow } from '../roles/role.repository.js';
 import { checkEmail, EMAIL_MAX_LENGTH, isEmailProblem } from '../users/email.js';
 import type { InvitationRow } from './invitation.repository.js';
-import { fieldError, normalizeRedirectUrl, storedMetadata, storedPermissions } from './invitation.rules.js';
+import { isLocale, UNSUPPORTED_LOCALE } from '../../i18n/locales.js';
+import {
+  fieldError,
+  normalizeRedirectUrl,
+  personalMessage,
+  storedMetadata,
+  storedPermissions,
+} from './invitation.rules.js';
 
 /** One invitation a caller asks for, in the service's terms (each surface maps its document to this). */
 export interface InvitationRequest {
@@ -30,6 +37,10 @@ export interface InvitationRequest {
    * once every other check and the limits have passed.
    */
   password?: string | undefined;
+  /** The email's and the page's language; default: the organization's, else DEFAULT_LOCALE. */
+  locale?: string | undefined;
+  /** The inviter's personal message: plain text, at most 500 characters. */
+  message?: string | null | undefined;
 }
 
 /** An item that passed its own checks: the row to write and what goes with it. */
@@ -119,6 +130,11 @@ export function prepareItem(context: ItemContext, request: InvitationRequest, in
   const redirectUrl = request.redirectUrl ? normalizeRedirectUrl(deps, request.redirectUrl) : null;
   if (redirectUrl instanceof AppError) return redirectUrl;
 
+  const locale = request.locale ?? access.organization.default_locale ?? deps.config.defaultLocale;
+  if (!isLocale(locale)) return fieldError('VALIDATION_FAILED', 'locale', UNSUPPORTED_LOCALE);
+  const message = personalMessage(request.message);
+  if (message instanceof AppError) return message;
+
   const days = request.expiresInDays ?? deps.config.invitationExpiryDays;
   const sendEmail = request.sendEmail ?? true;
   const token = randomToken();
@@ -156,6 +172,8 @@ export function prepareItem(context: ItemContext, request: InvitationRequest, in
       last_sent_at: null,
       send_count: 0,
       link_delivery: sendEmail ? 'EMAIL' : 'RESPONSE',
+      locale,
+      message,
     },
   };
 }

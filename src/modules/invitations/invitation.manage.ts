@@ -7,6 +7,7 @@ import { AppError } from '../../http/errors.js';
 import { recordChanges } from '../events/event.service.js';
 import type { Actor } from '../events/event.types.js';
 import { findMemberName } from '../memberships/membership.repository.js';
+import { invitationLook } from '../organizations/organization.branding.js';
 import { findOrganizationById } from '../organizations/organization.repository.js';
 import { insertOutboxMessages } from '../outbox/outbox.repository.js';
 import { findRoleName, listRoles } from '../roles/role.repository.js';
@@ -122,8 +123,8 @@ export async function resendInvitation(
       const roleName = await findRoleName(trx, organizationId, updated.role_id);
       const context = {
         inviterName: inviter ? displayName(inviter) : organization.name,
-        organizationName: organization.name,
         roleName,
+        look: invitationLook(organization),
       };
       await insertOutboxMessages(trx, [invitationEmailMessage(deps, updated, context, token, nowIso, { suppressed })]);
       const data = toInvitation(updated, roleName, nowIso);

@@ -36,6 +36,8 @@ const INVITATION_COLUMNS = columnsOf<InvitationRow>({
   last_sent_at: true,
   send_count: true,
   link_delivery: true,
+  locale: true,
+  message: true,
 });
 
 function insertPending(db: Executor, rows: InvitationRow[], asJson = false) {

@@ -58,3 +58,27 @@ export function storedPermissions(permissions: Partial<MembershipPermissions> | 
 export function membershipPermissions(invitationPermissions: string | null): string {
   return invitationPermissions ?? JSON.stringify(DEFAULT_PERMISSIONS);
 }
+
+/** The longest personal message an inviter may add, in characters. */
+export const MESSAGE_MAX_LENGTH = 500;
+
+// Line breaks and tabs are kept; every other control character (and bidi overrides, which could
+// make the quotation read as something else) is refused.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a message must not carry
+const MESSAGE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * The inviter's personal message as stored: plain text (shown escaped, never as markup), line
+ * breaks normalized to `\n`, blank as none. The surfaces' schemas check the same; this covers
+ * callers without one.
+ */
+export function personalMessage(value: string | null | undefined): string | null | AppError {
+  if (value === null || value === undefined) return null;
+  const text = value.replace(/\r\n?/g, '\n').trim();
+  if (text === '') return null;
+  if ([...text].length > MESSAGE_MAX_LENGTH)
+    return fieldError('VALIDATION_FAILED', 'message', `must be at most ${MESSAGE_MAX_LENGTH} characters`);
+  if (MESSAGE_FORBIDDEN.test(text))
+    return fieldError('VALIDATION_FAILED', 'message', 'must be plain text without control characters');
+  return text;
+}

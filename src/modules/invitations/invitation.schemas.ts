@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { SingleLine, Uuid } from '../../http/common.schemas.js';
+import { MultiLine, SingleLine, Uuid } from '../../http/common.schemas.js';
+import { LocaleField } from '../organizations/organization.schemas.js';
 import { EmailField, NameField, PasswordField } from '../users/user.schemas.js';
 import { INVITATION_STATUSES } from './invitation.status.js';
 
@@ -41,6 +42,8 @@ export const InvitationResponse = Type.Object(
     metadata: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
     redirectUrl: Type.Union([Type.String(), Type.Null()]),
     passwordPreset: Type.Boolean({ description: "The inviter chose the new account's password." }),
+    locale: Type.String({ description: "The language of the email and the invitee's page." }),
+    message: Type.Union([Type.String(), Type.Null()], { description: "The inviter's personal message." }),
     expiresAt: Timestamp,
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -67,6 +70,14 @@ const invitationFields = {
   ),
   sendEmail: Type.Optional(
     Type.Boolean({ default: true, description: 'false: no email; the response carries `acceptUrl`, once.' }),
+  ),
+  locale: Type.Optional(LocaleField),
+  message: Type.Optional(
+    MultiLine({
+      maxLength: 500,
+      description:
+        "The inviter's personal message: plain text (line breaks kept), quoted in the email and on the page.",
+    }),
   ),
 };
 
@@ -164,6 +175,8 @@ export const LookupResponse = Type.Object({
   firstName: Type.Union([Type.String(), Type.Null()]),
   lastName: Type.Union([Type.String(), Type.Null()]),
   expiresAt: Timestamp,
+  locale: Type.String({ description: 'The language the invitation speaks.' }),
+  message: Type.Union([Type.String(), Type.Null()], { description: "The inviter's personal message." }),
   signInRequired: Type.Boolean({
     description: 'The address has an account with its own password: send it (or a session) to accept.',
   }),

@@ -42,4 +42,8 @@ export interface InvitationTable {
    * the address) or RESPONSE (`sendEmail: false` handed it to the inviter, which proves nothing).
    */
   link_delivery: ColumnType<LinkDelivery, LinkDelivery | undefined, LinkDelivery>;
+  /** The locale the email and the invitee's page speak (`src/i18n/locales.ts`). */
+  locale: ColumnType<string, string | undefined, string>;
+  /** The inviter's personal message, plain text of at most 500 characters. */
+  message: string | null;
 }

@@ -15,6 +15,8 @@ export interface Invitation {
   metadata: Record<string, unknown> | null;
   redirectUrl: string | null;
   passwordPreset: boolean;
+  locale: string;
+  message: string | null;
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
@@ -40,6 +42,8 @@ export function toInvitation(row: InvitationRow, roleName: string, now: string):
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
     redirectUrl: row.redirect_url,
     passwordPreset: row.password_hash !== null,
+    locale: row.locale,
+    message: row.message,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -10,8 +10,15 @@ import {
   CreateOrganizationBody,
   AssignOwnerBody,
   OrganizationResponse,
+  UpdateOrganizationBody,
 } from './organization.schemas.js';
-import { assignOwner, createOrganization, getOrganization, type OwnerInput } from './organization.service.js';
+import {
+  assignOwner,
+  createOrganization,
+  getOrganization,
+  type OwnerInput,
+  updateOrganizationSettings,
+} from './organization.service.js';
 
 function checkOwnerPassword(owner: OwnerInput | undefined, field: string): void {
   const problem = owner?.password === undefined ? undefined : passwordPolicyProblem(owner.password);
@@ -56,6 +63,30 @@ export function organizationRoutes(app: App, { deps }: AppContext): void {
     async (request) => {
       await authorizeOrganization(deps, principalOf(request), request.params.orgId, 'organization:read');
       return getOrganization(deps, request.params.orgId);
+    },
+  );
+
+  app.patch(
+    '/v1/organizations/:orgId',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['Organizations'],
+        summary: "Change an organization's name, brand, default locale or time zone",
+        description:
+          'Fields absent stay as they are; in `branding`, each field given replaces the stored one and null clears it. ' +
+          "The brand shows in invitation emails and on the invitee's page; the sender's display name becomes " +
+          '`branding.displayName` (else the name). Invitations already queued keep the look they were made with.',
+        security: NATIVE_SECURITY,
+        params: OrganizationParams,
+        body: UpdateOrganizationBody,
+        response: { 200: OrganizationResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      await authorizeOrganization(deps, principal, request.params.orgId, 'organization:manage');
+      return updateOrganizationSettings(deps, request.params.orgId, request.body, actorOf(principal));
     },
   );
 

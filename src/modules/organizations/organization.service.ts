@@ -6,6 +6,7 @@ import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
 import { AppError } from '../../http/errors.js';
+import type { Locale } from '../../i18n/locales.js';
 import { recordChanges, SYSTEM_ACTOR } from '../events/event.service.js';
 import type { Actor, Change } from '../events/event.types.js';
 import { recordRevocations } from '../invitations/invitation.manage.js';
@@ -17,6 +18,12 @@ import { createBuiltinRoles, toRole, type Role } from '../roles/role.service.js'
 import { findUserByCanonicalEmail, findUserById, type UserRow } from '../users/user.repository.js';
 import { requireEmail } from '../users/email.js';
 import { findOrCreateUser, toPublicUser, type PublicUser } from '../users/user.service.js';
+import {
+  invitationLook,
+  type OrganizationBranding,
+  type SettingsPatch,
+  settingsChanges,
+} from './organization.branding.js';
 import {
   findOrganizationById,
   insertOrganization,
@@ -31,6 +38,9 @@ export interface Organization {
   name: string;
   slug: string;
   owner: PublicUser | null;
+  branding: OrganizationBranding;
+  defaultLocale: Locale | null;
+  timeZone: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -48,6 +58,8 @@ export interface CreateOrganizationInput {
   /** Derived from the name when absent. */
   slug?: string | undefined;
   owner?: OwnerInput | undefined;
+  defaultLocale?: string | undefined;
+  timeZone?: string | undefined;
   /** Who creates it (a platform client); the operator's CLI and the demo are the system. */
   actor?: Actor | undefined;
 }
@@ -63,12 +75,16 @@ export interface CreatedOrganization {
  * names on their membership, never their account's (which other organizations may have seen typed).
  */
 export function toOrganization(row: OrganizationRow, owner: PublicUser | null): Organization {
+  const look = invitationLook(row);
   return {
     id: row.id,
     numericId: row.numeric_id,
     name: row.name,
     slug: row.slug,
     owner,
+    branding: look.branding,
+    defaultLocale: look.defaultLocale,
+    timeZone: look.timeZone,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -104,6 +120,10 @@ export async function createOrganization(
     });
   }
   if (input.owner) requireEmail(input.owner.email, 'owner.email');
+  const settings = settingsChanges(
+    { branding: null },
+    { defaultLocale: input.defaultLocale, timeZone: input.timeZone },
+  );
   const passwordHash = input.owner?.password ? await hashSecret(input.owner.password) : null;
 
   // A derived slug that is taken gets a random suffix; a chosen one that is taken is refused.
@@ -118,6 +138,8 @@ export async function createOrganization(
           name,
           slug,
           main_user_id: null,
+          default_locale: settings.default_locale ?? null,
+          time_zone: settings.time_zone ?? null,
           created_at: now,
           updated_at: now,
         });
@@ -268,4 +290,44 @@ async function isActiveMember(db: Executor, organizationId: string, canonicalEma
   const user = await findUserByCanonicalEmail(db, canonicalEmail);
   const membership = user ? await findLiveMembership(db, organizationId, user.id) : undefined;
   return membership?.status === 'ACTIVE';
+}
+
+export interface UpdateOrganizationInput extends SettingsPatch {
+  name?: string | undefined;
+}
+
+/**
+ * Changes the organization's name, brand, default locale or time zone: the fields given, each
+ * checked (`settingsChanges`), all or nothing. The change is recorded as `organization.updated`.
+ * Invitations already queued keep the look they were made with; the next ones take the new one.
+ */
+export async function updateOrganizationSettings(
+  deps: ServiceDeps,
+  organizationId: string,
+  input: UpdateOrganizationInput,
+  actor: Actor,
+): Promise<Organization> {
+  const name = input.name?.trim();
+  if (name === '') {
+    throw new AppError('VALIDATION_FAILED', 'name must not be blank', {
+      fields: [{ field: 'name', message: 'must not be blank' }],
+    });
+  }
+  return deps.transact(async (trx) => {
+    const organization = await findOrganizationById(trx, organizationId);
+    if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
+    const changes = settingsChanges(organization, input);
+    const now = deps.clock.now().toISOString();
+    const updated = await updateOrganization(trx, organizationId, {
+      ...changes,
+      ...(name ? { name } : {}),
+      updated_at: now,
+    });
+    const shown = toOrganization(
+      updated!,
+      updated!.main_user_id ? await ownerOf(trx, organizationId, updated!.main_user_id) : null,
+    );
+    await recordChanges(trx, [{ type: 'organization.updated', organizationId, actor, occurredAt: now, data: shown }]);
+    return shown;
+  });
 }

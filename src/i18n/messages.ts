@@ -1,0 +1,112 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { escapeHtml } from '../email/templates/layout.js';
+import { CATALOGS, type MessageKey } from './catalogs/index.js';
+import { direction, type Locale } from './locales.js';
+
+/** Markup that is safe as it is: a bold part handed back to the formatter, or a value given as markup. */
+export class Markup {
+  constructor(readonly value: string) {}
+}
+
+/**
+ * A message's arguments: text (escaped in HTML), numbers (for plurals and number formats), and, for
+ * HTML only, markup the caller built (a link).
+ */
+export type MessageValues = Readonly<Record<string, string | number | Markup>>;
+
+const plainTags = { b: (chunks: unknown[]) => chunks.join('') };
+const htmlTags = {
+  b: (chunks: unknown[]) =>
+    new Markup(
+      `<strong>${chunks.map((chunk) => (chunk instanceof Markup ? chunk.value : escapeHtml(String(chunk)))).join('')}</strong>`,
+    ),
+};
+
+/**
+ * One locale's messages, compiled once per process (a message is parsed the first time it is
+ * used, then kept): the email worker formats thousands of messages a second.
+ */
+export class Messages {
+  readonly dir: 'ltr' | 'rtl';
+  private readonly compiled = new Map<MessageKey, IntlMessageFormat>();
+  private readonly dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+  constructor(readonly locale: Locale) {
+    this.dir = direction(locale);
+  }
+
+  private format(key: MessageKey): IntlMessageFormat {
+    let format = this.compiled.get(key);
+    if (!format) {
+      format = new IntlMessageFormat(CATALOGS[this.locale][key], this.locale);
+      this.compiled.set(key, format);
+    }
+    return format;
+  }
+
+  /** The message as plain text (bold marks dropped). Values go in as they are. */
+  text(key: MessageKey, values: MessageValues = {}): string {
+    const plain: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(values)) plain[name] = value instanceof Markup ? '' : value;
+    return String(this.format(key).format({ ...plain, ...plainTags }));
+  }
+
+  /**
+   * The message as HTML: its text and every value escaped, bold parts in `<strong>`. Each text
+   * value is isolated (`<bdi>`), so that a Latin name or address keeps its order inside Arabic.
+   */
+  html(key: MessageKey, values: MessageValues = {}): string {
+    const isolated: Record<string, number | Markup> = {};
+    for (const [name, value] of Object.entries(values)) {
+      isolated[name] = typeof value === 'string' ? new Markup(`<bdi>${escapeHtml(value)}</bdi>`) : value;
+    }
+    const parts = this.format(key).format<Markup | string>({ ...isolated, ...htmlTags });
+    const list = Array.isArray(parts) ? parts : [parts];
+    return list.map((part) => (part instanceof Markup ? part.value : escapeHtml(String(part)))).join('');
+  }
+
+  /**
+   * A moment as a reader of this locale writes it, in the given IANA time zone, with the zone's
+   * name so that nobody has to guess which clock it means (`lundi 7 décembre 2026 à 14:30 UTC+1`).
+   */
+  dateTime(iso: string, timeZone: string): string {
+    let format = this.dateFormats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat(this.locale, {
+        timeZone,
+        weekday: 'long',
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      });
+      this.dateFormats.set(timeZone, format);
+    }
+    return format.format(new Date(iso));
+  }
+}
+
+const byLocale = new Map<Locale, Messages>();
+
+/** The messages of a locale (one instance per locale per process). */
+export function messagesFor(locale: Locale): Messages {
+  let messages = byLocale.get(locale);
+  if (!messages) {
+    messages = new Messages(locale);
+    byLocale.set(locale, messages);
+  }
+  return messages;
+}
+
+/**
+ * Days left until `iso`, to the nearest day, for plural messages: a fresh 7-day invitation says
+ * "in 7 days". Under a day left it is 0 ("in less than a day"), never "in 0 days" or "in 1 day".
+ */
+export function daysUntil(iso: string, now: Date): number {
+  const left = Date.parse(iso) - now.getTime();
+  return left < DAY_MS ? 0 : Math.round(left / DAY_MS);
+}
+
+const DAY_MS = 86_400_000;
