@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Liquid, type Template, type Variable } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { Liquid, Template, Variable } from 'liquidjs';
 import { ConfigError } from '../config.values.js';
 import { direction, isLocale, type Locale, SUPPORTED_LOCALES } from '../i18n/locales.js';
 
@@ -30,7 +31,7 @@ export interface InvitationTemplateVariables {
     expiresAt: string;
     /** The expiry written for the locale, in the organization's time zone. */
     expiresAtText: string;
-    /** Whole days left until the expiry, counted down from the moment the email is written. */
+    /** Days left until the expiry, to the nearest day, when the email is written (0 under a day). */
     expiresInDays: number;
   };
   inviter: {
@@ -101,7 +102,8 @@ type TemplateKey = `${TemplatePart}` | `${TemplatePart}.${Locale}`;
  * uses one does not parse), and the lookup they would use is an empty in-memory map besides.
  */
 function createEngine(escapeOutput: boolean): Liquid {
-  const engine = new Liquid({
+  const { Liquid: Engine } = liquidjs();
+  const engine = new Engine({
     strictVariables: true,
     strictFilters: true,
     ownPropertyOnly: true,
@@ -122,11 +124,14 @@ function createEngine(escapeOutput: boolean): Liquid {
   return engine;
 }
 
-const HTML_ENGINE = createEngine(true);
-const PLAIN_ENGINE = createEngine(false);
+/** Loaded by a process that has templates: without TEMPLATES_DIR, Liquid is never needed. */
+const liquidjs = () => createRequire(import.meta.url)('liquidjs') as typeof import('liquidjs');
+
+let engines: { html: Liquid; plain: Liquid } | undefined;
 
 function engineFor(part: TemplatePart): Liquid {
-  return part === 'html' ? HTML_ENGINE : PLAIN_ENGINE;
+  engines ??= { html: createEngine(true), plain: createEngine(false) };
+  return part === 'html' ? engines.html : engines.plain;
 }
 
 export class OperatorTemplates {

@@ -67,6 +67,7 @@ const PLANS: Record<string, RoutePlan> = {
 
   'POST /v1/organizations': { surface: 'native', callers: 'platform', body: 'json', runs: SOME },
   'GET /v1/organizations/:orgId': { surface: 'native', callers: 'native', runs: SOME },
+  'PATCH /v1/organizations/:orgId': { surface: 'native', callers: 'native', body: 'json', runs: SOME },
   'PUT /v1/organizations/:orgId/owner': { surface: 'native', callers: 'native', body: 'json', runs: SOME },
   'GET /v1/organizations/:orgId/roles': { surface: 'native', callers: 'native', runs: SOME },
   'POST /v1/organizations/:orgId/roles': { surface: 'native', callers: 'native', body: 'json', runs: SOME },

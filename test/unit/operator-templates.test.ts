@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -125,6 +125,29 @@ describe('operator templates', () => {
       }),
     );
     assert.equal(templates.render('text', 'en', SAMPLE_TEMPLATE_VARIABLES), '1122 GRACE HOPPER 7d 13');
+  });
+
+  test("docs/templates.md's examples load, and render what they say", async () => {
+    const docs = await readFile(new URL('../../docs/templates.md', import.meta.url), 'utf8');
+    const example = (name: string) => {
+      const match = new RegExp(`\`${name.replace(/\./g, '\\.')}\`:\n\n\`\`\`liquid\n([^]*?)\`\`\`\n`).exec(docs);
+      assert.ok(match, `docs/templates.md has an example ${name}`);
+      return match[1]!;
+    };
+    const templates = await OperatorTemplates.load(
+      await templatesDir({
+        'invitation.subject.liquid': example('invitation.subject.liquid'),
+        'invitation.html.liquid': example('invitation.html.liquid'),
+      }),
+    );
+    assert.equal(
+      templates.render('subject', 'en', SAMPLE_TEMPLATE_VARIABLES),
+      'Grace Hopper invited you to Acme Robotics',
+    );
+    const html = templates.render('html', 'en', variables({ message: 'Line one <i>\nLine two' }))!;
+    assert.match(html, /<html lang="en" dir="ltr">/);
+    assert.match(html, /Line one &lt;i&gt;<br \/>\nLine two/);
+    assert.match(html, /<a href="https:\/\/tessera\.example\.com\/invite\/[^"]+" style="[^"]*background:#1d4ed8">/);
   });
 
   describe('a problem stops the start with a message naming the file', () => {

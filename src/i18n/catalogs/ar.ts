@@ -40,7 +40,7 @@ export const ar: Catalog = {
   'page.field.email': 'البريد الإلكتروني',
   'page.field.password': 'كلمة المرور',
   'page.field.newPassword': 'اختر كلمة مرور',
-  'page.passwordRule': '8 أحرف على الأقل، منها حرف لاتيني كبير وحرف لاتيني صغير ورقم ورمز خاص.',
+  'page.passwordRule': 'من 8 إلى 128 حرفًا، منها حرف لاتيني كبير وحرف لاتيني صغير ورقم ورمز خاص.',
   'page.accept': 'قبول الدعوة',
   'page.signInAndAccept': 'تسجيل الدخول والقبول',
   'page.decline': 'رفض',

@@ -43,7 +43,7 @@ export const en = {
   'page.field.password': 'Password',
   'page.field.newPassword': 'Choose a password',
   'page.passwordRule':
-    'At least 8 characters, with an upper-case letter, a lower-case letter, a digit and a special character.',
+    '8 to 128 characters, with an upper-case letter, a lower-case letter, a digit and a special character.',
   'page.accept': 'Accept invitation',
   'page.signInAndAccept': 'Sign in and accept',
   'page.decline': 'Decline',

@@ -13,7 +13,7 @@ export const es: Catalog = {
   'email.expires':
     'La invitación vence el {date} ({days, plural, =0 {en menos de un día} one {en # día} many {en # días} other {en # días}}).',
   'email.messageFrom': '{inviter} escribió:',
-  'email.support': '¿Tienes preguntas? Escribe a {email}.',
+  'email.support': '¿Tienes dudas? Escribe a {email}.',
   'email.ignore': 'Si no esperabas esta invitación, puedes ignorar este correo.',
 
   // The invitee's page: the invitation.
@@ -45,7 +45,7 @@ export const es: Catalog = {
   'page.signInAndAccept': 'Iniciar sesión y aceptar',
   'page.decline': 'Rechazar',
   'page.footer': '¿No esperabas esta invitación? Puedes ignorarla: no pasará nada si no la aceptas.',
-  'page.support': '¿Tienes preguntas? Escribe a {email}.',
+  'page.support': '¿Tienes dudas? Escribe a {email}.',
 
   // What a refused accept says on the form.
   'error.name.singleLine': 'Usa una sola línea de texto, sin caracteres no imprimibles.',

@@ -39,7 +39,7 @@ export const ja: Catalog = {
   'page.field.email': 'メールアドレス',
   'page.field.password': 'パスワード',
   'page.field.newPassword': 'パスワードを設定',
-  'page.passwordRule': '8文字以上で、英大文字・英小文字・数字・記号をそれぞれ1文字以上含めてください。',
+  'page.passwordRule': '8〜128文字で、英大文字・英小文字・数字・記号をそれぞれ1文字以上含めてください。',
   'page.accept': '招待を承諾',
   'page.signInAndAccept': 'ログインして承諾',
   'page.decline': '辞退',

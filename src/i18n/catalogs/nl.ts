@@ -41,7 +41,7 @@ export const nl: Catalog = {
   'page.field.email': 'E-mailadres',
   'page.field.password': 'Wachtwoord',
   'page.field.newPassword': 'Kies een wachtwoord',
-  'page.passwordRule': 'Minimaal 8 tekens, met een hoofdletter, een kleine letter, een cijfer en een speciaal teken.',
+  'page.passwordRule': '8 tot 128 tekens, met een hoofdletter, een kleine letter, een cijfer en een speciaal teken.',
   'page.accept': 'Uitnodiging accepteren',
   'page.signInAndAccept': 'Inloggen en accepteren',
   'page.decline': 'Weigeren',

@@ -38,7 +38,7 @@ export const zhCN: Catalog = {
   'page.field.email': '邮箱',
   'page.field.password': '密码',
   'page.field.newPassword': '设置密码',
-  'page.passwordRule': '至少8个字符，须包含大写字母、小写字母、数字和特殊字符。',
+  'page.passwordRule': '8至128个字符，须包含大写字母、小写字母、数字和特殊字符。',
   'page.accept': '接受邀请',
   'page.signInAndAccept': '登录并接受',
   'page.decline': '拒绝',

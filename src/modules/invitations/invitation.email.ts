@@ -1,6 +1,10 @@
 import { sha256 } from '../../auth/secrets.js';
 import type { ServiceDeps } from '../../deps.js';
-import { type InvitationEmailData, renderInvitationEmail } from '../../email/templates/invitation.js';
+import {
+  type InvitationEmailData,
+  type RenderedEmail,
+  renderInvitationEmail,
+} from '../../email/templates/invitation.js';
 import { isLocale } from '../../i18n/locales.js';
 import type { InvitationLook } from '../organizations/organization.branding.js';
 import { newOutboxMessage, type PreparedMessage } from '../outbox/outbox.message.js';
@@ -128,6 +132,14 @@ export async function prepareInvitationEmails(
       prepared.set(row.id, { cancel: 'superseded by a newer link (the invitation was re-sent)' });
     } else {
       const link = invitationLink(deps.config.publicUrl, token);
+      let rendered: RenderedEmail;
+      try {
+        rendered = renderInvitationEmail(emailData(payload, link), moment, deps.templates);
+      } catch (error) {
+        // An operator's template that fails on this message's data fails this message alone.
+        prepared.set(row.id, { failed: new Error(`the email template failed: ${(error as Error).message}`) });
+        continue;
+      }
       prepared.set(row.id, {
         mail: {
           messageId: `<${row.id}@${host}>`,
@@ -135,7 +147,7 @@ export async function prepareInvitationEmails(
           // The sender's display name is the organization's; the address stays MAIL_FROM's.
           fromName: payload.organizationName,
           link,
-          ...renderInvitationEmail(emailData(payload, link), moment, deps.templates),
+          ...rendered,
         },
       });
     }

@@ -114,6 +114,8 @@ export class EmailLane implements WorkerLane {
         } else if ('suppressed' in message) {
           await this.recordSent(row, message.suppressed);
           outcome.sent++;
+        } else if ('failed' in message) {
+          await this.recordFailure(row, message.failed, outcome);
         } else {
           try {
             await this.options.mailer.send(message.mail);

@@ -8,7 +8,9 @@ export type PreparedMessage =
   | { mail: OutgoingMail }
   | { cancel: string }
   /** Recorded like a delivery, with the reason kept, but not sent. */
-  | { suppressed: string };
+  | { suppressed: string }
+  /** Could not be written (an operator's template failed): this message alone is retried later. */
+  | { failed: unknown };
 
 /** Turns a kind's leased rows into what to send: one per outbox `kind`, as graphile-worker maps task names to tasks. */
 export type MessageHandler = (deps: ServiceDeps, rows: OutboxRow[]) => Promise<Map<string, PreparedMessage>>;
