@@ -136,7 +136,16 @@ for (const dialect of DIALECTS) {
       assert.equal(created.status, 0, created.stderr);
       const result = JSON.parse(created.stdout);
       assert.deepEqual(Object.keys(result).sort(), ['client', 'organization', 'owner', 'roles']);
-      assert.deepEqual(Object.keys(result.organization).sort(), ['id', 'name', 'numericId', 'slug']);
+      assert.deepEqual(Object.keys(result.organization).sort(), [
+        'defaultLocale',
+        'id',
+        'name',
+        'numericId',
+        'slug',
+        'timeZone',
+      ]);
+      assert.equal(result.organization.defaultLocale, null, 'without --locale: DEFAULT_LOCALE decides');
+      assert.equal(result.organization.timeZone, 'UTC');
       assert.equal(result.organization.name, 'Acme');
       assert.equal(result.organization.slug, 'acme');
       assert.ok(Number.isInteger(result.organization.numericId));
@@ -166,6 +175,39 @@ for (const dialect of DIALECTS) {
       );
       assert.notEqual(weak.status, 0);
       assert.match(weak.stderr, /--owner-password must be at least 8 characters/);
+
+      // An organization in its own language and time zone; an unsupported one is refused, naming the choices.
+      const brazilian = runCli(
+        [
+          'org',
+          'create',
+          '--name',
+          'Padaria',
+          '--owner-email',
+          'dona@padaria.example',
+          '--locale',
+          'pt-BR',
+          '--time-zone',
+          'America/Sao_Paulo',
+          '--json',
+        ],
+        env,
+      );
+      assert.equal(brazilian.status, 0, brazilian.stderr);
+      assert.equal(JSON.parse(brazilian.stdout).organization.defaultLocale, 'pt-BR');
+      assert.equal(JSON.parse(brazilian.stdout).organization.timeZone, 'America/Sao_Paulo');
+      const klingon = runCli(
+        ['org', 'create', '--name', 'K', '--owner-email', 'k@example.com', '--locale', 'tlh'],
+        env,
+      );
+      assert.notEqual(klingon.status, 0);
+      assert.match(klingon.stderr, /Allowed choices are en, es, pt-BR, fr, de, it, nl, ja, zh-CN, ar/);
+      const mars = runCli(
+        ['org', 'create', '--name', 'M', '--owner-email', 'm@example.com', '--time-zone', 'Mars/Olympus'],
+        env,
+      );
+      assert.notEqual(mars.status, 0);
+      assert.match(mars.stderr, /--time-zone must be an IANA time zone name/);
 
       // The printed credentials work against a server on the same database.
       const server = await startServer({ DATABASE_URL: database.url, SEED_DEMO: 'false' });
