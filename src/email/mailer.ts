@@ -67,13 +67,31 @@ export function senderAddress(mailFrom: string): string {
   return first?.address || mailFrom;
 }
 
+/** Characters that reorder text around them: in a sender's name they could make it read as another. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+
+/**
+ * What a name shown as an email's sender must not hold: characters that reorder it, what makes it
+ * look like an address (`PayPal <service@paypal.com>` shown where the address stays MAIL_FROM's),
+ * and an encoded word, which a mail program decodes (even quoted) into text nobody checked.
+ */
+export function senderNameProblem(name: string): string | undefined {
+  if (BIDI_CONTROLS.test(name)) return 'must not contain bidirectional control characters';
+  if (/[@<>]/.test(name))
+    return 'must not contain @, < or > (it is shown as the sender, and must not read as an address)';
+  if (name.includes('=?')) return 'must not contain "=?" (a mail program would decode it as an encoded word)';
+  return undefined;
+}
+
 /**
  * The From header: MAIL_FROM, or its address under the display name the mail asks for. Nodemailer
- * quotes and encodes a name given apart from the address, so no name can add an address or a header.
+ * quotes and encodes a name given apart from the address, so no name can add an address or a
+ * header; a name that could pass for something else (an organization named before the rule) is
+ * not used, and the mail goes out under MAIL_FROM's own name.
  */
 function sender(mailFrom: string, mail: OutgoingMail): string | { name: string; address: string } {
   const name = mail.fromName === undefined ? '' : headerSafe(mail.fromName);
-  return name ? { name, address: senderAddress(mailFrom) } : mailFrom;
+  return name && !senderNameProblem(name) ? { name, address: senderAddress(mailFrom) } : mailFrom;
 }
 
 /** The nodemailer message for an outgoing mail: the same for SMTP and the development mailbox. */

@@ -71,21 +71,37 @@ export class Messages {
    */
   dateTime(iso: string, timeZone: string): string {
     let format = this.dateFormats.get(timeZone);
-    if (!format) {
-      format = new Intl.DateTimeFormat(this.locale, {
-        timeZone,
-        weekday: 'long',
-        year: 'numeric',
-        month: 'long',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: '2-digit',
-        timeZoneName: 'short',
-      });
-      this.dateFormats.set(timeZone, format);
+    if (format) {
+      // Most recently used last: the first is the one to drop when the cache is full.
+      this.dateFormats.delete(timeZone);
+    } else {
+      try {
+        format = dateFormat(this.locale, timeZone);
+      } catch {
+        // A zone this Node no longer knows (stored under an older ICU) still gets a date, in UTC.
+        return this.dateTime(iso, 'UTC');
+      }
+      if (this.dateFormats.size >= DATE_FORMATS_KEPT) this.dateFormats.delete(this.dateFormats.keys().next().value!);
     }
+    this.dateFormats.set(timeZone, format);
     return format.format(new Date(iso));
   }
+}
+
+/** Formatters kept per locale (each holds some 30 KB): the zones in use, not every zone there is. */
+const DATE_FORMATS_KEPT = 64;
+
+function dateFormat(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
 }
 
 const byLocale = new Map<Locale, Messages>();

@@ -41,8 +41,6 @@ const CSRF_COOKIE = 'tessera_csrf';
 const NAME_MAX = 250;
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) });
-// `?lang=` picks the page's language; anything else in the query (a mail program's tracking) is ignored.
-const LangQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 64 })) });
 // The CSRF check itself (a 403 page) judges a missing or wrong _csrf, not the schema.
 const AcceptForm = Type.Object({
   _csrf: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -70,7 +68,10 @@ function nameProblem(m: Messages, value: string | undefined): string | undefined
   return undefined;
 }
 
-/** The language the reader asked for with `?lang=`, when it is one Tessera speaks. */
+/**
+ * The language the reader asked for with `?lang=`, when it is one Tessera speaks. The query has no
+ * schema: anything else in it (a repeated `lang`, a mail program's tracking) is ignored, not refused.
+ */
 function chosenLocale(request: FastifyRequest): Locale | undefined {
   const lang = (request.query as { lang?: unknown } | undefined)?.lang;
   return isLocale(lang) ? lang : undefined;
@@ -177,10 +178,8 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       );
     }
 
-    scope.get(
-      '/invite/:token',
-      { schema: { hide: true, params: TokenParams, querystring: LangQuery } },
-      async (request, reply) => renderInvitation(request, request.params.token, reply, 200),
+    scope.get('/invite/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) =>
+      renderInvitation(request, request.params.token, reply, 200),
     );
 
     scope.post(
@@ -188,7 +187,7 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       {
         onRequest: limitAttempts,
         preHandler: scope.csrfProtection,
-        schema: { hide: true, params: TokenParams, querystring: LangQuery, body: AcceptForm },
+        schema: { hide: true, params: TokenParams, body: AcceptForm },
       },
       async (request, reply) => {
         const values = { firstName: given(request.body.firstName), lastName: given(request.body.lastName) };
@@ -259,7 +258,7 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       {
         onRequest: limitAttempts,
         preHandler: scope.csrfProtection,
-        schema: { hide: true, params: TokenParams, querystring: LangQuery, body: CsrfForm },
+        schema: { hide: true, params: TokenParams, body: CsrfForm },
       },
       async (request, reply) => {
         const invitation = await lookupInvitation(deps, request.params.token);
@@ -278,7 +277,7 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       {
         onRequest: limitAttempts,
         preHandler: scope.csrfProtection,
-        schema: { hide: true, params: TokenParams, querystring: LangQuery, body: CsrfForm },
+        schema: { hide: true, params: TokenParams, body: CsrfForm },
       },
       async (request, reply) => {
         const session = await signedIn(request);

@@ -177,12 +177,20 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await view(org), back.json());
     });
 
-    test('a time zone keeps the IANA name it was given, not an older alias', async () => {
+    test('a time zone is stored in one spelling per zone, whatever the letter case or alias given', async () => {
+      const resolved = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
       try {
-        for (const zone of ['Asia/Kolkata', 'Europe/Kyiv', 'America/Argentina/Buenos_Aires', 'Asia/Ho_Chi_Minh']) {
-          const response = await patch(org, { timeZone: zone });
-          assert.equal(response.statusCode, 200, response.body);
-          assert.equal(response.json().timeZone, zone);
+        for (const zone of ['Asia/Kolkata', 'Europe/Kyiv', 'America/Argentina/Buenos_Aires', 'US/Pacific']) {
+          const stored = new Set<string>();
+          for (const spelling of [zone, zone.toLowerCase(), zone.toUpperCase()]) {
+            const response = await patch(org, { timeZone: spelling });
+            assert.equal(response.statusCode, 200, response.body);
+            stored.add(response.json().timeZone);
+          }
+          // One name for the three spellings (a tenant cannot store 2^n variants of one zone), and
+          // the zone it names is the one given.
+          assert.equal(stored.size, 1, `${zone}: ${[...stored].join(', ')}`);
+          assert.equal(resolved([...stored][0]!), resolved(zone));
         }
       } finally {
         await patch(org, { timeZone: null });
@@ -202,6 +210,16 @@ for (const dialect of DIALECTS) {
         { payload: { branding: { accentColor: '#777777' } }, field: 'branding.accentColor', message: /contrast/i },
         { payload: { branding: { accentColor: 'teal' } }, field: 'branding.accentColor' },
         { payload: { branding: { displayName: '   ' } }, field: 'branding.displayName' },
+        { payload: { branding: { displayName: 'PayPal <service@paypal.com>' } }, field: 'branding.displayName' },
+        {
+          payload: { branding: { displayName: '=?utf-8?Q?Bank=0D=0AX-Injected:_yes?=' } },
+          field: 'branding.displayName',
+        },
+        { payload: { name: 'PayPal \u202emoc.lapyap@ecivres' }, field: 'name' },
+        // The logo's origin goes into the page's content security policy: nothing but a host name.
+        { payload: { branding: { logoUrl: 'https://*/logo.png' } }, field: 'branding.logoUrl' },
+        { payload: { branding: { logoUrl: 'https://a.example;sandbox/x.png' } }, field: 'branding.logoUrl' },
+        { payload: { branding: { logoUrl: 'https://a.example,script-src/x.png' } }, field: 'branding.logoUrl' },
         // A right-to-left override would make the sender's name read as another ("Acme" shown as "emcA").
         {
           payload: { branding: { displayName: 'Pay\u202eemca' } },

@@ -1,3 +1,4 @@
+import { senderNameProblem } from '../../email/mailer.js';
 import { AppError, type FieldError } from '../../http/errors.js';
 import { isLocale, type Locale, UNSUPPORTED_LOCALE } from '../../i18n/locales.js';
 import { requireEmail } from '../users/email.js';
@@ -72,24 +73,30 @@ export const MIN_ACCENT_CONTRAST = 4.5;
 
 /**
  * A time zone as the IANA database names it (`Europe/Paris`, `America/Argentina/Buenos_Aires`,
- * `UTC`). Undefined when `Intl` does not know it, or when it
+ * `UTC`), in the spelling of Node's ICU (which may be an older name: `Asia/Calcutta`). Undefined when `Intl` does not know it, or when it
  * is not a zone name (an offset such as `+01:00` is not: it ignores daylight saving time).
  */
 export function canonicalTimeZone(value: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(value)) return undefined;
-  let resolved: string;
+  const listed = zoneNames().get(value.toLowerCase());
+  if (listed) return listed;
   try {
-    resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    // An alias (`US/Pacific`) is stored as the zone ICU resolves it to: one spelling per zone, so
+    // that letter-case variants cannot multiply what is stored and formatted.
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
-  // Node's ICU resolves current names to older aliases (`Asia/Kolkata` to `Asia/Calcutta`), by
-  // version: a name it accepts is kept as given, only its letter case taken from ICU when it can.
-  return resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
 }
 
-/** Characters that reorder text around them: in a sender's name they could make it read as another. */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+let zones: Map<string, string> | undefined;
+/** ICU's zone names (Node's own list, so a name it writes is one it reads), by lower case. */
+function zoneNames(): Map<string, string> {
+  zones ??= new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
+  return zones;
+}
+
+export { senderNameProblem };
 
 export interface BrandingPatch {
   displayName?: string | null | undefined;
@@ -120,9 +127,8 @@ export function settingsChanges(
     const given = patch.branding;
     if (given.displayName !== undefined) {
       const name = given.displayName?.trim() ?? null;
-      if (name === '') problems.push({ field: 'branding.displayName', message: 'must not be blank' });
-      else if (name && BIDI_CONTROLS.test(name))
-        problems.push({ field: 'branding.displayName', message: 'must not contain bidirectional control characters' });
+      const problem = name === '' ? 'must not be blank' : name ? senderNameProblem(name) : undefined;
+      if (problem) problems.push({ field: 'branding.displayName', message: problem });
       next.displayName = name || null;
     }
     if (given.logoUrl !== undefined) {
@@ -178,6 +184,8 @@ export function settingsChanges(
   return changes;
 }
 
+const DNS_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 function logoUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
@@ -187,5 +195,8 @@ function logoUrlProblem(value: string): string | undefined {
   }
   if (url.protocol !== 'https:') return 'must be an https URL';
   if (url.username || url.password) return 'must not carry a user name or password';
+  // The origin goes into the page's content security policy: a host name of letters, digits and
+  // dashes only (punycode for others), so that nothing else (`*`, `;`, `,`) can reach the header.
+  if (!DNS_NAME.test(url.hostname)) return 'must have a host name (letters, digits, dashes and dots)';
   return undefined;
 }

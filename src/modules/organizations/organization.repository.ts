@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/dialect.js';
 import { insertWithRandomNumericId, randomNumericId } from '../../db/ids.js';
 import { preparedQuery } from '../../db/prepared-query.js';
 import type { OrganizationTable } from './organization.table.js';
@@ -13,6 +14,15 @@ const organizationById = preparedQuery(['id'], (db, args: { id: string }) =>
 
 export async function findOrganizationById(db: Executor, id: string): Promise<OrganizationRow | undefined> {
   return (await organizationById(db, { id }))[0];
+}
+
+/**
+ * The organization, locked until the transaction ends, for a change decided on what it read (its
+ * brand is merged field by field): on PostgreSQL `FOR UPDATE`; SQLite runs one write at a time.
+ */
+export function lockOrganization(trx: Executor, id: string): Promise<OrganizationRow | undefined> {
+  const query = trx.selectFrom('organizations').selectAll().where('id', '=', id);
+  return (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function slugExists(db: Executor, slug: string): Promise<boolean> {

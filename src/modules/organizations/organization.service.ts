@@ -22,11 +22,13 @@ import {
   invitationLook,
   type OrganizationBranding,
   type SettingsPatch,
+  senderNameProblem,
   settingsChanges,
 } from './organization.branding.js';
 import {
   findOrganizationById,
   insertOrganization,
+  lockOrganization,
   slugExists,
   updateOrganization,
   type OrganizationRow,
@@ -308,13 +310,14 @@ export async function updateOrganizationSettings(
   actor: Actor,
 ): Promise<Organization> {
   const name = input.name?.trim();
-  if (name === '') {
-    throw new AppError('VALIDATION_FAILED', 'name must not be blank', {
-      fields: [{ field: 'name', message: 'must not be blank' }],
+  const nameProblem = name === '' ? 'must not be blank' : name === undefined ? undefined : senderNameProblem(name);
+  if (nameProblem) {
+    throw new AppError('VALIDATION_FAILED', `name ${nameProblem}`, {
+      fields: [{ field: 'name', message: nameProblem }],
     });
   }
   return deps.transact(async (trx) => {
-    const organization = await findOrganizationById(trx, organizationId);
+    const organization = await lockOrganization(trx, organizationId);
     if (!organization) throw new AppError('ORGANIZATION_NOT_FOUND');
     const changes = settingsChanges(organization, input);
     const now = deps.clock.now().toISOString();
