@@ -197,6 +197,22 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('two brand changes at once both land (each merges into the brand the other wrote)', async () => {
+      for (let round = 0; round < 20; round++) {
+        await patch(org, { branding: { displayName: null, supportEmail: null } });
+        const [name, support] = await Promise.all([
+          patch(org, { branding: { displayName: `Acme ${round}` } }),
+          patch(org, { branding: { supportEmail: `help-${round}@acme.example` } }),
+        ]);
+        assert.equal(name.statusCode, 200, name.body);
+        assert.equal(support.statusCode, 200, support.body);
+        const { branding } = await view(org);
+        assert.equal(branding.displayName, `Acme ${round}`, `round ${round}`);
+        assert.equal(branding.supportEmail, `help-${round}@acme.example`, `round ${round}`);
+      }
+      await patch(org, { branding: { displayName: null, supportEmail: null } });
+    });
+
     test('each refusal is a 400 naming its field, and nothing is written', async () => {
       await patch(org, { branding: BRAND, defaultLocale: 'nl', timeZone: 'America/New_York' });
       const shown = await view(org);
