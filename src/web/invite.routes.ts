@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { NOT_SINGLE_LINE } from '../http/common.schemas.js';
 import { type AppError, isAppError } from '../http/errors.js';
 import type { App } from '../http/fastify-types.js';
-import { acceptInvitation } from '../modules/invitations/invitation.accept.js';
+import { acceptInvitation, HELD_LINK_PASSWORD } from '../modules/invitations/invitation.accept.js';
 import {
   declineInvitation,
   type InvitationLookup,
@@ -17,7 +17,8 @@ import { resolveSession, sessionReaches, type SessionPrincipal } from '../module
 import { checkEmail, isEmailProblem } from '../modules/users/email.js';
 import { brokenPasswordRule, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password-policy.js';
 import { isLocale, type Locale, negotiateLocale } from '../i18n/locales.js';
-import { type Messages, messagesFor } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/catalogs/index.js';
+import { type MessageValues, messagesFor } from '../i18n/messages.js';
 import {
   acceptedPage,
   declinedPage,
@@ -61,11 +62,21 @@ function sameAddress(a: string, b: string): boolean {
  * The rules the API's name fields follow, for a form that has no schema to judge it: a name ends
  * up in the subject of the invitations its owner sends, where a line break would start a header.
  */
-function nameProblem(m: Messages, value: string | undefined): string | undefined {
+function nameProblem(field: 'firstName' | 'lastName', value: string | undefined): FormError | undefined {
   if (value === undefined) return undefined;
-  if (NOT_SINGLE_LINE.test(value)) return m.text('error.name.singleLine');
-  if (value.trim().length > NAME_MAX) return m.text('error.name.tooLong', { max: NAME_MAX });
+  if (NOT_SINGLE_LINE.test(value)) return { status: 400, field, key: 'error.name.singleLine' };
+  if (value.trim().length > NAME_MAX)
+    return { status: 400, field, key: 'error.name.tooLong', values: { max: NAME_MAX } };
   return undefined;
+}
+
+/** A refusal the form shows, as the catalog words it: written in the page's language when shown. */
+interface FormError {
+  status: number;
+  /** The field it is about; none: the form as a whole. */
+  field?: 'password' | 'firstName' | 'lastName';
+  key: MessageKey;
+  values?: MessageValues;
 }
 
 /**
@@ -143,7 +154,7 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       token: string,
       reply: FastifyReply,
       status: number,
-      extra: (m: Messages) => Pick<FormContext, 'error' | 'values'> = () => ({}),
+      refused?: { values: FormContext['values']; error: FormError },
     ): Promise<FastifyReply> {
       let invitation: InvitationLookup;
       try {
@@ -160,7 +171,13 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
         token,
         csrf: reply.generateCsrf({ userInfo: token }),
         look,
-        ...extra(look.messages),
+        ...(refused && {
+          values: refused.values,
+          error: {
+            message: look.messages.text(refused.error.key, refused.error.values),
+            ...(refused.error.field && { field: refused.error.field }),
+          },
+        }),
       };
       if (session && !sameAddress(session.email, invitation.email)) {
         return sendPage(
@@ -192,12 +209,8 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
       async (request, reply) => {
         const values = { firstName: given(request.body.firstName), lastName: given(request.body.lastName) };
         for (const name of ['firstName', 'lastName'] as const) {
-          if (nameProblem(messagesFor('en'), request.body[name])) {
-            return renderInvitation(request, request.params.token, reply, 400, (m) => ({
-              values,
-              error: { field: name, message: nameProblem(m, request.body[name])! },
-            }));
-          }
+          const error = nameProblem(name, request.body[name]);
+          if (error) return renderInvitation(request, request.params.token, reply, error.status, { values, error });
         }
         const session = await signedIn(request);
         // The page after the accept speaks the invitation's language and wears its brand: read first,
@@ -238,17 +251,12 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
         } catch (error) {
           if (!isAppError(error)) throw error;
           const password = request.body.password;
-          if (!acceptError(messagesFor('en'), error, password)) throw error;
-          return renderInvitation(
-            request,
-            request.params.token,
-            reply,
-            acceptError(messagesFor('en'), error, password)!.status,
-            (m) => ({
-              values,
-              error: acceptError(m, error, password)!.error,
-            }),
-          );
+          const formError = acceptError(error, password);
+          if (!formError) throw error;
+          return renderInvitation(request, request.params.token, reply, formError.status, {
+            values,
+            error: formError,
+          });
         }
       },
     );
@@ -292,33 +300,32 @@ export async function inviteWebRoutes(app: App, { deps, signingKeys }: AppContex
 }
 
 /** How a refused accept shows on the form, or undefined for errors that get a page of their own. */
-function acceptError(
-  m: Messages,
-  error: AppError,
-  password: string | undefined,
-): { status: number; error: NonNullable<FormContext['error']> } | undefined {
-  const onPassword = (status: number, message: string) => ({ status, error: { field: 'password' as const, message } });
+function acceptError(error: AppError, password: string | undefined): FormError | undefined {
+  const onPassword = (status: number, key: MessageKey, values?: MessageValues): FormError => ({
+    status,
+    field: 'password',
+    key,
+    ...(values && { values }),
+  });
   switch (error.code) {
     case 'PASSWORD_REQUIRED':
       // Without an emailed link, the page cannot tell a new account from an existing one: it says both.
       return onPassword(
         400,
-        error.detail === 'Choose a password for your account.'
-          ? m.text('error.password.required')
-          : m.text('page.intro.choosePasswordOrSignIn'),
+        error.detail === HELD_LINK_PASSWORD ? 'page.intro.choosePasswordOrSignIn' : 'error.password.required',
       );
     case 'PASSWORD_POLICY': {
       const rule = brokenPasswordRule(password ?? '') ?? 'tooShort';
-      return onPassword(400, m.text(`error.password.${rule}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }));
+      return onPassword(400, `error.password.${rule}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
     }
     case 'PASSWORD_REUSED':
-      return onPassword(400, m.text('error.password.reused'));
+      return onPassword(400, 'error.password.reused');
     case 'SIGN_IN_REQUIRED':
-      return onPassword(401, m.text('error.signInRequired'));
+      return onPassword(401, 'error.signInRequired');
     case 'INVALID_CREDENTIALS':
-      return onPassword(401, m.text('error.invalidCredentials'));
+      return onPassword(401, 'error.invalidCredentials');
     case 'EMAIL_MISMATCH':
-      return { status: 403, error: { message: m.text('error.emailMismatch') } };
+      return { status: 403, key: 'error.emailMismatch' };
     default:
       return undefined;
   }

@@ -78,6 +78,8 @@ for (const dialect of DIALECTS) {
           firstName: 'Grace',
           lastName: null,
           expiresAt: undefined,
+          locale: 'en',
+          message: null,
           signInRequired: false,
           passwordRequired: true,
           accountMayExist: false,
