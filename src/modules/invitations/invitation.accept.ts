@@ -69,7 +69,8 @@ interface AccountChange {
   endOtherSessions: boolean;
 }
 
-export const HELD_LINK_PASSWORD = 'Enter the password of the account with this address, or choose one for a new account.';
+export const HELD_LINK_PASSWORD =
+  'Enter the password of the account with this address, or choose one for a new account.';
 
 function passwordRequired(detail: string): AppError {
   return new AppError('PASSWORD_REQUIRED', detail, { fields: [{ field: 'password', message: 'is required' }] });
