@@ -117,7 +117,7 @@ function builtInInvitationEmail(data: InvitationEmailData, now: Date): RenderedE
   const side = m.dir === 'rtl' ? 'right' : 'left';
   const quotation = quoted.length
     ? `        <p style="margin:0 0 8px;font-size:14px;color:#52525b">${m.html('email.messageFrom', values)}</p>
-        <blockquote style="margin:0 0 24px;padding:12px 16px;background:#f8fafc;border-${side}:4px solid ${accent};font-size:15px;line-height:1.5;overflow-wrap:anywhere">${quoted.map(escapeHtml).join('<br>')}</blockquote>\n`
+        <blockquote dir="auto" style="margin:0 0 24px;padding:12px 16px;background:#f8fafc;border-${side}:4px solid ${accent};font-size:15px;line-height:1.5;overflow-wrap:anywhere">${quoted.map(escapeHtml).join('<br>')}</blockquote>\n`
     : '';
   const support = data.supportEmail
     ? `        <p style="margin:8px 0 0;font-size:13px;color:#52525b">${m.html('email.support', values)}</p>\n`
