@@ -30,6 +30,7 @@ export class Messages {
   readonly dir: 'ltr' | 'rtl';
   private readonly compiled = new Map<MessageKey, IntlMessageFormat>();
   private readonly dateFormats = new Map<string, Intl.DateTimeFormat>();
+  private readonly formatted = new Map<string, string>();
 
   constructor(readonly locale: Locale) {
     this.dir = direction(locale);
@@ -46,9 +47,11 @@ export class Messages {
 
   /** The message as plain text (bold marks dropped). Values go in as they are. */
   text(key: MessageKey, values: MessageValues = {}): string {
-    const plain: Record<string, string | number> = {};
-    for (const [name, value] of Object.entries(values)) plain[name] = value instanceof Markup ? '' : value;
-    return String(this.format(key).format({ ...plain, ...plainTags }));
+    return this.remembered('text', key, values, () => {
+      const plain: Record<string, string | number> = {};
+      for (const [name, value] of Object.entries(values)) plain[name] = value instanceof Markup ? '' : value;
+      return String(this.format(key).format({ ...plain, ...plainTags }));
+    });
   }
 
   /**
@@ -56,13 +59,35 @@ export class Messages {
    * value is isolated (`<bdi>`), so that a Latin name or address keeps its order inside Arabic.
    */
   html(key: MessageKey, values: MessageValues = {}): string {
-    const isolated: Record<string, number | Markup> = {};
-    for (const [name, value] of Object.entries(values)) {
-      isolated[name] = typeof value === 'string' ? new Markup(`<bdi>${escapeHtml(value)}</bdi>`) : value;
+    return this.remembered('html', key, values, () => {
+      const isolated: Record<string, number | Markup> = {};
+      for (const [name, value] of Object.entries(values)) {
+        isolated[name] = typeof value === 'string' ? new Markup(`<bdi>${escapeHtml(value)}</bdi>`) : value;
+      }
+      const parts = this.format(key).format<Markup | string>({ ...isolated, ...htmlTags });
+      const list = Array.isArray(parts) ? parts : [parts];
+      return list.map((part) => (part instanceof Markup ? part.value : escapeHtml(String(part)))).join('');
+    });
+  }
+
+  /**
+   * A formatted message, remembered by its key and values: the emails of one batch repeat the same
+   * organization, inviter, role and expiry minute, and formatting (some 10 µs a message) is what an
+   * email's rendering spends most on. The most recent few hundred are kept.
+   */
+  private remembered(kind: 'text' | 'html', key: MessageKey, values: MessageValues, render: () => string): string {
+    let id = `${kind}\u0000${key}`;
+    for (const name in values) {
+      const value = values[name]!;
+      // JSON-quoted, so that no value can end early and pass for another's.
+      id += `\u0000${name}\u0000${value instanceof Markup ? `<${JSON.stringify(value.value)}` : typeof value === 'number' ? `#${value}` : JSON.stringify(value)}`;
     }
-    const parts = this.format(key).format<Markup | string>({ ...isolated, ...htmlTags });
-    const list = Array.isArray(parts) ? parts : [parts];
-    return list.map((part) => (part instanceof Markup ? part.value : escapeHtml(String(part)))).join('');
+    const known = this.formatted.get(id);
+    if (known !== undefined) return known;
+    const text = render();
+    if (this.formatted.size >= FORMATTED_KEPT) this.formatted.delete(this.formatted.keys().next().value!);
+    this.formatted.set(id, text);
+    return text;
   }
 
   /**
@@ -87,6 +112,9 @@ export class Messages {
     return format.format(new Date(iso));
   }
 }
+
+/** Formatted messages kept per locale (a few hundred bytes each). */
+const FORMATTED_KEPT = 500;
 
 /** Formatters kept per locale (each holds some 30 KB): the zones in use, not every zone there is. */
 const DATE_FORMATS_KEPT = 64;
