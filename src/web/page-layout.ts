@@ -27,10 +27,14 @@ export function accentStyle(accent: string): string {
  * origin of its logo. Nothing else is allowed: no script, no other image, no other style.
  */
 export function brandSources(look: PageLook): { style: string[]; img: string[] } {
-  const style = look.accent
-    ? [`'sha256-${createHash('sha256').update(accentStyle(look.accent)).digest('base64')}'`]
-    : [];
+  const accent = ownAccent(look);
+  const style = accent ? [`'sha256-${createHash('sha256').update(accentStyle(accent)).digest('base64')}'`] : [];
   return { style, img: look.logo ? [new URL(look.logo.url).origin] : [] };
+}
+
+/** The page's accent when it is not the stylesheet's own: the one inline style, and its hash. */
+function ownAccent(look: PageLook): string | undefined {
+  return look.accent && look.accent !== DEFAULT_ACCENT ? look.accent : undefined;
 }
 
 /** A catalog message as page markup. */
@@ -54,7 +58,7 @@ ${SUPPORTED_LOCALES.map((locale) =>
 
 export function layout(title: string, body: SafeHtml, look: PageLook = ENGLISH_PAGE): string {
   const m = look.messages;
-  const accent = look.accent && look.accent !== DEFAULT_ACCENT ? look.accent : undefined;
+  const accent = ownAccent(look);
   return html`<!doctype html>
 <html lang="${m.locale}" dir="${m.dir}">
 <head>

@@ -1,5 +1,5 @@
 import { daysUntil, messagesFor } from '../../i18n/messages.js';
-import { direction, type Locale } from '../../i18n/locales.js';
+import type { Locale } from '../../i18n/locales.js';
 import { headerSafe } from '../mailer.js';
 import type { InvitationTemplateVariables, OperatorTemplates } from '../operator-templates.js';
 import { DEFAULT_ACCENT, emailHtml, escapeHtml } from './layout.js';
@@ -67,19 +67,17 @@ export function renderInvitationEmail(
   now: Date,
   templates: OperatorTemplates,
 ): RenderedEmail {
-  const builtIn = builtInInvitationEmail(data, now);
-  if (
-    !templates.has('subject', data.locale) &&
-    !templates.has('text', data.locale) &&
-    !templates.has('html', data.locale)
-  )
-    return builtIn;
+  const locale = data.locale;
+  if (!templates.has('subject', locale) && !templates.has('text', locale) && !templates.has('html', locale))
+    return builtInInvitationEmail(data, now);
   const variables = templateVariables(data, now);
-  return {
-    subject: templates.render('subject', data.locale, variables) ?? builtIn.subject,
-    text: templates.render('text', data.locale, variables) ?? builtIn.text,
-    html: templates.render('html', data.locale, variables) ?? builtIn.html,
-  };
+  const subject = templates.render('subject', locale, variables);
+  const text = templates.render('text', locale, variables);
+  const html = templates.render('html', locale, variables);
+  // The built-in email is written only when a template leaves a part to it.
+  const builtIn =
+    subject === undefined || text === undefined || html === undefined ? builtInInvitationEmail(data, now) : undefined;
+  return { subject: subject ?? builtIn!.subject, text: text ?? builtIn!.text, html: html ?? builtIn!.html };
 }
 
 function builtInInvitationEmail(data: InvitationEmailData, now: Date): RenderedEmail {
@@ -136,7 +134,7 @@ ${support}        <p style="margin:16px 0 0;font-size:13px;color:#71717a">${m.ht
     },
     {
       lang: data.locale,
-      dir: direction(data.locale),
+      dir: m.dir,
       accent,
       logo: data.logoUrl ? { url: data.logoUrl, alt: data.organizationName } : undefined,
     },

@@ -96,8 +96,6 @@ function zoneNames(): Map<string, string> {
   return zones;
 }
 
-export { senderNameProblem };
-
 export interface BrandingPatch {
   displayName?: string | null | undefined;
   logoUrl?: string | null | undefined;

@@ -5,6 +5,7 @@ import { asUniqueViolation } from '../../db/dialect.js';
 import { newId } from '../../db/ids.js';
 import type { ServiceDeps } from '../../deps.js';
 import { NOT_SINGLE_LINE } from '../../http/common.schemas.js';
+import { senderNameProblem } from '../../email/mailer.js';
 import { AppError } from '../../http/errors.js';
 import type { Locale } from '../../i18n/locales.js';
 import { recordChanges, SYSTEM_ACTOR } from '../events/event.service.js';
@@ -22,7 +23,6 @@ import {
   invitationLook,
   type OrganizationBranding,
   type SettingsPatch,
-  senderNameProblem,
   settingsChanges,
 } from './organization.branding.js';
 import {
